@@ -1,0 +1,1 @@
+//! Sentences, paragraphs, quoted spans and boilerplate blocks. (stub)
