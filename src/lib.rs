@@ -2,11 +2,23 @@
 //!
 //! The pipeline, one module per stage:
 //! `load` → `normalize` → `segment` → `extract` → `resolve` → `claim` →
-//! `graph` → `compare` → `report`. `rules` loads and validates the YAML rules
-//! (the lexicon of the language, the entities and claims of one story);
-//! `value` holds the value algebra that `compare` uses. Only the binary prints.
+//! `compare` → `graph` → `report`; `check` runs them in order. `rules` loads
+//! and validates the YAML rules (the lexicon of the language, the entities
+//! and claims of one story) and `grammar` turns the lexicon into the regex
+//! macros and parsers for dates and quantities; `value` is the value algebra
+//! that `compare` uses. Only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
+pub mod claim;
+pub mod compare;
+pub mod extract;
+pub mod grammar;
+pub mod graph;
 pub mod load;
 pub mod normalize;
+pub mod report;
+pub mod resolve;
+pub mod rules;
 pub mod segment;
+pub mod value;

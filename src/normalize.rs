@@ -1,27 +1,344 @@
-//! Normalization of Arabic news text with an exact map back to the original.
+//! Normalization of Arabic news text, with an exact map back to the original.
 //!
-//! (stub: being written)
+//! This module owns the one place where text changes shape before matching:
+//! alef/hamza forms, alif maqsura and Persian letters are unified, tashkeel,
+//! tatweel and invisible characters are dropped, Arabic-Indic and Persian
+//! digits become ASCII, Unicode spaces become `' '`, CRLF becomes LF, the
+//! double prime `″` (a closing quote in Arabic copy) becomes `"`, and
+//! everything else goes through NFKC, one original character at a time. Each
+//! kept original character, together with the dropped characters that follow
+//! it, is a *unit*; the map records where each unit starts in both texts, so
+//! any span of the normalized text maps back to an exact span of the
+//! original (a word whose tanween was dropped maps back with its tanween).
+//!
+//! The map is run-length encoded: a checkpoint is stored only where the
+//! offset between the two texts changes, so plain text costs nothing beyond
+//! the normalized string itself.
 use std::ops::Range;
 
-/// Normalized text plus, for every byte of it, the byte range in the original
-/// text of the character it came from.
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// A point of the map: the unit starting at normalized byte `norm` starts at
+/// original byte `orig`. Until the next checkpoint, offsets advance together,
+/// unless `atomic` is set: then the segment is one unit that produced several
+/// characters, and only its two ends map exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Checkpoint {
+    norm: u32,
+    orig: u32,
+    atomic: bool,
+}
+
+/// Normalized text plus the map back to the original text.
+///
+/// Offsets are stored as `u32`: the map is exact for originals shorter than
+/// 4 GiB (longer inputs do not panic, their offsets saturate).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
+    /// The normalized text.
     pub text: String,
+    orig_len: usize,
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl Normalized {
-    /// Maps a byte range of the normalized text back to the original text.
+    /// Byte range in the ORIGINAL text of the normalized byte range `range`.
+    ///
+    /// The start maps to the start of the unit it falls in, the end to the end
+    /// of the unit it falls in (dropped characters after the last kept one
+    /// included). Offsets that are out of bounds or not on char boundaries
+    /// of `text` are clamped (start down, end up); a reversed range is
+    /// treated as empty at its start. Never panics.
     pub fn original_range(&self, range: Range<usize>) -> Range<usize> {
-        range
+        let start = self.floor_boundary(range.start);
+        let end = self.ceil_boundary(range.end.max(start));
+        let orig_start = self.map_floor(start);
+        if end <= start {
+            return orig_start..orig_start;
+        }
+        orig_start..self.map_ceil(end)
+    }
+
+    /// Original byte offset for a normalized byte offset (start side).
+    ///
+    /// `text.len()` maps to the original length; offsets inside a character
+    /// are moved down to its start, offsets past the end are clamped.
+    pub fn original_offset(&self, pos: usize) -> usize {
+        self.map_floor(self.floor_boundary(pos))
+    }
+
+    /// Length in bytes of the original text.
+    pub fn original_len(&self) -> usize {
+        self.orig_len
+    }
+
+    /// Normalized byte offset of the unit that contains original byte `pos`
+    /// (the inverse of [`Normalized::original_offset`], start side).
+    /// `original_len()` and anything past it map to `text.len()`.
+    pub fn normalized_offset(&self, pos: usize) -> usize {
+        if pos >= self.orig_len {
+            return self.text.len();
+        }
+        let pos32 = to_u32(pos);
+        let idx = self.checkpoints.partition_point(|c| c.orig <= pos32);
+        let raw = match idx.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+            None => pos,
+            Some(c) if c.atomic => c.norm as usize,
+            Some(c) => (c.norm as usize).saturating_add(pos - c.orig as usize),
+        };
+        // Inside a unit that grew or shrank, or inside a dropped tail: move
+        // down to a char boundary of the normalized text, never past the
+        // next checkpoint.
+        let limit = self
+            .checkpoints
+            .get(idx)
+            .map_or(self.text.len(), |c| c.norm as usize);
+        let mut p = raw.min(limit).min(self.text.len());
+        while p > 0 && !self.text.is_char_boundary(p) {
+            p -= 1;
+        }
+        // A dropped tail maps past the end of its unit's output: if the unit
+        // starting at `p` starts after `pos`, step back one char.
+        while p > 0 && self.map_floor(p) > pos {
+            p -= 1;
+            while p > 0 && !self.text.is_char_boundary(p) {
+                p -= 1;
+            }
+        }
+        p
+    }
+
+    fn floor_boundary(&self, pos: usize) -> usize {
+        let mut p = pos.min(self.text.len());
+        while p > 0 && !self.text.is_char_boundary(p) {
+            p -= 1;
+        }
+        p
+    }
+
+    fn ceil_boundary(&self, pos: usize) -> usize {
+        let mut p = pos.min(self.text.len());
+        while p < self.text.len() && !self.text.is_char_boundary(p) {
+            p += 1;
+        }
+        p
+    }
+
+    /// Index of the last checkpoint at or before normalized offset `p`.
+    fn checkpoint_before(&self, p: usize) -> Option<usize> {
+        let p32 = to_u32(p);
+        self.checkpoints
+            .partition_point(|c| c.norm <= p32)
+            .checked_sub(1)
+    }
+
+    /// `p` must be a char boundary of `text`.
+    fn map_floor(&self, p: usize) -> usize {
+        if p >= self.text.len() {
+            return self.orig_len;
+        }
+        match self
+            .checkpoint_before(p)
+            .and_then(|i| self.checkpoints.get(i))
+        {
+            None => p.min(self.orig_len),
+            Some(c) if c.atomic => c.orig as usize,
+            Some(c) => (c.orig as usize)
+                .saturating_add(p - c.norm as usize)
+                .min(self.orig_len),
+        }
+    }
+
+    /// `p` must be a char boundary of `text`.
+    fn map_ceil(&self, p: usize) -> usize {
+        if p >= self.text.len() {
+            return self.orig_len;
+        }
+        match self.checkpoint_before(p) {
+            Some(i) => match self.checkpoints.get(i) {
+                Some(c) if c.atomic && p > c.norm as usize => self
+                    .checkpoints
+                    .get(i + 1)
+                    .map_or(self.orig_len, |n| n.orig as usize),
+                _ => self.map_floor(p),
+            },
+            None => self.map_floor(p),
+        }
     }
 }
 
-pub fn normalize(original: &str) -> Normalized {
-    Normalized { text: original.to_string() }
+fn to_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
-/// The normalized form of a string (rules, lexicon entries, aliases).
+/// Normalizes `original`, keeping the map back to it.
+pub fn normalize(original: &str) -> Normalized {
+    let mut text = String::with_capacity(original.len());
+    let mut map = MapBuilder::default();
+    run(original, &mut text, Some(&mut map));
+    Normalized {
+        text,
+        orig_len: original.len(),
+        checkpoints: map.checkpoints,
+    }
+}
+
+/// The normalized form of a string (rules, lexicon entries, aliases):
+/// `normalize(s).text`, without building the map.
 pub fn fold(s: &str) -> String {
-    normalize(s).text
+    let mut text = String::with_capacity(s.len());
+    run(s, &mut text, None);
+    text
+}
+
+/// The form used to compare how a name is SPELLED: the original with only
+/// tashkeel, tatweel, BOM and zero-width characters (everything
+/// [`is_dropped`]) removed and NFC applied. Hamza and alef forms and `ى` are
+/// kept. Combining hamza marks are composed first (ا + ٔ → أ), so they are
+/// kept too.
+pub fn display_form(s: &str) -> String {
+    let composed: String = s.nfc().collect();
+    composed.chars().filter(|&c| !is_dropped(c)).nfc().collect()
+}
+
+/// True for characters that [`normalize`] always drops: tashkeel, tatweel,
+/// Quranic annotation marks, BOM and zero-width / bidi control characters.
+/// (The CR of a CRLF pair is dropped too, but a lone CR is kept as LF, so
+/// `'\r'` is not listed here.)
+pub fn is_dropped(c: char) -> bool {
+    matches!(c,
+        '\u{0610}'..='\u{061A}'         // Arabic honorific / small high signs
+        | '\u{061C}'                    // ARABIC LETTER MARK
+        | '\u{0640}'                    // tatweel
+        | '\u{064B}'..='\u{065F}'       // tashkeel
+        | '\u{0670}'                    // superscript alef
+        | '\u{06D6}'..='\u{06DC}'       // Quranic marks (06DD..06DE are signs)
+        | '\u{06DF}'..='\u{06E4}'       // (06E5, 06E6 are letters)
+        | '\u{06E7}'..='\u{06E8}'       // (06E9 is a sign)
+        | '\u{06EA}'..='\u{06ED}'
+        | '\u{00AD}'                    // soft hyphen
+        | '\u{200B}'..='\u{200F}'       // zero-width, LRM, RLM
+        | '\u{202A}'..='\u{202E}'       // bidi embeddings / overrides
+        | '\u{2060}'..='\u{2064}'       // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'       // bidi isolates
+        | '\u{FEFF}' // BOM
+    )
+}
+
+/// The fold of one character that is already NFKC (or the output of NFKC):
+/// `None` when it is dropped.
+fn fold_simple(c: char) -> Option<char> {
+    if is_dropped(c) {
+        return None;
+    }
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ى' | 'ی' => 'ي',
+        'ک' => 'ك',
+        '\u{0660}'..='\u{0669}' => digit(c as u32 - 0x0660),
+        '\u{06F0}'..='\u{06F9}' => digit(c as u32 - 0x06F0),
+        '٫' => '.',
+        '٬' => ',',
+        '٪' => '%',
+        // Used as a closing quotation mark in Arabic news (“An-12″); NFKC
+        // would make it two primes.
+        '″' => '"',
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
+        _ => c,
+    })
+}
+
+fn digit(d: u32) -> char {
+    char::from_digit(d, 10).unwrap_or('0')
+}
+
+/// Whether `c` needs no NFKC (the fast path: ASCII, the Arabic letters and
+/// everything the quick check calls normalized).
+fn is_nfkc_char(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
+    if c == '″' {
+        return true;
+    }
+    if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        // The only compatibility characters of the Arabic block.
+        return !('\u{0675}'..='\u{0678}').contains(&c);
+    }
+    is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
+#[derive(Default)]
+struct MapBuilder {
+    checkpoints: Vec<Checkpoint>,
+    /// `orig - norm` since the last checkpoint (0 before the first one).
+    delta: i64,
+    /// The previous unit was atomic: the next unit needs a checkpoint.
+    force: bool,
+}
+
+impl MapBuilder {
+    fn unit(&mut self, norm: usize, orig: usize, chars: usize) {
+        let delta = orig as i64 - norm as i64;
+        let (norm, orig) = (to_u32(norm), to_u32(orig));
+        if self.force || delta != self.delta {
+            self.checkpoints.push(Checkpoint {
+                norm,
+                orig,
+                atomic: false,
+            });
+            self.delta = delta;
+            self.force = false;
+        }
+        if chars > 1 {
+            match self.checkpoints.last_mut() {
+                Some(last) if last.norm == norm => last.atomic = true,
+                _ => self.checkpoints.push(Checkpoint {
+                    norm,
+                    orig,
+                    atomic: true,
+                }),
+            }
+            self.force = true;
+        }
+    }
+}
+
+/// The normalization itself; builds the map when `map` is given.
+fn run(original: &str, out: &mut String, mut map: Option<&mut MapBuilder>) {
+    let mut chars = original.char_indices().peekable();
+    let mut first_unit = true;
+    while let Some((i, c)) = chars.next() {
+        let norm_start = out.len();
+        let mut emitted = 0usize;
+        if c == '\r' {
+            // CRLF is one unit that becomes LF; a lone CR becomes LF.
+            if let Some(&(_, '\n')) = chars.peek() {
+                chars.next();
+            }
+            out.push('\n');
+            emitted = 1;
+        } else if is_nfkc_char(c) {
+            if let Some(f) = fold_simple(c) {
+                out.push(f);
+                emitted = 1;
+            }
+        } else {
+            for d in std::iter::once(c).nfkc() {
+                if let Some(f) = fold_simple(d) {
+                    out.push(f);
+                    emitted += 1;
+                }
+            }
+        }
+        if emitted == 0 {
+            // Dropped: the previous unit (or the first one) extends over it.
+            continue;
+        }
+        if let Some(m) = map.as_deref_mut() {
+            let orig_start = if first_unit { 0 } else { i };
+            m.unit(norm_start, orig_start, emitted);
+        }
+        first_unit = false;
+    }
 }

@@ -1,1 +1,362 @@
-//! Sentences, paragraphs, quoted spans and boilerplate blocks. (stub)
+//! Paragraphs, sentences, quoted spans and boilerplate blocks of a
+//! normalized article.
+//!
+//! The input is normalized text (see `crate::normalize`); all ranges are byte
+//! ranges into it. A paragraph is a non-blank line. Sentences end after
+//! `. ! ? ؟ ؛ …` (and runs of them), never inside a quote, a decimal number
+//! or after a short list of abbreviations, so a one-line article still splits
+//! into its sentences. Quotes are `«…»` (nested guillemets allowed) and
+//! double quotes in any mix of `“ ” „ ″ "`; a mark that is not closed within
+//! [`QUOTE_LIMIT`] bytes on its line is not a quote. Only top-level quotes
+//! are reported. Blocks introduced by a marker line («اخبار ذات صلة») are
+//! boilerplate, not the story.
+use std::ops::Range;
+
+/// A quote not closed within this many bytes (about 600 Arabic characters)
+/// on its line is not a quote.
+pub const QUOTE_LIMIT: usize = 1200;
+
+/// Lines of at most this many words, without final punctuation, are headings.
+const HEADING_MAX_WORDS: usize = 12;
+
+/// One sentence of a normalized article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte range in the normalized text, trimmed of surrounding whitespace.
+    pub range: Range<usize>,
+    /// Index of the paragraph (non-blank line) it is in, from 0.
+    pub paragraph: usize,
+    /// Inside a block that is not the story («اخبار ذات صلة» and the like).
+    pub boilerplate: bool,
+    /// A short line with no sentence-final punctuation (a subheading).
+    pub heading: bool,
+    /// Quoted spans that start inside this sentence (they also end in it).
+    pub quotes: Vec<Quote>,
+}
+
+/// A quoted span: `outer` includes the quotation marks, `inner` is what lies
+/// between them (untrimmed). Byte ranges in the normalized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub outer: Range<usize>,
+    pub inner: Range<usize>,
+}
+
+/// Splits normalized `text` into sentences, in order.
+///
+/// `boilerplate_markers` are normalized marker lines such as
+/// `"اخبار ذات صلة"`: a line equal to one of them (trimmed, without a trailing
+/// `:`) is boilerplate, and so is, after any blank lines, every following
+/// line up to the next blank line.
+pub fn segment(text: &str, boilerplate_markers: &[String]) -> Vec<Sentence> {
+    let markers: Vec<String> = boilerplate_markers
+        .iter()
+        .map(|m| marker_key(m))
+        .filter(|m| !m.is_empty())
+        .collect();
+    let max_marker = markers.iter().map(String::len).max().unwrap_or(0);
+
+    let lines = lines(text);
+    let boiler = boilerplate_lines(text, &lines, &markers, max_marker);
+    let last_line = lines.iter().rposition(|l| !is_blank(&text[l.clone()]));
+
+    let mut out = Vec::new();
+    let mut paragraph = 0;
+    for (idx, range) in lines.iter().enumerate() {
+        let line = &text[range.clone()];
+        if is_blank(line) {
+            continue;
+        }
+        let boilerplate = boiler.get(idx).copied().unwrap_or(false);
+        let first = out.len();
+        split_line(line, range.start, paragraph, boilerplate, &mut out);
+        let count = out.len() - first;
+        let heading =
+            !boilerplate && Some(idx) != last_line && count == 1 && looks_like_heading(line);
+        if heading {
+            for s in &mut out[first..] {
+                s.heading = true;
+            }
+        }
+        paragraph += 1;
+    }
+    out
+}
+
+/// Byte ranges of the lines of `text`, without their `'\n'`.
+fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push(start..i);
+            start = i + 1;
+        }
+    }
+    out.push(start..text.len());
+    out
+}
+
+fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
+/// A marker line's comparison key: trimmed, trailing ':' removed, inner
+/// whitespace collapsed.
+fn marker_key(s: &str) -> String {
+    let t = s
+        .trim()
+        .trim_end_matches(|c: char| c == ':' || c.is_whitespace());
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Which lines are boilerplate.
+fn boilerplate_lines(
+    text: &str,
+    lines: &[Range<usize>],
+    markers: &[String],
+    max_marker: usize,
+) -> Vec<bool> {
+    #[derive(PartialEq)]
+    enum State {
+        Story,
+        AfterMarker,
+        InBlock,
+    }
+    let mut out = vec![false; lines.len()];
+    if markers.is_empty() {
+        return out;
+    }
+    let mut state = State::Story;
+    for (flag, range) in out.iter_mut().zip(lines) {
+        let line = &text[range.clone()];
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if state == State::InBlock {
+                state = State::Story;
+            }
+            continue;
+        }
+        let is_marker =
+            trimmed.len() <= 4 * max_marker + 8 && markers.contains(&marker_key(trimmed));
+        if is_marker {
+            *flag = true;
+            state = State::AfterMarker;
+        } else if state != State::Story {
+            *flag = true;
+            state = State::InBlock;
+        }
+    }
+    out
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '؛' | '…')
+}
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(c, ')' | ']' | '}' | '»' | '”' | '“' | '″' | '"' | '\'')
+}
+
+/// A short line without final punctuation.
+fn looks_like_heading(line: &str) -> bool {
+    let words = line.split_whitespace().take(HEADING_MAX_WORDS + 1).count();
+    if words > HEADING_MAX_WORDS {
+        return false;
+    }
+    let last = line
+        .trim_end()
+        .trim_end_matches(|c: char| is_closing_mark(c) || c.is_whitespace())
+        .chars()
+        .next_back();
+    match last {
+        Some(c) => !is_terminator(c) && c != ':',
+        None => true,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum QuoteKind {
+    Guillemet,
+    Double,
+}
+
+/// Top-level quotes of one line, as byte ranges relative to the line.
+fn find_quotes(chars: &[(usize, char)], line_len: usize) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while let Some(&(i, c)) = chars.get(k) {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let kind = match (c, next) {
+            (_, None) => None,
+            ('«', _) => Some(QuoteKind::Guillemet),
+            ('“' | '”' | '„' | '"', Some(n)) if !n.is_whitespace() => Some(QuoteKind::Double),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            if let Some(m) = find_close(chars, k, kind) {
+                if let Some(&(j, close)) = chars.get(m) {
+                    let end = (j + close.len_utf8()).min(line_len);
+                    out.push(Quote {
+                        outer: i..end,
+                        inner: i + c.len_utf8()..j,
+                    });
+                    k = m + 1;
+                    continue;
+                }
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Index in `chars` of the mark that closes the quote opened at `k`.
+fn find_close(chars: &[(usize, char)], k: usize, kind: QuoteKind) -> Option<usize> {
+    let start = chars.get(k)?.0;
+    let mut depth = 1usize;
+    for (m, &(j, c)) in chars.iter().enumerate().skip(k + 1) {
+        if j - start > QUOTE_LIMIT {
+            return None;
+        }
+        match kind {
+            QuoteKind::Guillemet => match c {
+                '«' => depth += 1,
+                '»' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(m);
+                    }
+                }
+                _ => {}
+            },
+            QuoteKind::Double => {
+                if matches!(c, '”' | '“' | '″' | '"') {
+                    return Some(m);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Words after which a single '.' does not end a sentence.
+const ABBREVIATIONS: &[&str] = &["د", "م", "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "vs", "No"];
+
+/// Whether the '.' at `chars[k]` ends an abbreviation or a Latin initial.
+fn is_abbreviation(chars: &[(usize, char)], k: usize) -> bool {
+    let mut s = k;
+    while s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphabetic()) {
+        s -= 1;
+    }
+    if s == k {
+        return false;
+    }
+    // The word must stand alone ("2017م." ends a sentence).
+    if s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphanumeric()) {
+        return false;
+    }
+    let word: String = chars
+        .get(s..k)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&(_, c)| c)
+        .collect();
+    let initial = word.chars().count() == 1 && word.chars().all(|c| c.is_ascii_uppercase());
+    initial || ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// Whether a terminator run `chars[k..=e]` ends the sentence.
+fn ends_sentence(chars: &[(usize, char)], k: usize, run_end: usize, e: usize) -> bool {
+    let single_dot = run_end == k && chars.get(k).is_some_and(|&(_, c)| c == '.');
+    match chars.get(e + 1).map(|&(_, c)| c) {
+        None => true,
+        Some(n) if n.is_whitespace() => !(single_dot && is_abbreviation(chars, k)),
+        // No space after: only before an Arabic (non-ASCII) word or a «
+        // ("البلاد.وقال"), never in "1.5" or "rt.com".
+        Some(n) => (n.is_alphabetic() && !n.is_ascii()) || n == '«',
+    }
+}
+
+/// Splits one non-blank line into sentences, appended to `out`.
+fn split_line(
+    line: &str,
+    base: usize,
+    paragraph: usize,
+    boilerplate: bool,
+    out: &mut Vec<Sentence>,
+) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let quotes = find_quotes(&chars, line.len());
+
+    let mut cuts = Vec::new();
+    let mut qi = 0;
+    let mut k = 0;
+    while let Some(&(i, c)) = chars.get(k) {
+        if let Some(q) = quotes.get(qi) {
+            if i >= q.outer.start {
+                // Jump over the quote.
+                while chars.get(k).is_some_and(|&(j, _)| j < q.outer.end) {
+                    k += 1;
+                }
+                qi += 1;
+                continue;
+            }
+        }
+        if !is_terminator(c) {
+            k += 1;
+            continue;
+        }
+        let mut run_end = k;
+        while chars
+            .get(run_end + 1)
+            .is_some_and(|&(_, n)| is_terminator(n))
+        {
+            run_end += 1;
+        }
+        let mut e = run_end;
+        while chars
+            .get(e + 1)
+            .is_some_and(|&(_, n)| matches!(n, ')' | ']' | '}'))
+        {
+            e += 1;
+        }
+        if ends_sentence(&chars, k, run_end, e) {
+            if let Some(&(j, last)) = chars.get(e) {
+                cuts.push(j + last.len_utf8());
+            }
+        }
+        k = e + 1;
+    }
+    cuts.push(line.len());
+
+    let mut start = 0;
+    for cut in cuts {
+        if cut <= start {
+            continue;
+        }
+        let piece = &line[start..cut];
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let s = start + lead;
+            let e = s + trimmed.len();
+            let mine = quotes
+                .iter()
+                .filter(|q| q.outer.start >= s && q.outer.start < e)
+                .map(|q| Quote {
+                    outer: q.outer.start + base..q.outer.end + base,
+                    inner: q.inner.start + base..q.inner.end + base,
+                })
+                .collect();
+            out.push(Sentence {
+                range: s + base..e + base,
+                paragraph,
+                boilerplate,
+                heading: false,
+                quotes: mine,
+            });
+        }
+        start = cut;
+    }
+}

@@ -1,0 +1,215 @@
+//! The whole run: articles and rules in, a `Report` out. Calls each stage in
+//! order and keeps nothing global; the binary and the tests both use it.
+use crate::claim::{self, ArticleClaims, Claim, Evidence};
+use crate::compare::{self, Finding, NameUse};
+use crate::extract::{Doc, Extracted, Extractor};
+use crate::load::Article;
+use crate::resolve::{window_from_years, ArticleDate, Calendar, DateSource};
+use crate::rules::Rules;
+use serde::Serialize;
+
+/// An article as the report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleInfo {
+    pub id: String,
+    pub path: String,
+    pub date: Option<String>,
+    pub date_source: Option<DateSource>,
+    /// News agencies the article credits.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wire: Vec<String>,
+}
+
+/// Everything a renderer needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub articles: Vec<ArticleInfo>,
+    pub claims: Vec<Claim>,
+    pub findings: Vec<Finding>,
+}
+
+/// One article after extraction.
+pub struct Analysed<'a> {
+    pub article: &'a Article,
+    pub doc: Doc,
+    pub extracted: Extracted,
+}
+
+/// Runs the pipeline on loaded articles.
+pub fn check(articles: &[Article], rules: &Rules) -> Report {
+    let ex = Extractor::new(rules);
+    let analysed: Vec<Analysed> = articles
+        .iter()
+        .map(|a| {
+            let doc = ex.prepare(a.body_text());
+            let extracted = ex.extract(&doc);
+            Analysed {
+                article: a,
+                doc,
+                extracted,
+            }
+        })
+        .collect();
+
+    // The story's window: declared in the rules, else read off the corpus.
+    let window = rules.story.window.or_else(|| {
+        let years: Vec<i16> = analysed
+            .iter()
+            .flat_map(|a| a.extracted.dates.iter())
+            .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
+            .filter_map(|d| d.expr.year)
+            .collect();
+        window_from_years(&years)
+    });
+    let cal = Calendar { window };
+
+    let mut infos = Vec::new();
+    let mut all_claims = Vec::new();
+    let mut mismatches = Vec::new();
+    let mut names = Vec::new();
+    for a in &analysed {
+        let date = article_date(a, &cal);
+        let ArticleClaims {
+            claims,
+            mismatches: mm,
+        } = claim::claims(rules, a.article, &a.doc, &a.extracted, date.as_ref(), &cal);
+        let mut wire: Vec<String> = a
+            .extracted
+            .entities
+            .iter()
+            .filter(|e| rules.entities[e.entity].kind == "agency")
+            .map(|e| rules.entities[e.entity].id.clone())
+            .collect();
+        if let Some(w) = &a.article.meta.wire {
+            wire.push(w.to_lowercase());
+        }
+        wire.sort();
+        wire.dedup();
+        infos.push(ArticleInfo {
+            id: a.article.id.clone(),
+            path: a.article.path.clone(),
+            date: date.as_ref().map(|d| d.date.to_string()),
+            date_source: date.as_ref().map(|d| d.source),
+            wire,
+        });
+        all_claims.extend(claims);
+        mismatches.extend(mm);
+        for e in &a.extracted.entities {
+            names.push(NameUse {
+                entity: e.entity,
+                evidence: Evidence::from_norm(a.article, &a.doc, e.range.clone()),
+            });
+        }
+    }
+    all_claims.sort_by(|a, b| (&a.key, &a.subject, &a.article, a.span.start).cmp(&(&b.key, &b.subject, &b.article, b.span.start)));
+    let findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names);
+    Report {
+        version: 1,
+        articles: infos,
+        claims: all_claims,
+        findings,
+    }
+}
+
+/// The article's date: front matter, else a dateline in the lead.
+fn article_date(a: &Analysed, cal: &Calendar) -> Option<ArticleDate> {
+    if let Some(d) = a.article.meta.published {
+        return Some(ArticleDate {
+            date: d,
+            source: DateSource::FrontMatter,
+            anchor: None,
+        });
+    }
+    // The lead: the first sentence of the story proper.
+    let lead = a
+        .doc
+        .sentences
+        .iter()
+        .position(|s| !s.boilerplate && !s.heading)?;
+    let m = a.extracted.dates.iter().find(|d| {
+        d.sentence == lead
+            && d.expr.day.is_some()
+            && d.expr.month.is_some()
+            && d.expr.relative.is_none_or(|r| r == 0)
+    })?;
+    let r = cal.resolve(&m.expr, None);
+    Some(ArticleDate {
+        date: r.value?.date()?,
+        source: DateSource::Dateline,
+        anchor: Some(m.range.clone()),
+    })
+}
+
+/// A rule example that does not do what it says.
+#[derive(Debug, Clone)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub file: String,
+    pub line: usize,
+    pub text: String,
+    pub problem: String,
+}
+
+/// Runs every rule's examples through the real pipeline (as a one-sentence
+/// article with no date): each `match` example must give a claim of that
+/// rule, with the value and subject it names; each `no_match` example none.
+pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
+    let ex = Extractor::new(rules);
+    let cal = Calendar::default();
+    let claims_for = |text: &str, rule: &str| -> Vec<Claim> {
+        let article = Article {
+            id: "example".into(),
+            path: "example".into(),
+            text: text.to_string(),
+            body: 0..text.len(),
+            meta: Default::default(),
+        };
+        let doc = ex.prepare(text);
+        let extracted = ex.extract(&doc);
+        claim::claims(rules, &article, &doc, &extracted, None, &cal)
+            .claims
+            .into_iter()
+            .filter(|c| c.rule == rule)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for r in &rules.claims {
+        let fail = |text: &str, problem: String| ExampleFailure {
+            rule: r.id.clone(),
+            file: r.file.clone(),
+            line: r.line,
+            text: text.to_string(),
+            problem,
+        };
+        for e in &r.examples {
+            let got = claims_for(&e.text, &r.id);
+            if got.is_empty() {
+                out.push(fail(&e.text, "no claim: the example does not match".into()));
+                continue;
+            }
+            if let Some(want) = &e.value {
+                let values: Vec<serde_json::Value> = got
+                    .iter()
+                    .filter_map(|c| serde_json::to_value(&c.value).ok())
+                    .collect();
+                if !values.contains(want) {
+                    out.push(fail(&e.text, format!("value {want} expected, got {values:?}")));
+                }
+            }
+            if let Some(want) = &e.subject {
+                if !got.iter().any(|c| c.subject.as_deref() == Some(want.as_str())) {
+                    let subjects: Vec<_> = got.iter().map(|c| c.subject.clone()).collect();
+                    out.push(fail(&e.text, format!("subject {want} expected, got {subjects:?}")));
+                }
+            }
+        }
+        for text in &r.no_match {
+            let got = claims_for(text, &r.id);
+            if !got.is_empty() {
+                out.push(fail(text, format!("matched, but should not: «{}»", got[0].text)));
+            }
+        }
+    }
+    out
+}

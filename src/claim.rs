@@ -1,0 +1,240 @@
+//! Claims: the unit that is compared. A claim is a rule match (or a quote)
+//! with its value read and resolved, its subject and speaker named, when it
+//! was true or said, and its evidence as exact spans of the original file.
+use crate::extract::{Doc, Extracted};
+use crate::load::Article;
+use crate::resolve::{ArticleDate, Calendar, ResolvedBy};
+use crate::rules::{Level, Rules, SubjectSpec, ValueKind};
+use crate::value::{DateValue, Value};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::ops::Range;
+
+/// A byte range of the original file, with the line and column it starts at
+/// (1-based; the column counts characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Span {
+    pub fn new(text: &str, range: Range<usize>) -> Span {
+        let start = range.start.min(text.len());
+        let end = range.end.clamp(start, text.len());
+        let before = &text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before[line_start..].chars().count() + 1;
+        Span {
+            start,
+            end,
+            line,
+            column,
+        }
+    }
+}
+
+/// Words of an article that a claim or finding rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub article: String,
+    pub text: String,
+    pub span: Span,
+}
+
+impl Evidence {
+    /// Evidence for a normalized range of an article's body.
+    pub fn from_norm(article: &Article, doc: &Doc, range: Range<usize>) -> Evidence {
+        let orig = doc.norm.original_range(range);
+        let start = article.body.start + orig.start;
+        let end = article.body.start + orig.end;
+        Evidence {
+            article: article.id.clone(),
+            text: article.text.get(start..end).unwrap_or("").to_string(),
+            span: Span::new(&article.text, start..end),
+        }
+    }
+}
+
+/// A claim, ready to compare.
+#[derive(Debug, Clone, Serialize)]
+pub struct Claim {
+    pub id: String,
+    pub article: String,
+    pub key: String,
+    pub subject: Option<String>,
+    pub value: Value,
+    pub text: String,
+    pub span: Span,
+    pub speaker: Option<String>,
+    pub as_of: Option<String>,
+    pub rule: String,
+    /// Other words the value rests on (the dateline a relative date was
+    /// read against).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<Evidence>,
+    /// The sentence the claim stands in (original range), for display.
+    #[serde(skip)]
+    pub sentence: Range<usize>,
+    #[serde(skip)]
+    pub grows: bool,
+    #[serde(skip)]
+    pub level: Level,
+}
+
+/// A weekday that is not the weekday of the date beside it.
+#[derive(Debug, Clone)]
+pub struct WeekdayMismatch {
+    pub evidence: Evidence,
+    pub date: DateValue,
+    pub said: String,
+    pub actual: String,
+    pub by: ResolvedBy,
+}
+
+/// The claims of one article, and the date problems found on the way.
+#[derive(Debug, Default)]
+pub struct ArticleClaims {
+    pub claims: Vec<Claim>,
+    pub mismatches: Vec<WeekdayMismatch>,
+}
+
+/// Builds the claims of one article.
+pub fn claims(
+    rules: &Rules,
+    article: &Article,
+    doc: &Doc,
+    ex: &Extracted,
+    date: Option<&ArticleDate>,
+    cal: &Calendar,
+) -> ArticleClaims {
+    let mut out = ArticleClaims::default();
+    let text = &doc.norm.text;
+    let adate = date.map(|d| d.date);
+    let anchor = date
+        .and_then(|d| d.anchor.clone())
+        .map(|r| Evidence::from_norm(article, doc, r));
+    let entity_id = |i: usize| rules.entities.get(i).map(|e| e.id.clone());
+    let sentence_span = |si: usize| {
+        let r = doc.norm.original_range(doc.sentences[si].range.clone());
+        article.body.start + r.start..article.body.start + r.end
+    };
+
+    // When each sentence was said: a day it names, else the article's date.
+    let as_of_sentence = |si: usize| -> Option<Date> {
+        ex.dates
+            .iter()
+            .filter(|d| d.sentence == si)
+            .filter_map(|d| cal.resolve(&d.expr, adate).value.and_then(|v| v.date()))
+            .next()
+            .or(adate)
+    };
+
+    for d in &ex.dates {
+        let r = cal.resolve(&d.expr, adate);
+        if let (Some((said, actual)), Some(v)) = (r.mismatch, r.value.clone()) {
+            out.mismatches.push(WeekdayMismatch {
+                evidence: Evidence::from_norm(article, doc, d.range.clone()),
+                date: v,
+                said: said.name().into(),
+                actual: actual.name().into(),
+                by: r.by,
+            });
+        }
+    }
+
+    for m in &ex.matches {
+        let rule = &rules.claims[m.rule];
+        let words = &text[m.value.clone()];
+        let mut anchors = Vec::new();
+        let value = match rule.value {
+            ValueKind::Count => rules.grammar.parse_quantity(words).map(Value::Quantity),
+            ValueKind::Date => {
+                let expr = rules.grammar.parse_date(words);
+                let r = cal.resolve(&expr, adate);
+                if r.by == ResolvedBy::ArticleDate && expr.relative.is_some() {
+                    anchors.extend(anchor.clone());
+                }
+                r.value.map(Value::Date)
+            }
+            ValueKind::Set => {
+                let kind = rule.entity_kind.as_deref();
+                let mut ids: Vec<String> = ex
+                    .entities
+                    .iter()
+                    .filter(|e| e.sentence == m.sentence && e.range.start >= m.value.start && e.range.end <= m.value.end)
+                    .filter(|e| kind.is_none_or(|k| rules.entities[e.entity].kind == k))
+                    .filter_map(|e| entity_id(e.entity))
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                (!ids.is_empty()).then_some(Value::Set(ids))
+            }
+            ValueKind::Statement => rule.label.clone().map(Value::Statement),
+        };
+        let Some(value) = value else { continue };
+        let subject = match &rule.subject {
+            SubjectSpec::None => None,
+            SubjectSpec::Entity(id) => Some(id.clone()),
+            SubjectSpec::Capture => m.subject.and_then(entity_id),
+            SubjectSpec::Speaker => m.speaker.and_then(entity_id),
+        };
+        let ev = Evidence::from_norm(article, doc, m.range.clone());
+        out.claims.push(Claim {
+            id: format!("{}@{}", article.id, ev.span.start),
+            article: article.id.clone(),
+            key: rule.key.clone(),
+            subject,
+            value,
+            text: ev.text,
+            span: ev.span,
+            speaker: m.speaker.and_then(entity_id),
+            as_of: as_of_sentence(m.sentence).map(|d| d.to_string()),
+            rule: rule.id.clone(),
+            anchors,
+            sentence: sentence_span(m.sentence),
+            grows: rule.grows,
+            level: rule.level,
+        });
+    }
+
+    for q in &ex.quotes {
+        let words = text[q.inner.clone()].split_whitespace().collect::<Vec<_>>();
+        if words.len() < 3 {
+            continue;
+        }
+        let ev = Evidence::from_norm(article, doc, q.inner.clone());
+        let speaker = q.speaker.and_then(entity_id);
+        out.claims.push(Claim {
+            id: format!("{}@{}", article.id, ev.span.start),
+            article: article.id.clone(),
+            key: "quote".into(),
+            subject: speaker.clone(),
+            value: Value::Quote(words.join(" ")),
+            text: ev.text,
+            span: ev.span,
+            speaker,
+            as_of: as_of_sentence(q.sentence).map(|d| d.to_string()),
+            rule: "quote".into(),
+            anchors: Vec::new(),
+            sentence: sentence_span(q.sentence),
+            grows: false,
+            level: Level::Info,
+        });
+    }
+    out.claims.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.key.cmp(&b.key)));
+    out.claims.dedup_by(|a, b| a.id == b.id && a.key == b.key);
+    // Two rules may claim the same words: keep ids unique.
+    let mut seen = std::collections::HashMap::new();
+    for c in &mut out.claims {
+        let n = seen.entry(c.id.clone()).or_insert(0usize);
+        if *n > 0 {
+            c.id = format!("{}.{}", c.id, n);
+        }
+        *n += 1;
+    }
+    out
+}

@@ -1,0 +1,525 @@
+//! Findings: claims grouped by (key, subject) and compared with the value
+//! algebra, plus the checks inside one article (a weekday that is not the
+//! date's weekday) and across spellings of one name.
+//!
+//! Grouping keeps it near-linear: claims are compared only within their
+//! group, and within a group only their distinct values are.
+use crate::check::ArticleInfo;
+use crate::claim::{Claim, Evidence, WeekdayMismatch};
+use crate::normalize::display_form;
+use crate::rules::{Level, Rules};
+use crate::value::{quotes_match, Value};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Contradiction,
+    Inconsistency,
+    NameVariant,
+    Agreement,
+    Uncorroborated,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Contradiction => "contradiction",
+            Kind::Inconsistency => "inconsistency",
+            Kind::NameVariant => "name_variant",
+            Kind::Agreement => "agreement",
+            Kind::Uncorroborated => "uncorroborated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Conflict,
+    Update,
+    ReportedDispute,
+    Independent,
+    Echo,
+}
+
+/// How much a finding matters; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Info => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
+}
+
+/// One thing the report says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    pub class: Option<Class>,
+    pub key: String,
+    pub subject: Option<String>,
+    pub severity: Severity,
+    pub articles: Vec<String>,
+    pub claims: Vec<String>,
+    pub message: String,
+    /// The words each article gives, for findings that rest on mentions
+    /// rather than claims (name variants, weekdays).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// One use of an entity's name.
+#[derive(Debug, Clone)]
+pub struct NameUse {
+    pub entity: usize,
+    pub evidence: Evidence,
+}
+
+pub fn compare(
+    rules: &Rules,
+    articles: &[ArticleInfo],
+    claims: &[Claim],
+    mismatches: &[WeekdayMismatch],
+    names: &[NameUse],
+) -> Vec<Finding> {
+    let wires: BTreeMap<&str, &[String]> = articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.wire.as_slice()))
+        .collect();
+    let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Claim>> = BTreeMap::new();
+    for c in claims {
+        groups
+            .entry((c.key.as_str(), c.subject.as_deref()))
+            .or_default()
+            .push(c);
+    }
+    let mut out = Vec::new();
+    for ((key, subject), group) in groups {
+        if key == "quote" {
+            compare_quotes(key, subject, &group, &wires, &mut out);
+        } else {
+            compare_group(key, subject, &group, &wires, &mut out);
+        }
+    }
+    weekday_findings(mismatches, &mut out);
+    name_variants(rules, names, &mut out);
+    out.sort_by(|a, b| {
+        (std::cmp::Reverse(a.severity), a.kind, &a.key, &a.subject, &a.message).cmp(&(
+            std::cmp::Reverse(b.severity),
+            b.kind,
+            &b.key,
+            &b.subject,
+            &b.message,
+        ))
+    });
+    out
+}
+
+fn articles_of(claims: &[&Claim]) -> Vec<String> {
+    let set: BTreeSet<&str> = claims.iter().map(|c| c.article.as_str()).collect();
+    set.into_iter().map(String::from).collect()
+}
+
+fn ids_of(claims: &[&Claim]) -> Vec<String> {
+    let mut v: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
+    v.sort();
+    v
+}
+
+/// "16 (002_…, tokayev, as of 2022-01-10)"
+fn side(c: &Claim) -> String {
+    let mut s = format!("{} in {}", c.value.describe(), c.article);
+    if let Some(sp) = &c.speaker {
+        s.push_str(&format!(", said by {sp}"));
+    }
+    if let Some(d) = &c.as_of {
+        s.push_str(&format!(", as of {d}"));
+    }
+    s
+}
+
+/// Agencies every article of `arts` credits.
+fn shared_wire<'a>(arts: &[String], wires: &BTreeMap<&str, &'a [String]>) -> Vec<&'a String> {
+    let mut it = arts.iter().map(|a| wires.get(a.as_str()).copied().unwrap_or(&[]));
+    let Some(first) = it.next() else {
+        return Vec::new();
+    };
+    let rest: Vec<&[String]> = it.collect();
+    first
+        .iter()
+        .filter(|w| rest.iter().all(|r| r.contains(w)))
+        .collect()
+}
+
+fn agreement_class(arts: &[String], wires: &BTreeMap<&str, &[String]>) -> (Class, String) {
+    let shared = shared_wire(arts, wires);
+    if shared.is_empty() {
+        (Class::Independent, String::new())
+    } else {
+        let names: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
+        (
+            Class::Echo,
+            format!(
+                "; all {} articles credit {}, so this may be one wire story repeated",
+                arts.len(),
+                names.join(", ")
+            ),
+        )
+    }
+}
+
+fn compare_group(
+    key: &str,
+    subject: Option<&str>,
+    group: &[&Claim],
+    wires: &BTreeMap<&str, &[String]>,
+    out: &mut Vec<Finding>,
+) {
+    let about = match subject {
+        Some(s) => format!("{key} ({s})"),
+        None => key.to_string(),
+    };
+    // Distinct values.
+    let mut classes: Vec<(&Value, Vec<&Claim>)> = Vec::new();
+    for c in group {
+        match classes.iter_mut().find(|(v, _)| **v == c.value) {
+            Some((_, cs)) => cs.push(c),
+            None => classes.push((&c.value, vec![c])),
+        }
+    }
+    classes.truncate(24);
+    let n = classes.len();
+    let compat: Vec<Vec<bool>> = (0..n)
+        .map(|i| (0..n).map(|j| classes[i].0.compatible(classes[j].0)).collect())
+        .collect();
+    let grows = group.iter().any(|c| c.grows);
+    let level = group.iter().map(|c| c.level).max().unwrap_or(Level::Error);
+
+    // Contradictions across articles, inconsistencies inside one.
+    let mut across: Vec<(usize, usize)> = Vec::new();
+    let mut within: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            if compat[i][j] {
+                continue;
+            }
+            let (a, b) = (&classes[i].1, &classes[j].1);
+            if a.iter().any(|x| b.iter().any(|y| x.article != y.article)) {
+                across.push((i, j));
+            }
+            if !grows {
+                for x in a {
+                    for y in b.iter().filter(|y| y.article == x.article) {
+                        let v = within.entry(x.article.as_str()).or_default();
+                        v.push(x);
+                        v.push(y);
+                    }
+                }
+            }
+        }
+    }
+    if !across.is_empty() {
+        let involved: BTreeSet<usize> = across.iter().flat_map(|(i, j)| [*i, *j]).collect();
+        let cs: Vec<&Claim> = involved.iter().flat_map(|i| classes[*i].1.iter().copied()).collect();
+        let update = grows && across.iter().all(|(i, j)| is_update(&classes[*i].1, &classes[*j].1));
+        let sides: Vec<String> = involved
+            .iter()
+            .map(|i| {
+                let list: Vec<String> = classes[*i].1.iter().map(|c| side(c)).collect();
+                list.join("; ")
+            })
+            .collect();
+        let (class, severity, lead) = if update {
+            (
+                Class::Update,
+                Severity::Warning,
+                "a growing count, reported later and larger",
+            )
+        } else {
+            (Class::Conflict, Severity::from(level), "the sources disagree")
+        };
+        out.push(Finding {
+            kind: Kind::Contradiction,
+            class: Some(class),
+            key: key.into(),
+            subject: subject.map(String::from),
+            severity,
+            articles: articles_of(&cs),
+            claims: ids_of(&cs),
+            message: format!("{about}: {lead}: {}", sides.join(" versus ")),
+            evidence: Vec::new(),
+        });
+    }
+    for (article, mut cs) in within {
+        cs.sort_by_key(|c| c.span.start);
+        cs.dedup_by_key(|c| c.id.clone());
+        let sides: Vec<String> = cs.iter().map(|c| c.value.describe()).collect();
+        out.push(Finding {
+            kind: Kind::Inconsistency,
+            class: None,
+            key: key.into(),
+            subject: subject.map(String::from),
+            severity: Severity::Error,
+            articles: vec![article.to_string()],
+            claims: ids_of(&cs),
+            message: format!("{about}: {article} gives two values: {}", sides.join(" versus ")),
+            evidence: Vec::new(),
+        });
+    }
+
+    // Agreements: maximal sets of pairwise compatible values.
+    let mut cliques = Vec::new();
+    bron_kerbosch(&compat, Vec::new(), (0..n).collect(), Vec::new(), &mut cliques);
+    let all_articles = articles_of(group);
+    for clique in cliques {
+        let cs: Vec<&Claim> = clique.iter().flat_map(|i| classes[*i].1.iter().copied()).collect();
+        let arts = articles_of(&cs);
+        if arts.len() < 2 {
+            continue;
+        }
+        let mut values: Vec<String> = clique.iter().map(|i| classes[*i].0.describe()).collect();
+        values.dedup();
+        let (class, note) = agreement_class(&arts, wires);
+        out.push(Finding {
+            kind: Kind::Agreement,
+            class: Some(class),
+            key: key.into(),
+            subject: subject.map(String::from),
+            severity: Severity::Info,
+            message: format!(
+                "{about}: {} articles agree: {} ({}){note}",
+                arts.len(),
+                values.join(" / "),
+                arts.join(", ")
+            ),
+            articles: arts,
+            claims: ids_of(&cs),
+            evidence: Vec::new(),
+        });
+    }
+    if all_articles.len() == 1 {
+        let mut values: Vec<String> = classes.iter().map(|(v, _)| v.describe()).collect();
+        values.dedup();
+        out.push(Finding {
+            kind: Kind::Uncorroborated,
+            class: None,
+            key: key.into(),
+            subject: subject.map(String::from),
+            severity: Severity::Info,
+            message: format!(
+                "{about}: only {} gives this: {}",
+                all_articles[0],
+                values.join(" / ")
+            ),
+            articles: all_articles,
+            claims: ids_of(group),
+            evidence: Vec::new(),
+        });
+    }
+}
+
+/// True when every claim of one side is dated before every claim of the
+/// other, and the later side's figure is larger.
+fn is_update(a: &[&Claim], b: &[&Claim]) -> bool {
+    let dates = |cs: &[&Claim]| -> Option<(String, String)> {
+        let ds: Vec<&String> = cs.iter().map(|c| c.as_of.as_ref()).collect::<Option<_>>()?;
+        Some(((*ds.iter().min()?).clone(), (*ds.iter().max()?).clone()))
+    };
+    let lo = |cs: &[&Claim]| match &cs.first()?.value {
+        Value::Quantity(q) => Some(q.lo.value),
+        _ => None,
+    };
+    let (Some((a_min, a_max)), Some((b_min, b_max)), Some(va), Some(vb)) = (dates(a), dates(b), lo(a), lo(b)) else {
+        return false;
+    };
+    (a_max < b_min && vb > va) || (b_max < a_min && va > vb)
+}
+
+fn bron_kerbosch(
+    adj: &[Vec<bool>],
+    r: Vec<usize>,
+    mut p: Vec<usize>,
+    mut x: Vec<usize>,
+    out: &mut Vec<Vec<usize>>,
+) {
+    if p.is_empty() && x.is_empty() {
+        out.push(r);
+        return;
+    }
+    while let Some(v) = p.first().copied() {
+        let mut r2 = r.clone();
+        r2.push(v);
+        let p2 = p.iter().copied().filter(|u| *u != v && adj[v][*u]).collect();
+        let x2 = x.iter().copied().filter(|u| *u != v && adj[v][*u]).collect();
+        bron_kerbosch(adj, r2, p2, x2, out);
+        p.retain(|u| *u != v);
+        x.push(v);
+    }
+}
+
+/// Quotes of one speaker: words that match across articles agree.
+fn compare_quotes(
+    key: &str,
+    subject: Option<&str>,
+    group: &[&Claim],
+    wires: &BTreeMap<&str, &[String]>,
+    out: &mut Vec<Finding>,
+) {
+    let text = |c: &Claim| match &c.value {
+        Value::Quote(q) => q.clone(),
+        _ => String::new(),
+    };
+    // Union-find over near-identical quotes.
+    let mut parent: Vec<usize> = (0..group.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for i in 0..group.len() {
+        for j in i + 1..group.len() {
+            if quotes_match(&text(group[i]), &text(group[j])) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<&Claim>> = BTreeMap::new();
+    for i in 0..group.len() {
+        let r = root(&mut parent, i);
+        clusters.entry(r).or_default().push(group[i]);
+    }
+    for cs in clusters.into_values() {
+        let arts = articles_of(&cs);
+        if arts.len() < 2 {
+            continue;
+        }
+        let shortest = cs
+            .iter()
+            .map(|c| text(c))
+            .min_by_key(|t| (t.len(), t.clone()))
+            .unwrap_or_default();
+        let who = subject.unwrap_or("an unnamed speaker");
+        let (class, note) = agreement_class(&arts, wires);
+        out.push(Finding {
+            kind: Kind::Agreement,
+            class: Some(class),
+            key: key.into(),
+            subject: subject.map(String::from),
+            severity: Severity::Info,
+            message: format!(
+                "{} articles quote {who} saying «{shortest}» ({}){note}",
+                arts.len(),
+                arts.join(", ")
+            ),
+            articles: arts,
+            claims: ids_of(&cs),
+            evidence: Vec::new(),
+        });
+    }
+}
+
+fn weekday_findings(mismatches: &[WeekdayMismatch], out: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    for m in mismatches {
+        if !seen.insert((m.evidence.article.clone(), m.evidence.span.start)) {
+            continue;
+        }
+        let how = match m.by {
+            crate::resolve::ResolvedBy::Absolute => "",
+            crate::resolve::ResolvedBy::Window => " (year taken from the story's window)",
+            _ => " (read against the article's date)",
+        };
+        out.push(Finding {
+            kind: Kind::Inconsistency,
+            class: None,
+            key: "date.weekday".into(),
+            subject: None,
+            severity: Severity::Error,
+            articles: vec![m.evidence.article.clone()],
+            claims: Vec::new(),
+            message: format!(
+                "{}: «{}» — {} was a {}, not a {}{how}",
+                m.evidence.article, m.evidence.text, m.date, m.actual, m.said
+            ),
+            evidence: vec![m.evidence.clone()],
+        });
+    }
+}
+
+fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
+    for (ei, e) in rules.entities.iter().enumerate() {
+        for group in &e.spellings {
+            let mut forms: Vec<(String, &String)> =
+                group.iter().map(|s| (display_form(s), s)).collect();
+            forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+            // spelling -> article -> first evidence
+            let mut used: BTreeMap<&String, BTreeMap<String, Evidence>> = BTreeMap::new();
+            for u in names.iter().filter(|u| u.entity == ei) {
+                let surface = display_form(&u.evidence.text);
+                if let Some((_, s)) = forms.iter().find(|(f, _)| surface.contains(f.as_str())) {
+                    used.entry(s)
+                        .or_default()
+                        .entry(u.evidence.article.clone())
+                        .or_insert_with(|| u.evidence.clone());
+                }
+            }
+            if used.len() < 2 {
+                continue;
+            }
+            let mut by_use: Vec<(&String, &BTreeMap<String, Evidence>)> = used.iter().map(|(s, m)| (*s, m)).collect();
+            by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+            let parts: Vec<String> = by_use
+                .iter()
+                .map(|(s, m)| {
+                    let arts: Vec<&str> = m.keys().map(String::as_str).collect();
+                    format!("«{s}» in {}", arts.join(", "))
+                })
+                .collect();
+            let mut articles: Vec<String> = used.values().flat_map(|m| m.keys().cloned()).collect();
+            articles.sort();
+            articles.dedup();
+            out.push(Finding {
+                kind: Kind::NameVariant,
+                class: None,
+                key: "name.spelling".into(),
+                subject: Some(e.id.clone()),
+                severity: Severity::Warning,
+                message: format!(
+                    "{} is spelled {} ways: {}; most sources write «{}»",
+                    e.id,
+                    used.len(),
+                    parts.join("; "),
+                    by_use[0].0
+                ),
+                articles,
+                claims: Vec::new(),
+                evidence: by_use.iter().flat_map(|(_, m)| m.values().cloned()).collect(),
+            });
+        }
+    }
+}

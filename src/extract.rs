@@ -1,0 +1,412 @@
+//! Mentions: entities, dates, quantities, quotes, who said each sentence, and
+//! the matches of the claim rules.
+//!
+//! Everything here works on the normalized text of one article, sentence by
+//! sentence, and skips boilerplate blocks. The `Extractor` is compiled once
+//! from the rules (an Aho-Corasick automaton for every entity name, the
+//! grammar's regexes, the claim patterns) and then shared by every article.
+use crate::grammar::DateExpr;
+use crate::normalize::Normalized;
+use crate::rules::{Rules, ValueKind};
+use crate::segment::Sentence;
+use crate::value::Quantity;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// One article, normalized and split into sentences.
+#[derive(Debug)]
+pub struct Doc {
+    pub norm: Normalized,
+    pub sentences: Vec<Sentence>,
+}
+
+/// A name of an entity found in the text.
+#[derive(Debug, Clone)]
+pub struct EntityMention {
+    pub entity: usize,
+    pub range: Range<usize>,
+    pub sentence: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DateMention {
+    pub range: Range<usize>,
+    pub sentence: usize,
+    pub expr: DateExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuantityMention {
+    pub range: Range<usize>,
+    pub sentence: usize,
+    pub value: Quantity,
+}
+
+/// Words in quotation marks and who said them.
+#[derive(Debug, Clone)]
+pub struct QuoteMention {
+    pub inner: Range<usize>,
+    pub sentence: usize,
+    pub speaker: Option<usize>,
+}
+
+/// A claim rule's match, before its value is resolved.
+#[derive(Debug, Clone)]
+pub struct RuleMatch {
+    pub rule: usize,
+    pub sentence: usize,
+    /// What the claim's evidence is: the `claim` group, else the whole match.
+    pub range: Range<usize>,
+    /// The `value` group (the whole match for statements).
+    pub value: Range<usize>,
+    /// The entity in the `subject` group, if any.
+    pub subject: Option<usize>,
+    pub speaker: Option<usize>,
+}
+
+/// Everything found in one article.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub entities: Vec<EntityMention>,
+    pub dates: Vec<DateMention>,
+    pub quantities: Vec<QuantityMention>,
+    pub quotes: Vec<QuoteMention>,
+    pub matches: Vec<RuleMatch>,
+    /// The speaker of each sentence (an entity index), if it names one.
+    pub speakers: Vec<Option<usize>>,
+}
+
+/// The compiled extraction machinery, built once per run.
+pub struct Extractor<'r> {
+    pub rules: &'r Rules,
+    names: AhoCorasick,
+    /// For every pattern of `names`: the entity it names.
+    name_entity: Vec<usize>,
+    speech: HashSet<String>,
+    continuation: HashSet<String>,
+    sources: Vec<String>,
+}
+
+const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl<'r> Extractor<'r> {
+    pub fn new(rules: &'r Rules) -> Extractor<'r> {
+        let mut pats = Vec::new();
+        let mut name_entity = Vec::new();
+        for (i, e) in rules.entities.iter().enumerate() {
+            for (_, n) in &e.names {
+                if n.is_empty() {
+                    continue;
+                }
+                pats.push(n.clone());
+                name_entity.push(i);
+                // "للرئيس" is ل + الرئيس with its alef dropped.
+                if let Some(rest) = n.strip_prefix("ال") {
+                    pats.push(format!("لل{rest}"));
+                    name_entity.push(i);
+                }
+            }
+        }
+        let names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+        let lex = &rules.lexicon;
+        let mut sources = lex.source_phrases.clone();
+        sources.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Extractor {
+            rules,
+            names,
+            name_entity,
+            speech: lex.speech_verbs.iter().cloned().collect(),
+            continuation: lex.continuation_verbs.iter().cloned().collect(),
+            sources,
+        }
+    }
+
+    /// Normalizes and segments one article body.
+    pub fn prepare(&self, body: &str) -> Doc {
+        let norm = crate::normalize::normalize(body);
+        let sentences = crate::segment::segment(&norm.text, &self.rules.lexicon.boilerplate);
+        Doc { norm, sentences }
+    }
+
+    pub fn extract(&self, doc: &Doc) -> Extracted {
+        let text = doc.norm.text.as_str();
+        let mut out = Extracted {
+            speakers: vec![None; doc.sentences.len()],
+            ..Extracted::default()
+        };
+        let mut previous_speaker: Option<usize> = None;
+        for (si, s) in doc.sentences.iter().enumerate() {
+            if s.boilerplate {
+                previous_speaker = None;
+                continue;
+            }
+            let range = s.range.clone();
+            let sent = &text[range.clone()];
+            let ents = self.entities_in(text, range.clone(), si);
+            let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
+            let (speaker, continues) = self.sentence_speaker(text, &range, &ents, &quotes);
+            let speaker = match speaker {
+                Some(sp) => Some(sp),
+                None if continues => previous_speaker,
+                None => None,
+            };
+            out.speakers[si] = speaker;
+            if speaker.is_some() {
+                previous_speaker = speaker;
+            }
+
+            for q in &s.quotes {
+                let qs = self
+                    .speaker_before(text, &range, q.outer.start, &ents, &quotes)
+                    .or(speaker)
+                    .or_else(|| {
+                        ents.iter()
+                            .filter(|m| !inside(&quotes, m.range.start))
+                            .find(|m| self.rules.entities[m.entity].kind == "person")
+                            .map(|m| m.entity)
+                    });
+                out.quotes.push(QuoteMention {
+                    inner: q.inner.clone(),
+                    sentence: si,
+                    speaker: qs,
+                });
+            }
+
+            let g = &self.rules.grammar;
+            for m in g.date_re.find_iter(sent) {
+                out.dates.push(DateMention {
+                    range: range.start + m.start()..range.start + m.end(),
+                    sentence: si,
+                    expr: g.parse_date(m.as_str()),
+                });
+            }
+            for m in g.count_re.find_iter(sent) {
+                if let Some(v) = g.parse_quantity(m.as_str()) {
+                    out.quantities.push(QuantityMention {
+                        range: range.start + m.start()..range.start + m.end(),
+                        sentence: si,
+                        value: v,
+                    });
+                }
+            }
+
+            for (ri, rule) in self.rules.claims.iter().enumerate() {
+                let mut taken: Vec<Range<usize>> = Vec::new();
+                for re in &rule.patterns {
+                    for caps in re.captures_iter(sent) {
+                        let Some(whole) = caps.get(0) else { continue };
+                        let shift = |m: regex::Match| range.start + m.start()..range.start + m.end();
+                        let span = caps.name("claim").map(shift).unwrap_or_else(|| shift(whole));
+                        if taken.iter().any(|t| t.start < span.end && span.start < t.end) {
+                            continue;
+                        }
+                        let value = match (rule.value, caps.name("value")) {
+                            (_, Some(v)) => shift(v),
+                            (ValueKind::Statement, None) => shift(whole),
+                            _ => continue,
+                        };
+                        let subject = caps.name("subject").and_then(|m| {
+                            let r = shift(m);
+                            ents.iter().find(|e| e.range.start >= r.start && e.range.end <= r.end).map(|e| e.entity)
+                        });
+                        let in_quote = out
+                            .quotes
+                            .iter()
+                            .find(|q| q.sentence == si && q.inner.start <= span.start && span.end <= q.inner.end);
+                        taken.push(span.clone());
+                        out.matches.push(RuleMatch {
+                            rule: ri,
+                            sentence: si,
+                            range: span,
+                            value,
+                            subject,
+                            speaker: in_quote.and_then(|q| q.speaker).or(speaker),
+                        });
+                    }
+                }
+            }
+            out.entities.extend(ents);
+        }
+        out
+    }
+
+    /// Entity names in `range` of `text`, checked at word boundaries (a
+    /// clitic و ف ب ل ك may stand before a name).
+    pub fn entities_in(&self, text: &str, range: Range<usize>, sentence: usize) -> Vec<EntityMention> {
+        let hay = &text[range.clone()];
+        let mut out = Vec::new();
+        for m in self.names.find_iter(hay) {
+            let (s, e) = (range.start + m.start(), range.start + m.end());
+            if !word_start(text, s) || text[e..].chars().next().is_some_and(is_word_char) {
+                continue;
+            }
+            out.push(EntityMention {
+                entity: self.name_entity[m.pattern().as_usize()],
+                range: s..e,
+                sentence,
+            });
+        }
+        out
+    }
+
+    /// The words of a sentence outside quotes, with their byte ranges.
+    fn words<'t>(&self, text: &'t str, range: &Range<usize>, quotes: &[Range<usize>]) -> Vec<(Range<usize>, &'t str)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text[range.clone()].char_indices() {
+            let i = range.start + i;
+            if is_word_char(c) {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                if !inside(quotes, s) {
+                    out.push((s..i, &text[s..i]));
+                }
+            }
+        }
+        if let Some(s) = start {
+            if !inside(quotes, s) {
+                out.push((s..range.end, &text[s..range.end]));
+            }
+        }
+        out
+    }
+
+    fn is_verb<'a>(&self, set: &HashSet<String>, w: &'a str) -> bool {
+        set.contains(w) || w.strip_prefix(['و', 'ف']).is_some_and(|r| set.contains(r))
+    }
+
+    /// Who a sentence says is speaking, and whether it goes on with the
+    /// previous speaker ("وأضاف").
+    fn sentence_speaker(
+        &self,
+        text: &str,
+        range: &Range<usize>,
+        ents: &[EntityMention],
+        quotes: &[Range<usize>],
+    ) -> (Option<usize>, bool) {
+        let words = self.words(text, range, quotes);
+        let mut continues = false;
+        for (wi, (wr, w)) in words.iter().enumerate() {
+            if self.is_verb(&self.speech, w) {
+                if let Some(sp) = self.speaker_of_verb(text, range, wr.clone(), &words[wi + 1..], ents) {
+                    return (Some(sp), false);
+                }
+                if wi < 3 && self.is_verb(&self.continuation, w) {
+                    continues = true;
+                }
+            }
+        }
+        // "بحسب X", "وفق ما نقلته X": the source named.
+        for (wi, (wr, _)) in words.iter().enumerate() {
+            let rest = &text[wr.start..range.end];
+            let rest = rest.strip_prefix('و').unwrap_or(rest);
+            if let Some(p) = self.sources.iter().find(|p| starts_with_words(rest, p)) {
+                let after = wr.start + (text[wr.start..range.end].len() - rest.len()) + p.len();
+                let limit = words.get(wi + 8).map(|w| w.0.start).unwrap_or(range.end);
+                if let Some(e) = ents.iter().find(|e| e.range.start >= after && e.range.start <= limit) {
+                    return (Some(e.entity), false);
+                }
+            }
+        }
+        (None, continues)
+    }
+
+    /// The speaker a verb of saying names: "X قال" (right before it) or
+    /// "قال X" (after it, up to ":" or "أن/إن"); a person wins over the
+    /// organisation they speak for ("المتحدث باسم الوزارة نيد برايس").
+    fn speaker_of_verb(
+        &self,
+        text: &str,
+        range: &Range<usize>,
+        verb: Range<usize>,
+        after: &[(Range<usize>, &str)],
+        ents: &[EntityMention],
+    ) -> Option<usize> {
+        if let Some(e) = ents.iter().rev().find(|e| e.range.end <= verb.start) {
+            let gap = &text[e.range.end..verb.start];
+            if gap.chars().all(char::is_whitespace) {
+                return Some(e.entity);
+            }
+        }
+        let mut end = after.get(12).map(|w| w.0.start).unwrap_or(range.end);
+        for (wr, w) in after {
+            let before = &text[verb.end.min(wr.start)..wr.start];
+            if before.contains(':') || before.contains('«') || before.contains('"') || before.contains('“') {
+                end = end.min(wr.start);
+                break;
+            }
+            if matches!(*w, "ان" | "انه" | "انها" | "انهم" | "فان") {
+                end = end.min(wr.start);
+                break;
+            }
+        }
+        let window: Vec<&EntityMention> = ents
+            .iter()
+            .filter(|e| e.range.start >= verb.end && e.range.end <= end)
+            .collect();
+        let kind = |e: &&EntityMention| self.rules.entities[e.entity].kind.as_str();
+        window
+            .iter()
+            .rev()
+            .find(|e| kind(e) == "person")
+            .or_else(|| window.iter().find(|e| kind(e) != "agency"))
+            .or_else(|| window.first())
+            .map(|e| e.entity)
+    }
+
+    /// The speaker of the last verb of saying before `pos` in the sentence.
+    fn speaker_before(
+        &self,
+        text: &str,
+        range: &Range<usize>,
+        pos: usize,
+        ents: &[EntityMention],
+        quotes: &[Range<usize>],
+    ) -> Option<usize> {
+        let words = self.words(text, range, quotes);
+        let upto = words.iter().take_while(|w| w.0.start < pos).count();
+        for wi in (0..upto).rev() {
+            let (wr, w) = &words[wi];
+            if self.is_verb(&self.speech, w) {
+                let after = &words[wi + 1..upto];
+                let local: Vec<EntityMention> = ents.iter().filter(|e| e.range.end <= pos).cloned().collect();
+                if let Some(sp) = self.speaker_of_verb(text, range, wr.clone(), after, &local) {
+                    return Some(sp);
+                }
+            }
+        }
+        None
+    }
+}
+
+fn inside(ranges: &[Range<usize>], pos: usize) -> bool {
+    ranges.iter().any(|r| r.start <= pos && pos < r.end)
+}
+
+fn starts_with_words(text: &str, phrase: &str) -> bool {
+    text.starts_with(phrase) && !text[phrase.len()..].chars().next().is_some_and(is_word_char)
+}
+
+/// A name may start at `pos` if a word starts there, or if only a clitic or
+/// two stand between the start of the word and `pos`.
+fn word_start(text: &str, pos: usize) -> bool {
+    let before = &text[..pos];
+    let mut chars = before.chars().rev();
+    let mut clitics = 0;
+    loop {
+        match chars.next() {
+            None => return true,
+            Some(c) if !is_word_char(c) => return true,
+            Some(c) if CLITICS.contains(&c) && clitics < 2 => clitics += 1,
+            Some(_) => return false,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The terminal report: one miette diagnostic per finding, with a related
+//! diagnostic for each article's words.
+//!
+//! Arabic is laid out right to left by most terminals that handle it at all,
+//! and miette underlines by logical column, left to right: the underline then
+//! stands under the wrong words, and whole source lines run to thousands of
+//! characters. So each snippet is a window of the sentence around the claim,
+//! with the claim marked inline ⟦like this⟧; the underline is kept for the
+//! terminals that draw it right.
+use super::TextOptions;
+use crate::check::Report;
+use crate::claim::{Claim, Evidence};
+use crate::compare::{Finding, Kind, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+const OPEN: &str = "⟦";
+const CLOSE: &str = "⟧";
+/// Characters of context kept on each side of the marked words.
+const CONTEXT: usize = 60;
+
+struct Snippet {
+    title: String,
+    src: NamedSource<String>,
+    span: SourceSpan,
+    label: String,
+}
+
+impl fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl fmt::Display for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl std::error::Error for Snippet {}
+impl Diagnostic for Snippet {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.label.clone()),
+            self.span,
+        ))))
+    }
+}
+
+struct FindingDiag {
+    title: String,
+    code: String,
+    severity: Severity,
+    related: Vec<Snippet>,
+}
+
+impl fmt::Debug for FindingDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl fmt::Display for FindingDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl std::error::Error for FindingDiag {}
+impl Diagnostic for FindingDiag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.related.iter().map(|s| s as &dyn Diagnostic)))
+    }
+}
+
+/// A window of `text[sentence]` around `span`, with the span marked.
+/// Returns the window and the marked range inside it.
+fn window(text: &str, sentence: std::ops::Range<usize>, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let clamp = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (s0, s1) = (clamp(sentence.start.min(span.start)), clamp(sentence.end.max(span.end)));
+    let (a, b) = (clamp(span.start), clamp(span.end));
+    let before: Vec<(usize, char)> = text[s0..a].char_indices().collect();
+    let start = if before.len() > CONTEXT {
+        let cut = s0 + before[before.len() - CONTEXT].0;
+        // start at a word
+        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+    } else {
+        s0
+    };
+    let after: Vec<(usize, char)> = text[b..s1].char_indices().collect();
+    let end = if after.len() > CONTEXT {
+        let cut = b + after[CONTEXT].0;
+        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+    } else {
+        s1
+    };
+    let mut w = String::new();
+    if start > s0 {
+        w.push('…');
+    }
+    w.push_str(text[start..a].trim_start());
+    let m0 = w.len();
+    w.push_str(OPEN);
+    w.push_str(&text[a..b]);
+    w.push_str(CLOSE);
+    let m1 = w.len();
+    w.push_str(text[b..end].trim_end());
+    if end < s1 {
+        w.push('…');
+    }
+    (w.replace('\n', " "), m0..m1)
+}
+
+fn snippet(report: &Report, texts: &HashMap<&str, &str>, ev: &Evidence, sentence: Option<std::ops::Range<usize>>, label: String, title: String) -> Snippet {
+    let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
+    let sentence = sentence.unwrap_or_else(|| line_of(text, ev.span.start..ev.span.end));
+    let (w, marked) = window(text, sentence, ev.span.start..ev.span.end);
+    let path = report
+        .articles
+        .iter()
+        .find(|a| a.id == ev.article)
+        .map(|a| a.path.as_str())
+        .unwrap_or(ev.article.as_str());
+    Snippet {
+        title,
+        src: NamedSource::new(format!("{path}:{}:{}", ev.span.line, ev.span.column), w),
+        span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
+        label,
+    }
+}
+
+fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = text[..span.start.min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[span.end.min(text.len())..].find('\n').map(|i| span.end + i).unwrap_or(text.len());
+    start..end
+}
+
+fn claim_title(c: &Claim) -> String {
+    let mut t = c.article.clone();
+    t.push_str(": ");
+    t.push_str(&c.value.describe());
+    if let Some(s) = &c.speaker {
+        t.push_str(&format!(" · said by {s}"));
+    }
+    if let Some(d) = &c.as_of {
+        t.push_str(&format!(" · as of {d}"));
+    }
+    t
+}
+
+fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> FindingDiag {
+    let claims: HashMap<&str, &Claim> = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut related = Vec::new();
+    for id in &f.claims {
+        let Some(c) = claims.get(id.as_str()) else { continue };
+        let ev = Evidence {
+            article: c.article.clone(),
+            text: c.text.clone(),
+            span: c.span.clone(),
+        };
+        related.push(snippet(report, texts, &ev, Some(c.sentence.clone()), c.value.describe(), claim_title(c)));
+        for a in &c.anchors {
+            related.push(snippet(report, texts, a, None, "the article's date".into(), format!("{}: read against its date", a.article)));
+        }
+    }
+    for ev in &f.evidence {
+        related.push(snippet(report, texts, ev, None, ev.text.clone(), ev.article.clone()));
+    }
+    let kind = match f.class {
+        Some(c) => format!("{}/{}", f.kind.as_str(), serde_json::to_value(c).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+        None => f.kind.as_str().to_string(),
+    };
+    FindingDiag {
+        title: f.message.clone(),
+        code: format!("{kind} {}", f.key),
+        severity: f.severity,
+        related,
+    }
+}
+
+/// The whole text report: the findings, most severe first, then a summary.
+/// `texts` holds each article's original text by id.
+pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false);
+    let mut out = String::new();
+    for f in &report.findings {
+        let d = diagnostic(report, texts, f);
+        if handler.render_report(&mut out, &d).is_err() {
+            out.push_str(&f.message);
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// "5 articles, 40 claims: 2 contradictions, 1 inconsistency, …"
+pub fn summary(report: &Report) -> String {
+    let count = |k: Kind| report.findings.iter().filter(|f| f.kind == k).count();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{}, {}: {}, {}, {}, {}, {}\n",
+        plural(report.articles.len(), "article", "articles"),
+        plural(report.claims.len(), "claim", "claims"),
+        plural(count(Kind::Contradiction), "contradiction", "contradictions"),
+        plural(count(Kind::Inconsistency), "inconsistency", "inconsistencies"),
+        plural(count(Kind::Agreement), "agreement", "agreements"),
+        plural(count(Kind::NameVariant), "name variant", "name variants"),
+        plural(count(Kind::Uncorroborated), "uncorroborated claim", "uncorroborated claims"),
+    )
+}

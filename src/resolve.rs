@@ -1,0 +1,266 @@
+//! Dates on a calendar: the article's own date, and every date expression
+//! resolved against it.
+//!
+//! An article's date comes from its front matter, else from a dateline in its
+//! lead ("اليوم الأربعاء 12 من كانون الثاني"), else it stays unknown. A year
+//! the text leaves out comes from the article's date, else from the story's
+//! window (declared in the rules, or read off the corpus's explicit dates),
+//! and only then from the weekday. Relative words ("أمس", "يوم غد", "الخميس
+//! الماضي") need the article's date; without it a claim keeps only the
+//! weekday the text gives. News looks back: a bare weekday is the latest one
+//! on or before the article's date.
+use crate::grammar::DateExpr;
+use crate::value::{DateValue, WeekdayName};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::Serialize;
+use std::ops::Range;
+
+/// What dates without a year fall back on.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    pub window: Option<(Date, Date)>,
+}
+
+/// How a date was pinned down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolvedBy {
+    /// The text gives day, month and year.
+    Absolute,
+    /// Read against the article's date.
+    ArticleDate,
+    /// The year comes from the story's window.
+    Window,
+    /// The year comes from the weekday the text gives.
+    Weekday,
+    /// Only part of a date is known (a weekday, a day without a year).
+    Partial,
+    Unresolved,
+}
+
+/// Where an article's date comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    FrontMatter,
+    Dateline,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArticleDate {
+    pub date: Date,
+    pub source: DateSource,
+    /// The dateline's words (normalized range), when it came from the text.
+    pub anchor: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub value: Option<DateValue>,
+    pub by: ResolvedBy,
+    /// The weekday said and the real weekday of the date, when they differ.
+    pub mismatch: Option<(WeekdayName, WeekdayName)>,
+}
+
+fn weekday(d: Date) -> WeekdayName {
+    WeekdayName::from_jiff(d.weekday())
+}
+
+fn add_days(d: Date, n: i32) -> Option<Date> {
+    d.checked_add(n.days()).ok()
+}
+
+/// The latest `w` on or before `d` (`strict`: before).
+fn last_weekday(d: Date, w: WeekdayName, strict: bool) -> Option<Date> {
+    let start = if strict { 1 } else { 0 };
+    (start..start + 7)
+        .filter_map(|k| add_days(d, -k))
+        .find(|x| weekday(*x) == w)
+}
+
+fn next_weekday(d: Date, w: WeekdayName) -> Option<Date> {
+    (1..8).filter_map(|k| add_days(d, k)).find(|x| weekday(*x) == w)
+}
+
+impl Calendar {
+    /// Resolves what a date expression says against the article's date.
+    pub fn resolve(&self, e: &DateExpr, article: Option<Date>) -> Resolved {
+        let done = |d: Date, by| Resolved {
+            value: Some(DateValue::from_date(d, e.weekday)),
+            by,
+            mismatch: e.weekday.filter(|w| *w != weekday(d)).map(|w| (w, weekday(d))),
+        };
+        if let (Some(day), Some(month)) = (e.day, e.month) {
+            let (year, by) = match (e.year, article) {
+                (Some(y), _) => (Some(y), ResolvedBy::Absolute),
+                (None, Some(a)) if e.current_month => (Some(a.year()), ResolvedBy::ArticleDate),
+                (None, Some(a)) => (nearest_year(a, month, day), ResolvedBy::ArticleDate),
+                (None, None) => match self.window_year(month, day, e.weekday) {
+                    Some(y) => (Some(y), ResolvedBy::Window),
+                    None => (None, ResolvedBy::Partial),
+                },
+            };
+            return match year.and_then(|y| Date::new(y, month, day).ok()) {
+                Some(d) => done(d, by),
+                None if year.is_none() && valid_day(month, day) => Resolved {
+                    value: Some(DateValue::Day {
+                        year: None,
+                        month,
+                        day,
+                        stated: e.weekday,
+                    }),
+                    by: ResolvedBy::Partial,
+                    mismatch: None,
+                },
+                None => unresolved(),
+            };
+        }
+        if let Some(offset) = e.relative {
+            return match article.and_then(|a| add_days(a, offset)) {
+                Some(d) => done(d, ResolvedBy::ArticleDate),
+                None => match e.weekday {
+                    Some(w) => partial(DateValue::Weekday(w)),
+                    None => unresolved(),
+                },
+            };
+        }
+        if let Some(w) = e.weekday {
+            let found = article.and_then(|a| match e.direction {
+                -1 => last_weekday(a, w, true),
+                1 => next_weekday(a, w),
+                _ => last_weekday(a, w, false),
+            });
+            return match found {
+                Some(d) => done(d, ResolvedBy::ArticleDate),
+                None => partial(DateValue::Weekday(w)),
+            };
+        }
+        if let Some(month) = e.month {
+            let year = e.year.or(article.map(|a| a.year()));
+            return Resolved {
+                value: Some(DateValue::Month { year, month }),
+                by: if e.year.is_some() {
+                    ResolvedBy::Absolute
+                } else {
+                    ResolvedBy::Partial
+                },
+                mismatch: None,
+            };
+        }
+        unresolved()
+    }
+
+    /// The year in the story's window in which month/day falls, preferring
+    /// the one whose weekday matches what the text says.
+    fn window_year(&self, month: i8, day: i8, w: Option<WeekdayName>) -> Option<i16> {
+        let (from, to) = self.window?;
+        let years: Vec<i16> = (from.year()..=to.year())
+            .filter(|y| {
+                Date::new(*y, month, day)
+                    .map(|d| d >= from && d <= to)
+                    .unwrap_or(false)
+            })
+            .collect();
+        let fits = |y: &i16| Date::new(*y, month, day).map(|d| Some(weekday(d)) == w).unwrap_or(false);
+        years
+            .iter()
+            .find(|y| fits(y))
+            .or(years.last())
+            .copied()
+            .or_else(|| {
+                // Outside the window: the window's year closest to it.
+                Some(to.year()).filter(|_| valid_day(month, day))
+            })
+    }
+}
+
+fn valid_day(month: i8, day: i8) -> bool {
+    Date::new(2000, month, day).is_ok()
+}
+
+fn partial(v: DateValue) -> Resolved {
+    Resolved {
+        value: Some(v),
+        by: ResolvedBy::Partial,
+        mismatch: None,
+    }
+}
+
+fn unresolved() -> Resolved {
+    Resolved {
+        value: None,
+        by: ResolvedBy::Unresolved,
+        mismatch: None,
+    }
+}
+
+/// The year that puts month/day closest to the article's date.
+fn nearest_year(a: Date, month: i8, day: i8) -> Option<i16> {
+    [a.year() - 1, a.year(), a.year() + 1]
+        .into_iter()
+        .filter_map(|y| Date::new(y, month, day).ok().map(|d| (y, d)))
+        .min_by_key(|(_, d)| a.since(*d).map(|s| s.get_days().abs()).unwrap_or(i32::MAX))
+        .map(|(y, _)| y)
+}
+
+/// A story window read off a corpus: the year most explicit full dates give
+/// (the latest on a tie), as the whole of that year.
+pub fn window_from_years(years: &[i16]) -> Option<(Date, Date)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for y in years {
+        *counts.entry(*y).or_insert(0usize) += 1;
+    }
+    let (year, _) = counts.into_iter().max_by_key(|(y, n)| (*n, *y))?;
+    Some((Date::new(year, 1, 1).ok()?, Date::new(year, 12, 31).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thu() -> WeekdayName {
+        WeekdayName::from_name("thursday").unwrap()
+    }
+
+    #[test]
+    fn relative_and_weekdays() {
+        let cal = Calendar::default();
+        let a = Date::new(2022, 1, 12).unwrap();
+        let tomorrow = DateExpr {
+            relative: Some(1),
+            weekday: Some(thu()),
+            ..DateExpr::default()
+        };
+        let r = cal.resolve(&tomorrow, Some(a));
+        assert_eq!(r.value.unwrap().date(), Date::new(2022, 1, 13).ok());
+        assert!(r.mismatch.is_none());
+        let r = cal.resolve(&tomorrow, None);
+        assert_eq!(r.value, Some(DateValue::Weekday(thu())));
+        let bare = DateExpr {
+            weekday: Some(thu()),
+            ..DateExpr::default()
+        };
+        // news looks back: the Thursday before Wednesday the 12th
+        let r = cal.resolve(&bare, Some(a));
+        assert_eq!(r.value.unwrap().date(), Date::new(2022, 1, 6).ok());
+    }
+
+    #[test]
+    fn weekday_mismatch_and_window() {
+        let cal = Calendar {
+            window: Some((Date::new(2022, 1, 1).unwrap(), Date::new(2022, 1, 31).unwrap())),
+        };
+        let e = DateExpr {
+            day: Some(14),
+            month: Some(1),
+            weekday: Some(thu()),
+            ..DateExpr::default()
+        };
+        let r = cal.resolve(&e, None);
+        assert_eq!(r.by, ResolvedBy::Window);
+        assert_eq!(r.mismatch.map(|m| m.1.name()), Some("friday"));
+        let d = Date::new(2021, 12, 30).unwrap();
+        assert_eq!(nearest_year(d, 1, 2), Some(2022));
+    }
+}
