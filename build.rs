@@ -26,7 +26,12 @@ fn main() {
         let path = root.join(f);
         println!("cargo:rerun-if-changed={}", path.display());
         if path.exists() {
-            writeln!(out, "    ({f:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "    ({f:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
     }
     out.push(']');

@@ -102,7 +102,14 @@ pub fn check(articles: &[Article], rules: &Rules) -> Report {
             });
         }
     }
-    all_claims.sort_by(|a, b| (&a.key, &a.subject, &a.article, a.span.start).cmp(&(&b.key, &b.subject, &b.article, b.span.start)));
+    all_claims.sort_by(|a, b| {
+        (&a.key, &a.subject, &a.article, a.span.start).cmp(&(
+            &b.key,
+            &b.subject,
+            &b.article,
+            b.span.start,
+        ))
+    });
     let findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names);
     Report {
         version: 1,
@@ -194,20 +201,32 @@ pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
                     .filter_map(|c| serde_json::to_value(&c.value).ok())
                     .collect();
                 if !values.contains(want) {
-                    out.push(fail(&e.text, format!("value {want} expected, got {values:?}")));
+                    out.push(fail(
+                        &e.text,
+                        format!("value {want} expected, got {values:?}"),
+                    ));
                 }
             }
             if let Some(want) = &e.subject {
-                if !got.iter().any(|c| c.subject.as_deref() == Some(want.as_str())) {
+                if !got
+                    .iter()
+                    .any(|c| c.subject.as_deref() == Some(want.as_str()))
+                {
                     let subjects: Vec<_> = got.iter().map(|c| c.subject.clone()).collect();
-                    out.push(fail(&e.text, format!("subject {want} expected, got {subjects:?}")));
+                    out.push(fail(
+                        &e.text,
+                        format!("subject {want} expected, got {subjects:?}"),
+                    ));
                 }
             }
         }
         for text in &r.no_match {
             let got = claims_for(text, &r.id);
             if !got.is_empty() {
-                out.push(fail(text, format!("matched, but should not: «{}»", got[0].text)));
+                out.push(fail(
+                    text,
+                    format!("matched, but should not: «{}»", got[0].text),
+                ));
             }
         }
     }

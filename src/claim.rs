@@ -165,7 +165,11 @@ pub fn claims(
                 let mut ids: Vec<String> = ex
                     .entities
                     .iter()
-                    .filter(|e| e.sentence == m.sentence && e.range.start >= m.value.start && e.range.end <= m.value.end)
+                    .filter(|e| {
+                        e.sentence == m.sentence
+                            && e.range.start >= m.value.start
+                            && e.range.end <= m.value.end
+                    })
                     .filter(|e| kind.is_none_or(|k| rules.entities[e.entity].kind == k))
                     .filter_map(|e| entity_id(e.entity))
                     .collect();
@@ -225,7 +229,8 @@ pub fn claims(
             level: Level::Info,
         });
     }
-    out.claims.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.key.cmp(&b.key)));
+    out.claims
+        .sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.key.cmp(&b.key)));
     out.claims.dedup_by(|a, b| a.id == b.id && a.key == b.key);
     // Two rules may claim the same words: keep ids unique.
     let mut seen = std::collections::HashMap::new();

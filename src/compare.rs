@@ -126,13 +126,20 @@ pub fn compare(
     weekday_findings(mismatches, &mut out);
     name_variants(rules, names, &mut out);
     out.sort_by(|a, b| {
-        (std::cmp::Reverse(a.severity), a.kind, &a.key, &a.subject, &a.message).cmp(&(
-            std::cmp::Reverse(b.severity),
-            b.kind,
-            &b.key,
-            &b.subject,
-            &b.message,
-        ))
+        (
+            std::cmp::Reverse(a.severity),
+            a.kind,
+            &a.key,
+            &a.subject,
+            &a.message,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                b.kind,
+                &b.key,
+                &b.subject,
+                &b.message,
+            ))
     });
     out
 }
@@ -162,7 +169,9 @@ fn side(c: &Claim) -> String {
 
 /// Agencies every article of `arts` credits.
 fn shared_wire<'a>(arts: &[String], wires: &BTreeMap<&str, &'a [String]>) -> Vec<&'a String> {
-    let mut it = arts.iter().map(|a| wires.get(a.as_str()).copied().unwrap_or(&[]));
+    let mut it = arts
+        .iter()
+        .map(|a| wires.get(a.as_str()).copied().unwrap_or(&[]));
     let Some(first) = it.next() else {
         return Vec::new();
     };
@@ -212,7 +221,11 @@ fn compare_group(
     classes.truncate(24);
     let n = classes.len();
     let compat: Vec<Vec<bool>> = (0..n)
-        .map(|i| (0..n).map(|j| classes[i].0.compatible(classes[j].0)).collect())
+        .map(|i| {
+            (0..n)
+                .map(|j| classes[i].0.compatible(classes[j].0))
+                .collect()
+        })
         .collect();
     let grows = group.iter().any(|c| c.grows);
     let level = group.iter().map(|c| c.level).max().unwrap_or(Level::Error);
@@ -242,8 +255,14 @@ fn compare_group(
     }
     if !across.is_empty() {
         let involved: BTreeSet<usize> = across.iter().flat_map(|(i, j)| [*i, *j]).collect();
-        let cs: Vec<&Claim> = involved.iter().flat_map(|i| classes[*i].1.iter().copied()).collect();
-        let update = grows && across.iter().all(|(i, j)| is_update(&classes[*i].1, &classes[*j].1));
+        let cs: Vec<&Claim> = involved
+            .iter()
+            .flat_map(|i| classes[*i].1.iter().copied())
+            .collect();
+        let update = grows
+            && across
+                .iter()
+                .all(|(i, j)| is_update(&classes[*i].1, &classes[*j].1));
         let sides: Vec<String> = involved
             .iter()
             .map(|i| {
@@ -258,7 +277,11 @@ fn compare_group(
                 "a growing count, reported later and larger",
             )
         } else {
-            (Class::Conflict, Severity::from(level), "the sources disagree")
+            (
+                Class::Conflict,
+                Severity::from(level),
+                "the sources disagree",
+            )
         };
         out.push(Finding {
             kind: Kind::Contradiction,
@@ -284,17 +307,29 @@ fn compare_group(
             severity: Severity::Error,
             articles: vec![article.to_string()],
             claims: ids_of(&cs),
-            message: format!("{about}: {article} gives two values: {}", sides.join(" versus ")),
+            message: format!(
+                "{about}: {article} gives two values: {}",
+                sides.join(" versus ")
+            ),
             evidence: Vec::new(),
         });
     }
 
     // Agreements: maximal sets of pairwise compatible values.
     let mut cliques = Vec::new();
-    bron_kerbosch(&compat, Vec::new(), (0..n).collect(), Vec::new(), &mut cliques);
+    bron_kerbosch(
+        &compat,
+        Vec::new(),
+        (0..n).collect(),
+        Vec::new(),
+        &mut cliques,
+    );
     let all_articles = articles_of(group);
     for clique in cliques {
-        let cs: Vec<&Claim> = clique.iter().flat_map(|i| classes[*i].1.iter().copied()).collect();
+        let cs: Vec<&Claim> = clique
+            .iter()
+            .flat_map(|i| classes[*i].1.iter().copied())
+            .collect();
         let arts = articles_of(&cs);
         if arts.len() < 2 {
             continue;
@@ -351,7 +386,9 @@ fn is_update(a: &[&Claim], b: &[&Claim]) -> bool {
         Value::Quantity(q) => Some(q.lo.value),
         _ => None,
     };
-    let (Some((a_min, a_max)), Some((b_min, b_max)), Some(va), Some(vb)) = (dates(a), dates(b), lo(a), lo(b)) else {
+    let (Some((a_min, a_max)), Some((b_min, b_max)), Some(va), Some(vb)) =
+        (dates(a), dates(b), lo(a), lo(b))
+    else {
         return false;
     };
     (a_max < b_min && vb > va) || (b_max < a_min && va > vb)
@@ -371,8 +408,16 @@ fn bron_kerbosch(
     while let Some(v) = p.first().copied() {
         let mut r2 = r.clone();
         r2.push(v);
-        let p2 = p.iter().copied().filter(|u| *u != v && adj[v][*u]).collect();
-        let x2 = x.iter().copied().filter(|u| *u != v && adj[v][*u]).collect();
+        let p2 = p
+            .iter()
+            .copied()
+            .filter(|u| *u != v && adj[v][*u])
+            .collect();
+        let x2 = x
+            .iter()
+            .copied()
+            .filter(|u| *u != v && adj[v][*u])
+            .collect();
         bron_kerbosch(adj, r2, p2, x2, out);
         p.retain(|u| *u != v);
         x.push(v);
@@ -491,7 +536,8 @@ fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
             if used.len() < 2 {
                 continue;
             }
-            let mut by_use: Vec<(&String, &BTreeMap<String, Evidence>)> = used.iter().map(|(s, m)| (*s, m)).collect();
+            let mut by_use: Vec<(&String, &BTreeMap<String, Evidence>)> =
+                used.iter().map(|(s, m)| (*s, m)).collect();
             by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
             let parts: Vec<String> = by_use
                 .iter()
@@ -518,7 +564,10 @@ fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
                 ),
                 articles,
                 claims: Vec::new(),
-                evidence: by_use.iter().flat_map(|(_, m)| m.values().cloned()).collect(),
+                evidence: by_use
+                    .iter()
+                    .flat_map(|(_, m)| m.values().cloned())
+                    .collect(),
             });
         }
     }

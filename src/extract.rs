@@ -203,9 +203,16 @@ impl<'r> Extractor<'r> {
                 for re in &rule.patterns {
                     for caps in re.captures_iter(sent) {
                         let Some(whole) = caps.get(0) else { continue };
-                        let shift = |m: regex::Match| range.start + m.start()..range.start + m.end();
-                        let span = caps.name("claim").map(shift).unwrap_or_else(|| shift(whole));
-                        if taken.iter().any(|t| t.start < span.end && span.start < t.end) {
+                        let shift =
+                            |m: regex::Match| range.start + m.start()..range.start + m.end();
+                        let span = caps
+                            .name("claim")
+                            .map(shift)
+                            .unwrap_or_else(|| shift(whole));
+                        if taken
+                            .iter()
+                            .any(|t| t.start < span.end && span.start < t.end)
+                        {
                             continue;
                         }
                         let value = match (rule.value, caps.name("value")) {
@@ -215,12 +222,15 @@ impl<'r> Extractor<'r> {
                         };
                         let subject = caps.name("subject").and_then(|m| {
                             let r = shift(m);
-                            ents.iter().find(|e| e.range.start >= r.start && e.range.end <= r.end).map(|e| e.entity)
+                            ents.iter()
+                                .find(|e| e.range.start >= r.start && e.range.end <= r.end)
+                                .map(|e| e.entity)
                         });
-                        let in_quote = out
-                            .quotes
-                            .iter()
-                            .find(|q| q.sentence == si && q.inner.start <= span.start && span.end <= q.inner.end);
+                        let in_quote = out.quotes.iter().find(|q| {
+                            q.sentence == si
+                                && q.inner.start <= span.start
+                                && span.end <= q.inner.end
+                        });
                         taken.push(span.clone());
                         out.matches.push(RuleMatch {
                             rule: ri,
@@ -240,7 +250,12 @@ impl<'r> Extractor<'r> {
 
     /// Entity names in `range` of `text`, checked at word boundaries (a
     /// clitic و ف ب ل ك may stand before a name).
-    pub fn entities_in(&self, text: &str, range: Range<usize>, sentence: usize) -> Vec<EntityMention> {
+    pub fn entities_in(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        sentence: usize,
+    ) -> Vec<EntityMention> {
         let hay = &text[range.clone()];
         let mut out = Vec::new();
         for m in self.names.find_iter(hay) {
@@ -258,7 +273,12 @@ impl<'r> Extractor<'r> {
     }
 
     /// The words of a sentence outside quotes, with their byte ranges.
-    fn words<'t>(&self, text: &'t str, range: &Range<usize>, quotes: &[Range<usize>]) -> Vec<(Range<usize>, &'t str)> {
+    fn words<'t>(
+        &self,
+        text: &'t str,
+        range: &Range<usize>,
+        quotes: &[Range<usize>],
+    ) -> Vec<(Range<usize>, &'t str)> {
         let mut out = Vec::new();
         let mut start = None;
         for (i, c) in text[range.clone()].char_indices() {
@@ -293,10 +313,18 @@ impl<'r> Extractor<'r> {
         quotes: &[Range<usize>],
     ) -> (Option<usize>, bool) {
         let words = self.words(text, range, quotes);
+        let outside: Vec<EntityMention> = ents
+            .iter()
+            .filter(|e| !inside(quotes, e.range.start))
+            .cloned()
+            .collect();
+        let ents = outside.as_slice();
         let mut continues = false;
         for (wi, (wr, w)) in words.iter().enumerate() {
             if self.is_verb(&self.speech, w) {
-                if let Some(sp) = self.speaker_of_verb(text, range, wr.clone(), &words[wi + 1..], ents) {
+                if let Some(sp) =
+                    self.speaker_of_verb(text, range, wr.clone(), &words[wi + 1..], ents)
+                {
                     return (Some(sp), false);
                 }
                 if wi < 3 && self.is_verb(&self.continuation, w) {
@@ -311,7 +339,10 @@ impl<'r> Extractor<'r> {
             if let Some(p) = self.sources.iter().find(|p| starts_with_words(rest, p)) {
                 let after = wr.start + (text[wr.start..range.end].len() - rest.len()) + p.len();
                 let limit = words.get(wi + 8).map(|w| w.0.start).unwrap_or(range.end);
-                if let Some(e) = ents.iter().find(|e| e.range.start >= after && e.range.start <= limit) {
+                if let Some(e) = ents
+                    .iter()
+                    .find(|e| e.range.start >= after && e.range.start <= limit)
+                {
                     return (Some(e.entity), false);
                 }
             }
@@ -339,7 +370,11 @@ impl<'r> Extractor<'r> {
         let mut end = after.get(12).map(|w| w.0.start).unwrap_or(range.end);
         for (wr, w) in after {
             let before = &text[verb.end.min(wr.start)..wr.start];
-            if before.contains(':') || before.contains('«') || before.contains('"') || before.contains('“') {
+            if before.contains(':')
+                || before.contains('«')
+                || before.contains('"')
+                || before.contains('“')
+            {
                 end = end.min(wr.start);
                 break;
             }
@@ -377,7 +412,11 @@ impl<'r> Extractor<'r> {
             let (wr, w) = &words[wi];
             if self.is_verb(&self.speech, w) {
                 let after = &words[wi + 1..upto];
-                let local: Vec<EntityMention> = ents.iter().filter(|e| e.range.end <= pos).cloned().collect();
+                let local: Vec<EntityMention> = ents
+                    .iter()
+                    .filter(|e| e.range.end <= pos && !inside(quotes, e.range.start))
+                    .cloned()
+                    .collect();
                 if let Some(sp) = self.speaker_of_verb(text, range, wr.clone(), after, &local) {
                     return Some(sp);
                 }
@@ -392,7 +431,11 @@ fn inside(ranges: &[Range<usize>], pos: usize) -> bool {
 }
 
 fn starts_with_words(text: &str, phrase: &str) -> bool {
-    text.starts_with(phrase) && !text[phrase.len()..].chars().next().is_some_and(is_word_char)
+    text.starts_with(phrase)
+        && !text[phrase.len()..]
+            .chars()
+            .next()
+            .is_some_and(is_word_char)
 }
 
 /// A name may start at `pos` if a word starts there, or if only a clitic or

@@ -304,7 +304,9 @@ impl Grammar {
             ([n, ..], _) => {
                 let n = *n;
                 match bound {
-                    Some(BoundKind::MoreThan) => (Said::MoreThan(n), end(n, false), end(inf, false)),
+                    Some(BoundKind::MoreThan) => {
+                        (Said::MoreThan(n), end(n, false), end(inf, false))
+                    }
                     Some(BoundKind::AtLeast) => (Said::AtLeast(n), end(n, true), end(inf, false)),
                     Some(BoundKind::LessThan) => (Said::LessThan(n), end(0.0, true), end(n, false)),
                     Some(BoundKind::AtMost) => (Said::AtMost(n), end(0.0, true), end(n, true)),
@@ -441,16 +443,12 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
 
     // Numbers: digits (with separators and a multiplier) or number words.
     let vague_words: Vec<&String> = lex.vague.iter().flat_map(|v| v.words.iter()).collect();
-    let starters = lex
-        .number_words
-        .iter()
-        .map(|(w, _)| w)
-        .chain(
-            lex.multipliers
-                .iter()
-                .map(|(w, _)| w)
-                .filter(|w| !vague_words.contains(w)),
-        );
+    let starters = lex.number_words.iter().map(|(w, _)| w).chain(
+        lex.multipliers
+            .iter()
+            .map(|(w, _)| w)
+            .filter(|w| !vague_words.contains(w)),
+    );
     let starters = alternation(starters);
     let all_words = alternation(
         lex.number_words
@@ -462,9 +460,9 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
     let digits = r"\b\d+(?:[.,]\d+)*";
     let percent = alternation(&lex.percent_words);
     let number = format!(
-        r"(?:{digits}(?:\s+{mults}\b)?|\b{starters}\b(?:\s+و?{all_words}\b)*)(?:\s*{percent})?"
+        r"(?:{digits}(?:\s+{mults}\b)?|\b[وب]?{starters}\b(?:\s+و?{all_words}\b)*)(?:\s*{percent})?"
     );
-    let vague = format!(r"\b{}\b", alternation(vague_words.iter().copied()));
+    let vague = format!(r"\b[وب]?{}\b", alternation(vague_words.iter().copied()));
     let pre = alternation(
         lex.bounds
             .more_than

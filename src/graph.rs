@@ -49,7 +49,11 @@ pub fn build(report: &Report) -> ClaimGraph {
     }
     let mut claim_nodes = BTreeMap::new();
     for c in &report.claims {
-        let a = node(&mut g, format!("a:{}", c.article), Node::Article(c.article.clone()));
+        let a = node(
+            &mut g,
+            format!("a:{}", c.article),
+            Node::Article(c.article.clone()),
+        );
         let n = node(&mut g, format!("c:{}", c.id), Node::Claim(c.id.clone()));
         claim_nodes.insert(c.id.clone(), n);
         g.add_edge(a, n, Edge::States);
@@ -68,7 +72,11 @@ pub fn build(report: &Report) -> ClaimGraph {
             Kind::Contradiction | Kind::Inconsistency => Edge::Contradicts,
             _ => continue,
         };
-        let ns: Vec<NodeIndex> = f.claims.iter().filter_map(|c| claim_nodes.get(c).copied()).collect();
+        let ns: Vec<NodeIndex> = f
+            .claims
+            .iter()
+            .filter_map(|c| claim_nodes.get(c).copied())
+            .collect();
         for i in 0..ns.len() {
             for j in i + 1..ns.len() {
                 g.add_edge(ns[i], ns[j], edge);
@@ -96,7 +104,12 @@ pub fn to_dot(report: &Report) -> String {
             Node::Claim(c) => ("ellipse", label(c)),
             Node::Entity(e) => ("diamond", e.clone()),
         };
-        let _ = writeln!(s, "  n{} [shape={shape}, label=\"{}\"];", i.index(), text.replace('"', "\\\""));
+        let _ = writeln!(
+            s,
+            "  n{} [shape={shape}, label=\"{}\"];",
+            i.index(),
+            text.replace('"', "\\\"")
+        );
     }
     for e in g.edge_indices() {
         if let Some((a, b)) = g.edge_endpoints(e) {
@@ -106,7 +119,13 @@ pub fn to_dot(report: &Report) -> String {
                 Edge::Agrees => ", color=green, dir=none",
                 _ => "",
             };
-            let _ = writeln!(s, "  n{} -> n{} [label=\"{}\"{style}];", a.index(), b.index(), kind.name());
+            let _ = writeln!(
+                s,
+                "  n{} -> n{} [label=\"{}\"{style}];",
+                a.index(),
+                b.index(),
+                kind.name()
+            );
         }
     }
     s.push_str("}\n");

@@ -72,8 +72,14 @@ fn eprint_diagnostic(d: &dyn miette::Diagnostic, color: bool) {
 }
 
 fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.kzcheck-{}.tmp", std::process::id()));
     std::fs::write(&tmp, data)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
@@ -108,8 +114,15 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let report = kzcheck::check::check(&loaded.articles, &rules);
-    let texts: HashMap<&str, &str> = loaded.articles.iter().map(|a| (a.id.as_str(), a.text.as_str())).collect();
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+    let texts: HashMap<&str, &str> = loaded
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .collect();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
     let out = kzcheck::report::render(&report, cli.format, TextOptions { color, width }, &texts);
     let written = match &cli.output {
         Some(p) => write_atomically(p, &out),

@@ -80,7 +80,9 @@ fn last_weekday(d: Date, w: WeekdayName, strict: bool) -> Option<Date> {
 }
 
 fn next_weekday(d: Date, w: WeekdayName) -> Option<Date> {
-    (1..8).filter_map(|k| add_days(d, k)).find(|x| weekday(*x) == w)
+    (1..8)
+        .filter_map(|k| add_days(d, k))
+        .find(|x| weekday(*x) == w)
 }
 
 impl Calendar {
@@ -89,7 +91,10 @@ impl Calendar {
         let done = |d: Date, by| Resolved {
             value: Some(DateValue::from_date(d, e.weekday)),
             by,
-            mismatch: e.weekday.filter(|w| *w != weekday(d)).map(|w| (w, weekday(d))),
+            mismatch: e
+                .weekday
+                .filter(|w| *w != weekday(d))
+                .map(|w| (w, weekday(d))),
         };
         if let (Some(day), Some(month)) = (e.day, e.month) {
             let (year, by) = match (e.year, article) {
@@ -162,7 +167,11 @@ impl Calendar {
                     .unwrap_or(false)
             })
             .collect();
-        let fits = |y: &i16| Date::new(*y, month, day).map(|d| Some(weekday(d)) == w).unwrap_or(false);
+        let fits = |y: &i16| {
+            Date::new(*y, month, day)
+                .map(|d| Some(weekday(d)) == w)
+                .unwrap_or(false)
+        };
         years
             .iter()
             .find(|y| fits(y))
@@ -249,7 +258,10 @@ mod tests {
     #[test]
     fn weekday_mismatch_and_window() {
         let cal = Calendar {
-            window: Some((Date::new(2022, 1, 1).unwrap(), Date::new(2022, 1, 31).unwrap())),
+            window: Some((
+                Date::new(2022, 1, 1).unwrap(),
+                Date::new(2022, 1, 31).unwrap(),
+            )),
         };
         let e = DateExpr {
             day: Some(14),

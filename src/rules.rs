@@ -127,8 +127,7 @@ fn locate(text: &str, needle: &str, after: usize) -> (usize, usize) {
 fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
     let (offset, len) = match e.location() {
         Some(loc) => {
-            let off =
-                SourceOffset::from_location(&file.text, loc.line(), loc.column()).offset();
+            let off = SourceOffset::from_location(&file.text, loc.line(), loc.column()).offset();
             (off, 1)
         }
         None => (0, 0),
@@ -148,7 +147,15 @@ fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
         )
     };
     let short = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    problem(file, offset, len, code, short.clone(), short, Some(help.into()))
+    problem(
+        file,
+        offset,
+        len,
+        code,
+        short.clone(),
+        short,
+        Some(help.into()),
+    )
 }
 
 // ---------------------------------------------------------------- lexicon
@@ -306,11 +313,7 @@ fn build_lexicon(file: &RuleFile, errors: &mut Vec<RuleError>) -> Option<Lexicon
             .iter()
             .map(|(w, v)| (fold(w), *v))
             .collect(),
-        multipliers: raw
-            .multipliers
-            .iter()
-            .map(|(w, v)| (fold(w), *v))
-            .collect(),
+        multipliers: raw.multipliers.iter().map(|(w, v)| (fold(w), *v)).collect(),
         vague: raw
             .vague
             .iter()
@@ -661,7 +664,9 @@ impl Rules {
                 Ok(text) => files.push(RuleFile {
                     name: format!(
                         "claims/{}",
-                        p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                        p.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
                     ),
                     display: show(&p),
                     text,
@@ -743,9 +748,7 @@ impl Rules {
                     continue;
                 }
                 seen.insert(r.id.clone(), (f.display.clone(), line));
-                if let Some(rule) =
-                    compile_rule(f, r, at, line, &grammar, &entities, &mut errors)
-                {
+                if let Some(rule) = compile_rule(f, r, at, line, &grammar, &entities, &mut errors) {
                     claims.push(rule);
                 }
             }
@@ -778,8 +781,7 @@ fn missing_file(path: &str, why: &str) -> RuleError {
         message: format!("cannot read {path}: {why}"),
         label: String::new(),
         help: Some(
-            "a rules folder holds lexicon.yaml, entities.yaml, story.yaml and claims/*.yaml"
-                .into(),
+            "a rules folder holds lexicon.yaml, entities.yaml, story.yaml and claims/*.yaml".into(),
         ),
         src: NamedSource::new(path, String::new()),
         span: SourceSpan::new(0.into(), 0),
@@ -802,10 +804,7 @@ fn expand(
         let close = after.find('}');
         let name = close.map(|c| &after[..c]).unwrap_or("");
         let is_macro = !name.is_empty()
-            && name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
@@ -823,7 +822,11 @@ fn expand(
     Ok(out)
 }
 
-fn expand_one(name: &str, grammar: &Grammar, entities: &[Entity]) -> Result<String, (String, String)> {
+fn expand_one(
+    name: &str,
+    grammar: &Grammar,
+    entities: &[Entity],
+) -> Result<String, (String, String)> {
     if let Some(body) = grammar.macro_body(name) {
         return Ok(format!("(?:{body})"));
     }
@@ -873,7 +876,15 @@ fn compile_rule(
         let expanded = match expand(&fold(p), grammar, entities) {
             Ok(x) => x,
             Err((msg, help)) => {
-                errors.push(problem(f, o, l, "kzcheck::rules::unknown_macro", msg, "in this pattern", Some(help)));
+                errors.push(problem(
+                    f,
+                    o,
+                    l,
+                    "kzcheck::rules::unknown_macro",
+                    msg,
+                    "in this pattern",
+                    Some(help),
+                ));
                 continue;
             }
         };
@@ -882,7 +893,9 @@ fn compile_rule(
             .build()
         {
             Ok(re) => {
-                if r.value != ValueKind::Statement && !re.capture_names().any(|n| n == Some("value")) {
+                if r.value != ValueKind::Statement
+                    && !re.capture_names().any(|n| n == Some("value"))
+                {
                     errors.push(problem(
                         f,
                         o,
@@ -890,10 +903,15 @@ fn compile_rule(
                         "kzcheck::rules::no_value_group",
                         format!("rule `{}`: this pattern has no `value` group", r.id),
                         "no (?P<value>…) here",
-                        Some("wrap what the claim states in (?P<value>…), e.g. (?P<value>{count})".into()),
+                        Some(
+                            "wrap what the claim states in (?P<value>…), e.g. (?P<value>{count})"
+                                .into(),
+                        ),
                     ));
                 }
-                if r.subject.as_deref() == Some("capture") && !re.capture_names().any(|n| n == Some("subject")) {
+                if r.subject.as_deref() == Some("capture")
+                    && !re.capture_names().any(|n| n == Some("subject"))
+                {
                     errors.push(problem(
                         f,
                         o,
@@ -909,7 +927,9 @@ fn compile_rule(
             Err(e) => {
                 let why = match &e {
                     regex::Error::Syntax(s) => s.lines().last().unwrap_or(s).to_string(),
-                    regex::Error::CompiledTooBig(n) => format!("the compiled regex is larger than {n} bytes"),
+                    regex::Error::CompiledTooBig(n) => {
+                        format!("the compiled regex is larger than {n} bytes")
+                    }
                     _ => e.to_string(),
                 };
                 errors.push(problem(
@@ -926,11 +946,27 @@ fn compile_rule(
     }
     if r.patterns.is_empty() {
         let (o, l) = locate(&f.text, "patterns", at);
-        errors.push(problem(f, o, l, "kzcheck::rules::missing_field", format!("rule `{}` has no patterns", r.id), "empty", Some("give at least one pattern".into())));
+        errors.push(problem(
+            f,
+            o,
+            l,
+            "kzcheck::rules::missing_field",
+            format!("rule `{}` has no patterns", r.id),
+            "empty",
+            Some("give at least one pattern".into()),
+        ));
     }
     if r.examples.matches.is_empty() {
         let (o, l) = locate(&f.text, "examples", at);
-        errors.push(problem(f, o, l, "kzcheck::rules::no_examples", format!("rule `{}` has no `match` example", r.id), "no example", Some("every rule carries at least one Arabic example it must match".into())));
+        errors.push(problem(
+            f,
+            o,
+            l,
+            "kzcheck::rules::no_examples",
+            format!("rule `{}` has no `match` example", r.id),
+            "no example",
+            Some("every rule carries at least one Arabic example it must match".into()),
+        ));
     }
     let subject = match r.subject.as_deref() {
         None => SubjectSpec::None,
@@ -939,13 +975,29 @@ fn compile_rule(
         Some(id) if entities.iter().any(|e| e.id == id) => SubjectSpec::Entity(id.to_string()),
         Some(id) => {
             let (o, l) = locate(&f.text, id, at);
-            errors.push(problem(f, o, l, "kzcheck::rules::unknown_entity", format!("rule `{}`: subject `{id}` is not an entity", r.id), "unknown entity", Some("use an id from entities.yaml, `capture` or `speaker`".into())));
+            errors.push(problem(
+                f,
+                o,
+                l,
+                "kzcheck::rules::unknown_entity",
+                format!("rule `{}`: subject `{id}` is not an entity", r.id),
+                "unknown entity",
+                Some("use an id from entities.yaml, `capture` or `speaker`".into()),
+            ));
             SubjectSpec::None
         }
     };
     if r.value == ValueKind::Statement && r.label.is_none() {
         let (o, l) = locate(&f.text, "statement", at);
-        errors.push(problem(f, o, l, "kzcheck::rules::missing_field", format!("rule `{}` reads a statement but has no `label`", r.id), "needs a label", Some("add `label:` with a short English description of the statement".into())));
+        errors.push(problem(
+            f,
+            o,
+            l,
+            "kzcheck::rules::missing_field",
+            format!("rule `{}` reads a statement but has no `label`", r.id),
+            "needs a label",
+            Some("add `label:` with a short English description of the statement".into()),
+        ));
     }
     if errors.len() > before {
         return None;
@@ -967,8 +1019,16 @@ fn compile_rule(
             .matches
             .into_iter()
             .map(|e| match e {
-                RawExample::Text(text) => Example { text, value: None, subject: None },
-                RawExample::Full(x) => Example { text: x.text, value: x.value, subject: x.subject },
+                RawExample::Text(text) => Example {
+                    text,
+                    value: None,
+                    subject: None,
+                },
+                RawExample::Full(x) => Example {
+                    text: x.text,
+                    value: x.value,
+                    subject: x.subject,
+                },
             })
             .collect(),
         no_match: r.examples.no_match,

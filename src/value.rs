@@ -189,9 +189,21 @@ impl DateValue {
                 d.weekday() == Some(*w) || d.stated_weekday() == Some(*w)
             }
             (Weekday(a), Weekday(b)) => a == b,
-            (Month { year: y1, month: m1 }, Month { year: y2, month: m2 })
+            (
+                Month {
+                    year: y1,
+                    month: m1,
+                },
+                Month {
+                    year: y2,
+                    month: m2,
+                },
+            )
             | (
-                Month { year: y1, month: m1 },
+                Month {
+                    year: y1,
+                    month: m1,
+                },
                 Day {
                     year: y2,
                     month: m2,
@@ -204,7 +216,10 @@ impl DateValue {
                     month: m2,
                     ..
                 },
-                Month { year: y1, month: m1 },
+                Month {
+                    year: y1,
+                    month: m1,
+                },
             ) => m1 == m2 && (y1.is_none() || y2.is_none() || y1 == y2),
             (Month { .. }, Weekday(_)) | (Weekday(_), Month { .. }) => true,
         }
@@ -331,7 +346,9 @@ impl Serialize for Value {
         let mut m = s.serialize_map(Some(1))?;
         match self {
             Value::Date(DateValue::Weekday(w)) => m.serialize_entry("weekday", w.name())?,
-            Value::Date(d @ DateValue::Month { .. }) => m.serialize_entry("month", &d.to_string())?,
+            Value::Date(d @ DateValue::Month { .. }) => {
+                m.serialize_entry("month", &d.to_string())?
+            }
             Value::Date(d) => m.serialize_entry("date", &d.to_string())?,
             Value::Quantity(q) => serialize_quantity(q, &mut m)?,
             Value::Set(ids) => m.serialize_entry("set", ids)?,
@@ -406,7 +423,13 @@ mod tests {
         assert!(!more_1600.overlaps(&Quantity::exact(1600.0)));
         assert!(more_1600.overlaps(&Quantity::exact(1601.0)));
         assert!(!Quantity::exact(13.0).overlaps(&Quantity::exact(16.0)));
-        let thousands = q(Said::Vague("thousands".into()), 2000.0, true, 999_999.0, true);
+        let thousands = q(
+            Said::Vague("thousands".into()),
+            2000.0,
+            true,
+            999_999.0,
+            true,
+        );
         let at_least = q(Said::AtLeast(12000.0), 12000.0, true, f64::INFINITY, false);
         assert!(thousands.overlaps(&at_least));
     }
@@ -430,7 +453,10 @@ mod tests {
 
     #[test]
     fn quotes() {
-        assert!(quotes_match("a b c d e f g h i j", "x a b , c d e f g h i j y"));
+        assert!(quotes_match(
+            "a b c d e f g h i j",
+            "x a b , c d e f g h i j y"
+        ));
         assert!(!quotes_match("a b c d", "a x y d"));
     }
 }

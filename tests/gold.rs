@@ -85,7 +85,11 @@ fn run() -> &'static Run {
         let loaded = kzcheck::load::load(&[PathBuf::from("seeds")]);
         assert!(loaded.diagnostics.is_empty(), "seeds load cleanly");
         let report = check(&loaded.articles, &rules);
-        let texts = loaded.articles.iter().map(|a| (a.id.clone(), a.text.clone())).collect();
+        let texts = loaded
+            .articles
+            .iter()
+            .map(|a| (a.id.clone(), a.text.clone()))
+            .collect();
         Run { report, texts }
     })
 }
@@ -95,7 +99,10 @@ fn gold() -> Gold {
 }
 
 fn claim<'a>(r: &'a Report, id: &str) -> &'a Claim {
-    r.claims.iter().find(|c| c.id == id).expect("finding names a known claim")
+    r.claims
+        .iter()
+        .find(|c| c.id == id)
+        .expect("finding names a known claim")
 }
 
 fn claims_of<'a>(r: &'a Report, f: &'a Finding) -> impl Iterator<Item = &'a Claim> {
@@ -109,7 +116,10 @@ fn gold_value(y: &Y) -> serde_json::Value {
         Y::String(s) if s.len() == 10 && s.as_bytes()[4] == b'-' => serde_json::json!({"date": s}),
         Y::String(s) => serde_json::json!({"weekday": s}),
         Y::Sequence(ids) => {
-            let mut v: Vec<String> = ids.iter().map(|i| i.as_str().unwrap().to_string()).collect();
+            let mut v: Vec<String> = ids
+                .iter()
+                .map(|i| i.as_str().unwrap().to_string())
+                .collect();
             v.sort();
             serde_json::json!({"set": v})
         }
@@ -127,7 +137,9 @@ fn contains_norm(hay: &str, needle: &str) -> bool {
 }
 
 fn findings<'a>(r: &'a Report, kind: Kind, key: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-    r.findings.iter().filter(move |f| f.kind == kind && f.key == key)
+    r.findings
+        .iter()
+        .filter(move |f| f.kind == kind && f.key == key)
 }
 
 #[test]
@@ -141,12 +153,21 @@ fn contradictions() {
             let want = gold_value(&side.value);
             let c = claims_of(r, f)
                 .find(|c| c.article == side.article && json(&c.value) == want)
-                .unwrap_or_else(|| panic!("{}: no claim {want} from {} in {f:#?}", g.key, side.article));
+                .unwrap_or_else(|| {
+                    panic!("{}: no claim {want} from {} in {f:#?}", g.key, side.article)
+                });
             if let Some(sp) = &side.speaker {
-                assert_eq!(c.speaker.as_deref(), Some(sp.as_str()), "{}: speaker of {}", g.key, c.id);
+                assert_eq!(
+                    c.speaker.as_deref(),
+                    Some(sp.as_str()),
+                    "{}: speaker of {}",
+                    g.key,
+                    c.id
+                );
             }
             for ev in &side.evidence {
-                let shown = std::iter::once(c.text.as_str()).chain(c.anchors.iter().map(|a| a.text.as_str()));
+                let shown = std::iter::once(c.text.as_str())
+                    .chain(c.anchors.iter().map(|a| a.text.as_str()));
                 assert!(
                     shown.clone().any(|t| contains_norm(t, ev)),
                     "{}: evidence «{ev}» not among {:?}",
@@ -166,7 +187,10 @@ fn inconsistencies() {
             .find(|f| f.articles == [g.article.clone()])
             .unwrap_or_else(|| panic!("no inconsistency {} in {}", g.key, g.article));
         for ev in &g.evidence {
-            assert!(f.evidence.iter().any(|e| e.text == *ev), "evidence «{ev}» in {f:#?}");
+            assert!(
+                f.evidence.iter().any(|e| e.text == *ev),
+                "evidence «{ev}» in {f:#?}"
+            );
         }
     }
 }
@@ -183,7 +207,9 @@ fn agreements() {
         let ok = findings(r, Kind::Agreement, &g.key).any(|f| {
             f.subject == g.subject
                 && g.articles.iter().all(|a| f.articles.contains(a))
-                && wanted.iter().all(|w| claims_of(r, f).any(|c| json(&c.value) == *w))
+                && wanted
+                    .iter()
+                    .all(|w| claims_of(r, f).any(|c| json(&c.value) == *w))
         });
         assert!(
             ok,
@@ -211,7 +237,11 @@ fn quotes() {
                     _ => false,
                 }
         });
-        assert!(ok, "no agreement on what {} said ({:?} {:?}) in {:?}", g.speaker, g.quote, g.about, g.articles);
+        assert!(
+            ok,
+            "no agreement on what {} said ({:?} {:?}) in {:?}",
+            g.speaker, g.quote, g.about, g.articles
+        );
     }
 }
 
@@ -222,7 +252,9 @@ fn name_variants() {
         let f = r
             .findings
             .iter()
-            .find(|f| f.kind == Kind::NameVariant && f.subject.as_deref() == Some(g.entity.as_str()))
+            .find(|f| {
+                f.kind == Kind::NameVariant && f.subject.as_deref() == Some(g.entity.as_str())
+            })
             .unwrap_or_else(|| panic!("no name variant for {}", g.entity));
         let mut got: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for e in &f.evidence {
@@ -232,11 +264,18 @@ fn name_variants() {
                 .keys()
                 .filter(|s| surface.contains(&display_form(s)))
                 .max_by_key(|s| s.len())
-                .unwrap_or_else(|| panic!("{}: «{}» is none of the gold spellings", g.entity, e.text));
-            got.entry(spelling.clone()).or_default().insert(e.article.clone());
+                .unwrap_or_else(|| {
+                    panic!("{}: «{}» is none of the gold spellings", g.entity, e.text)
+                });
+            got.entry(spelling.clone())
+                .or_default()
+                .insert(e.article.clone());
         }
-        let want: BTreeMap<String, BTreeSet<String>> =
-            g.spellings.iter().map(|(s, a)| (s.clone(), a.iter().cloned().collect())).collect();
+        let want: BTreeMap<String, BTreeSet<String>> = g
+            .spellings
+            .iter()
+            .map(|(s, a)| (s.clone(), a.iter().cloned().collect()))
+            .collect();
         assert_eq!(got, want, "spellings of {}", g.entity);
     }
 }
@@ -254,7 +293,11 @@ fn more_than_1600_contradicts_nothing_above() {
     let r = &run().report;
     for f in r.findings.iter().filter(|f| f.kind == Kind::Contradiction) {
         for c in claims_of(r, f) {
-            assert_ne!(json(&c.value), serde_json::json!({"more_than": 1600}), "{f:#?}");
+            assert_ne!(
+                json(&c.value),
+                serde_json::json!({"more_than": 1600}),
+                "{f:#?}"
+            );
         }
     }
 }
@@ -274,8 +317,16 @@ fn nothing_from_the_related_news_block() {
     let text = &run.texts["002_901cde79856b230e"];
     let start = text.find("أخبار ذات صلة").unwrap();
     let end = text.find("وحدة متعددة الجنسيات").unwrap();
-    for c in run.report.claims.iter().filter(|c| c.article == "002_901cde79856b230e") {
-        assert!(c.span.end <= start || c.span.start >= end, "claim from the related-news block: {c:#?}");
+    for c in run
+        .report
+        .claims
+        .iter()
+        .filter(|c| c.article == "002_901cde79856b230e")
+    {
+        assert!(
+            c.span.end <= start || c.span.start >= end,
+            "claim from the related-news block: {c:#?}"
+        );
     }
 }
 
@@ -291,7 +342,11 @@ fn no_event_dated_2017_or_2019() {
 #[test]
 fn current_month_is_january() {
     let r = &run().report;
-    for c in r.claims.iter().filter(|c| c.article == "003_8899bfe5d7a1a820") {
+    for c in r
+        .claims
+        .iter()
+        .filter(|c| c.article == "003_8899bfe5d7a1a820")
+    {
         if let Value::Date(d) = &c.value {
             if let Some(date) = d.date() {
                 assert_eq!(date.month(), 1, "{c:#?}");

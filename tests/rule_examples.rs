@@ -10,9 +10,19 @@ fn every_rule_example_holds() {
     let failures = kzcheck::check::run_examples(&rules);
     let report: Vec<String> = failures
         .iter()
-        .map(|f| format!("{}:{} rule {}: «{}»: {}", f.file, f.line, f.rule, f.text, f.problem))
+        .map(|f| {
+            format!(
+                "{}:{} rule {}: «{}»: {}",
+                f.file, f.line, f.rule, f.text, f.problem
+            )
+        })
         .collect();
-    assert!(failures.is_empty(), "{} example(s) fail:\n{}", failures.len(), report.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} example(s) fail:\n{}",
+        failures.len(),
+        report.join("\n")
+    );
 }
 
 #[test]

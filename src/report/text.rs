@@ -91,7 +91,11 @@ impl Diagnostic for FindingDiag {
 
 /// A window of `text[sentence]` around `span`, with the span marked.
 /// Returns the window and the marked range inside it.
-fn window(text: &str, sentence: std::ops::Range<usize>, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+fn window(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+) -> (String, std::ops::Range<usize>) {
     let clamp = |i: usize| {
         let mut i = i.min(text.len());
         while !text.is_char_boundary(i) {
@@ -99,7 +103,10 @@ fn window(text: &str, sentence: std::ops::Range<usize>, span: std::ops::Range<us
         }
         i
     };
-    let (s0, s1) = (clamp(sentence.start.min(span.start)), clamp(sentence.end.max(span.end)));
+    let (s0, s1) = (
+        clamp(sentence.start.min(span.start)),
+        clamp(sentence.end.max(span.end)),
+    );
     let (a, b) = (clamp(span.start), clamp(span.end));
     let before: Vec<(usize, char)> = text[s0..a].char_indices().collect();
     let start = if before.len() > CONTEXT {
@@ -133,7 +140,14 @@ fn window(text: &str, sentence: std::ops::Range<usize>, span: std::ops::Range<us
     (w.replace('\n', " "), m0..m1)
 }
 
-fn snippet(report: &Report, texts: &HashMap<&str, &str>, ev: &Evidence, sentence: Option<std::ops::Range<usize>>, label: String, title: String) -> Snippet {
+fn snippet(
+    report: &Report,
+    texts: &HashMap<&str, &str>,
+    ev: &Evidence,
+    sentence: Option<std::ops::Range<usize>>,
+    label: String,
+    title: String,
+) -> Snippet {
     let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
     let sentence = sentence.unwrap_or_else(|| line_of(text, ev.span.start..ev.span.end));
     let (w, marked) = window(text, sentence, ev.span.start..ev.span.end);
@@ -152,8 +166,14 @@ fn snippet(report: &Report, texts: &HashMap<&str, &str>, ev: &Evidence, sentence
 }
 
 fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let start = text[..span.start.min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[span.end.min(text.len())..].find('\n').map(|i| span.end + i).unwrap_or(text.len());
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let end = text[span.end.min(text.len())..]
+        .find('\n')
+        .map(|i| span.end + i)
+        .unwrap_or(text.len());
     start..end
 }
 
@@ -174,22 +194,52 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
     let claims: HashMap<&str, &Claim> = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut related = Vec::new();
     for id in &f.claims {
-        let Some(c) = claims.get(id.as_str()) else { continue };
+        let Some(c) = claims.get(id.as_str()) else {
+            continue;
+        };
         let ev = Evidence {
             article: c.article.clone(),
             text: c.text.clone(),
             span: c.span.clone(),
         };
-        related.push(snippet(report, texts, &ev, Some(c.sentence.clone()), c.value.describe(), claim_title(c)));
+        related.push(snippet(
+            report,
+            texts,
+            &ev,
+            Some(c.sentence.clone()),
+            c.value.describe(),
+            claim_title(c),
+        ));
         for a in &c.anchors {
-            related.push(snippet(report, texts, a, None, "the article's date".into(), format!("{}: read against its date", a.article)));
+            related.push(snippet(
+                report,
+                texts,
+                a,
+                None,
+                "the article's date".into(),
+                format!("{}: read against its date", a.article),
+            ));
         }
     }
     for ev in &f.evidence {
-        related.push(snippet(report, texts, ev, None, ev.text.clone(), ev.article.clone()));
+        related.push(snippet(
+            report,
+            texts,
+            ev,
+            None,
+            ev.text.clone(),
+            ev.article.clone(),
+        ));
     }
     let kind = match f.class {
-        Some(c) => format!("{}/{}", f.kind.as_str(), serde_json::to_value(c).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+        Some(c) => format!(
+            "{}/{}",
+            f.kind.as_str(),
+            serde_json::to_value(c)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ),
         None => f.kind.as_str().to_string(),
     };
     FindingDiag {
@@ -226,15 +276,28 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
 /// "5 articles, 40 claims: 2 contradictions, 1 inconsistency, …"
 pub fn summary(report: &Report) -> String {
     let count = |k: Kind| report.findings.iter().filter(|f| f.kind == k).count();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{}, {}: {}, {}, {}, {}, {}\n",
         plural(report.articles.len(), "article", "articles"),
         plural(report.claims.len(), "claim", "claims"),
-        plural(count(Kind::Contradiction), "contradiction", "contradictions"),
-        plural(count(Kind::Inconsistency), "inconsistency", "inconsistencies"),
+        plural(
+            count(Kind::Contradiction),
+            "contradiction",
+            "contradictions"
+        ),
+        plural(
+            count(Kind::Inconsistency),
+            "inconsistency",
+            "inconsistencies"
+        ),
         plural(count(Kind::Agreement), "agreement", "agreements"),
         plural(count(Kind::NameVariant), "name variant", "name variants"),
-        plural(count(Kind::Uncorroborated), "uncorroborated claim", "uncorroborated claims"),
+        plural(
+            count(Kind::Uncorroborated),
+            "uncorroborated claim",
+            "uncorroborated claims"
+        ),
     )
 }
