@@ -454,9 +454,9 @@ fn compare_quotes(
         }
     }
     let mut clusters: BTreeMap<usize, Vec<&Claim>> = BTreeMap::new();
-    for i in 0..group.len() {
+    for (i, c) in group.iter().enumerate() {
         let r = root(&mut parent, i);
-        clusters.entry(r).or_default().push(group[i]);
+        clusters.entry(r).or_default().push(c);
     }
     for cs in clusters.into_values() {
         let arts = articles_of(&cs);

@@ -299,7 +299,7 @@ impl<'r> Extractor<'r> {
         out
     }
 
-    fn is_verb<'a>(&self, set: &HashSet<String>, w: &'a str) -> bool {
+    fn is_verb(&self, set: &HashSet<String>, w: &str) -> bool {
         set.contains(w) || w.strip_prefix(['و', 'ف']).is_some_and(|r| set.contains(r))
     }
 
