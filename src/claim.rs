@@ -155,7 +155,7 @@ pub fn claims(
             ValueKind::Date => {
                 let expr = rules.grammar.parse_date(words);
                 let r = cal.resolve(&expr, adate);
-                if r.by == ResolvedBy::ArticleDate && expr.relative.is_some() {
+                if r.by == ResolvedBy::ArticleDate {
                     anchors.extend(anchor.clone());
                 }
                 r.value.map(Value::Date)
@@ -207,7 +207,7 @@ pub fn claims(
 
     for q in &ex.quotes {
         let words = text[q.inner.clone()].split_whitespace().collect::<Vec<_>>();
-        if words.len() < 3 {
+        if words.len() < 3 || q.is_name {
             continue;
         }
         let ev = Evidence::from_norm(article, doc, q.inner.clone());

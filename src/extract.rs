@@ -49,6 +49,9 @@ pub struct QuoteMention {
     pub inner: Range<usize>,
     pub sentence: usize,
     pub speaker: Option<usize>,
+    /// The marks only set off a name («معاهدة الأمن الجماعي»): not words
+    /// anyone said.
+    pub is_name: bool,
 }
 
 /// A claim rule's match, before its value is resolved.
@@ -86,6 +89,7 @@ pub struct Extractor<'r> {
     speech: HashSet<String>,
     continuation: HashSet<String>,
     sources: Vec<String>,
+    name_set: HashSet<String>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -126,6 +130,11 @@ impl<'r> Extractor<'r> {
             speech: lex.speech_verbs.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
             sources,
+            name_set: rules
+                .entities
+                .iter()
+                .flat_map(|e| e.names.iter().map(|(_, n)| n.clone()))
+                .collect(),
         }
     }
 
@@ -173,10 +182,12 @@ impl<'r> Extractor<'r> {
                             .find(|m| self.rules.entities[m.entity].kind == "person")
                             .map(|m| m.entity)
                     });
+                let words = text[q.inner.clone()].trim_matches(|c: char| !is_word_char(c));
                 out.quotes.push(QuoteMention {
                     inner: q.inner.clone(),
                     sentence: si,
                     speaker: qs,
+                    is_name: self.name_set.contains(words),
                 });
             }
 

@@ -24,6 +24,9 @@ pub struct DateExpr {
     pub direction: i8,
     /// "الجاري" / "الحالي" after the month.
     pub current_month: bool,
+    /// A span of days from the article's day: "في غضون يومين" is (0, 2),
+    /// "بعد يومين" (2, 2), "قبل 3 أيام" (-3, -3).
+    pub span: Option<(i32, i32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +34,10 @@ enum Tok {
     Month(i8),
     Weekday(WeekdayName),
     Relative(i32),
+    Unit(f64),
+    Within,
+    After,
+    Before,
     Past,
     Next,
     Current,
@@ -105,6 +112,22 @@ impl Grammar {
         }
         for w in &lex.weekday_past {
             date_phrases.insert(w.clone(), Tok::Past);
+        }
+        for (w, d) in &lex.duration_units {
+            date_phrases.insert(w.clone(), Tok::Unit(*d));
+        }
+        for (words, tok) in [
+            (&lex.duration_within, Tok::Within),
+            (&lex.duration_after, Tok::After),
+            (&lex.duration_before, Tok::Before),
+        ] {
+            for w in words {
+                date_phrases.insert(w.clone(), tok.clone());
+            }
+        }
+        // Numbers spelled out count spans too ("ثلاثة أيام").
+        for (w, v) in &lex.number_words {
+            date_phrases.entry(w.clone()).or_insert(Tok::Num(*v));
         }
         for w in &lex.weekday_next {
             date_phrases.insert(w.clone(), Tok::Next);
@@ -231,8 +254,22 @@ impl Grammar {
         let toks = self.tokens(text, &self.date_phrases);
         let mut e = DateExpr::default();
         let mut last_was_weekday = false;
-        for (i, t) in toks.iter().enumerate() {
+        let mut direction: Option<Tok> = None;
+        let mut count: Option<f64> = None;
+        for t in &toks {
             match t {
+                Tok::Within | Tok::After | Tok::Before if e.month.is_none() => {
+                    direction = Some(t.clone());
+                }
+                Tok::Unit(days) if direction.is_some() && e.span.is_none() => {
+                    let n = (count.unwrap_or(1.0) * days).ceil() as i32;
+                    e.span = Some(match direction {
+                        Some(Tok::Within) => (0, n),
+                        Some(Tok::After) => (n, n),
+                        _ => (-n, -n),
+                    });
+                    e.day = None;
+                }
                 Tok::Month(m) if e.month.is_none() => e.month = Some(*m),
                 Tok::Weekday(w) if e.weekday.is_none() => {
                     e.weekday = Some(*w);
@@ -246,13 +283,15 @@ impl Grammar {
                 Tok::Ordinal(d) if e.day.is_none() && e.month.is_none() => e.day = Some(*d),
                 Tok::Num(n) | Tok::Digits(n) => {
                     let n = *n;
+                    if direction.is_some() && e.span.is_none() {
+                        count = Some(n);
+                    }
                     if n.fract() != 0.0 {
                     } else if (1000.0..3000.0).contains(&n) && e.year.is_none() {
                         e.year = Some(n as i16);
                     } else if (1.0..=31.0).contains(&n) && e.month.is_none() {
                         // a day stands before its month; a later one wins
                         // ("23 و24 من كانون الثاني" is read as the 24th)
-                        let _ = i;
                         e.day = Some(n as i8);
                     }
                 }
@@ -437,9 +476,18 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
     let day = format!(r"(?:\b\d{{1,2}}\b|{ordinals}\b)");
     let full = format!(r"{day}\s+(?:من\s+)?{month}(?:\s*،?\s*{year}|\s+{current}\b)?");
     let rel = format!(r"\b{relative}\b(?:\s*،?\s*{weekday})?(?:\s*،?\s*{full})?");
+    let units = alternation(lex.duration_units.iter().map(|(w, _)| w));
+    let span_words = alternation(
+        lex.duration_within
+            .iter()
+            .chain(&lex.duration_after)
+            .chain(&lex.duration_before),
+    );
+    let numbers = alternation(lex.number_words.iter().map(|(w, _)| w));
+    let span = format!(r"\b{span_words}\s+(?:(?:\d+|{numbers})\s+)?{units}\b");
     let wdir = format!(r"{weekday}(?:\s+{past_next}\b)?(?:\s*،?\s*{full})?");
-    let month_year = format!(r"{months}\b\s+{year}");
-    let date = format!(r"(?:{rel}|{wdir}|{full}|{month_year})");
+    let month_year = format!(r"{month}\s*،?\s*{year}");
+    let date = format!(r"(?:{rel}|{span}|{wdir}|{full}|{month_year})");
 
     // Numbers: digits (with separators and a multiplier) or number words.
     let vague_words: Vec<&String> = lex.vague.iter().flat_map(|v| v.words.iter()).collect();

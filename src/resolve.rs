@@ -121,6 +121,18 @@ impl Calendar {
                 None => unresolved(),
             };
         }
+        if let Some((a, b)) = e.span {
+            let found = article.and_then(|d| Some((add_days(d, a)?, add_days(d, b)?)));
+            return match found {
+                Some((from, to)) if from == to => done(from, ResolvedBy::ArticleDate),
+                Some((from, to)) => Resolved {
+                    value: Some(DateValue::Range { from, to }),
+                    by: ResolvedBy::ArticleDate,
+                    mismatch: None,
+                },
+                None => unresolved(),
+            };
+        }
         if let Some(offset) = e.relative {
             return match article.and_then(|a| add_days(a, offset)) {
                 Some(d) => done(d, ResolvedBy::ArticleDate),

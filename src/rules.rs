@@ -166,6 +166,10 @@ struct RawLexicon {
     months: BTreeMap<i8, Vec<String>>,
     weekdays: BTreeMap<String, Vec<String>>,
     relative_days: Vec<RawRelative>,
+    durations: BTreeMap<String, RawDuration>,
+    duration_within: Vec<String>,
+    duration_after: Vec<String>,
+    duration_before: Vec<String>,
     weekday_past: Vec<String>,
     weekday_next: Vec<String>,
     current_month: Vec<String>,
@@ -188,6 +192,15 @@ struct RawLexicon {
 struct RawRelative {
     words: Vec<String>,
     offset: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDuration {
+    days: f64,
+    words: Vec<String>,
+    #[serde(default)]
+    dual: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -225,6 +238,11 @@ pub struct Lexicon {
     pub months: Vec<(String, i8)>,
     pub weekdays: Vec<(String, WeekdayName)>,
     pub relative_days: Vec<(String, i32)>,
+    /// Words for a unit of time and its length in days (duals count two).
+    pub duration_units: Vec<(String, f64)>,
+    pub duration_within: Vec<String>,
+    pub duration_after: Vec<String>,
+    pub duration_before: Vec<String>,
     pub weekday_past: Vec<String>,
     pub weekday_next: Vec<String>,
     pub current_month: Vec<String>,
@@ -299,6 +317,18 @@ fn build_lexicon(file: &RuleFile, errors: &mut Vec<RuleError>) -> Option<Lexicon
             .iter()
             .flat_map(|r| folds(&r.words).into_iter().map(move |w| (w, r.offset)))
             .collect(),
+        duration_units: raw
+            .durations
+            .values()
+            .flat_map(|d| {
+                let one = folds(&d.words).into_iter().map(move |w| (w, d.days));
+                let two = folds(&d.dual).into_iter().map(move |w| (w, 2.0 * d.days));
+                one.chain(two)
+            })
+            .collect(),
+        duration_within: folds(&raw.duration_within),
+        duration_after: folds(&raw.duration_after),
+        duration_before: folds(&raw.duration_before),
         weekday_past: folds(&raw.weekday_past),
         weekday_next: folds(&raw.weekday_next),
         current_month: folds(&raw.current_month),

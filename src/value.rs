@@ -91,6 +91,8 @@ pub enum DateValue {
     Weekday(WeekdayName),
     /// A month (of a year, if known).
     Month { year: Option<i16>, month: i8 },
+    /// Some day from `from` to `to`, both included ("في غضون يومين").
+    Range { from: Date, to: Date },
 }
 
 /// A weekday, ordered Monday first, with a stable lowercase English name.
@@ -155,7 +157,7 @@ impl DateValue {
                 .date()
                 .map(|d| WeekdayName::from_jiff(d.weekday()))
                 .or(*stated),
-            DateValue::Month { .. } => None,
+            DateValue::Month { .. } | DateValue::Range { .. } => None,
         }
     }
 
@@ -164,13 +166,43 @@ impl DateValue {
         match self {
             DateValue::Weekday(w) => Some(*w),
             DateValue::Day { stated, .. } => *stated,
-            DateValue::Month { .. } => None,
+            DateValue::Month { .. } | DateValue::Range { .. } => None,
+        }
+    }
+
+    /// The first and last day this value may stand for, when known.
+    fn bounds(&self) -> Option<(Date, Date)> {
+        match *self {
+            DateValue::Range { from, to } => Some((from, to)),
+            DateValue::Day { .. } => self.date().map(|d| (d, d)),
+            DateValue::Month {
+                year: Some(y),
+                month,
+            } => {
+                let first = Date::new(y, month, 1).ok()?;
+                Some((first, first.last_of_month()))
+            }
+            _ => None,
         }
     }
 
     pub fn compatible(&self, other: &DateValue) -> bool {
         use DateValue::*;
         match (self, other) {
+            (Range { from, to }, o) | (o, Range { from, to }) => match (o, o.bounds()) {
+                (Weekday(w), _) => {
+                    let days = (to.since(*from).map(|s| s.get_days()).unwrap_or(0) + 1).clamp(0, 7);
+                    (0..days).any(|k| {
+                        from.checked_add(jiff::Span::new().days(k))
+                            .is_ok_and(|d| WeekdayName::from_jiff(d.weekday()) == *w)
+                    })
+                }
+                (_, Some((a, b))) => a <= *to && *from <= b,
+                // A day without its year: compare within the range's years.
+                (Day { month, day, .. }, None) => (from.year()..=to.year())
+                    .any(|y| Date::new(y, *month, *day).is_ok_and(|d| *from <= d && d <= *to)),
+                _ => true,
+            },
             (
                 Day {
                     year: y1,
@@ -240,6 +272,7 @@ impl fmt::Display for DateValue {
                 Some(y) => write!(f, "{y:04}-{month:02}"),
                 None => write!(f, "--{month:02}"),
             },
+            DateValue::Range { from, to } => write!(f, "{from}/{to}"),
         }
     }
 }
@@ -348,6 +381,9 @@ impl Serialize for Value {
             Value::Date(DateValue::Weekday(w)) => m.serialize_entry("weekday", w.name())?,
             Value::Date(d @ DateValue::Month { .. }) => {
                 m.serialize_entry("month", &d.to_string())?
+            }
+            Value::Date(DateValue::Range { from, to }) => {
+                m.serialize_entry("date_between", &[from.to_string(), to.to_string()])?
             }
             Value::Date(d) => m.serialize_entry("date", &d.to_string())?,
             Value::Quantity(q) => serialize_quantity(q, &mut m)?,

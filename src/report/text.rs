@@ -11,20 +11,45 @@ use super::TextOptions;
 use crate::check::Report;
 use crate::claim::{Claim, Evidence};
 use crate::compare::{Finding, Kind, Severity};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;
 
 const OPEN: &str = "⟦";
 const CLOSE: &str = "⟧";
 /// Characters of context kept on each side of the marked words.
-const CONTEXT: usize = 60;
+const CONTEXT: usize = 40;
+
+/// A window of an article's text that tells miette the line it stands on
+/// in the original file, so the gutter shows the article's line number.
+struct Window {
+    name: String,
+    text: String,
+    line: usize,
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            self.line + inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
 
 struct Snippet {
     title: String,
-    src: NamedSource<String>,
+    src: Window,
     span: SourceSpan,
     label: String,
 }
@@ -159,7 +184,11 @@ fn snippet(
         .unwrap_or(ev.article.as_str());
     Snippet {
         title,
-        src: NamedSource::new(format!("{path}:{}:{}", ev.span.line, ev.span.column), w),
+        src: Window {
+            name: format!("{path}:{}:{}", ev.span.line, ev.span.column),
+            text: w,
+            line: ev.span.line.saturating_sub(1),
+        },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
         label,
     }
@@ -260,14 +289,23 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
-        .with_links(false);
+        .with_links(false)
+        .without_primary_span_start();
     let mut out = String::new();
     for f in &report.findings {
-        let d = diagnostic(report, texts, f);
-        if handler.render_report(&mut out, &d).is_err() {
+        let mut d = diagnostic(report, texts, f);
+        // The parent first, then each article's words as a diagnostic of its
+        // own, so that miette neither prefixes nor re-wraps them.
+        let related = std::mem::take(&mut d.related);
+        let mut ok = handler.render_report(&mut out, &d).is_ok();
+        for r in &related {
+            ok &= handler.render_report(&mut out, r).is_ok();
+        }
+        if !ok {
             out.push_str(&f.message);
             out.push('\n');
         }
+        out.push('\n');
     }
     out.push_str(&summary(report));
     out
