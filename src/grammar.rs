@@ -415,7 +415,7 @@ fn join_number_parts(raw: &[&str]) -> Vec<String> {
 }
 
 fn parse_digits(w: &str) -> Option<f64> {
-    let w = w.strip_prefix('و').unwrap_or(w);
+    let w = w.strip_prefix(['و', 'ب']).unwrap_or(w);
     if w.is_empty() || !w.bytes().next()?.is_ascii_digit() {
         return None;
     }
@@ -505,7 +505,7 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
             .chain(lex.multipliers.iter().map(|(w, _)| w)),
     );
     let mults = alternation(lex.multipliers.iter().map(|(w, _)| w));
-    let digits = r"\b\d+(?:[.,]\d+)*";
+    let digits = r"\b[وب]?\d+(?:[.,]\d+)*";
     let percent = alternation(&lex.percent_words);
     let number = format!(
         r"(?:{digits}(?:\s+{mults}\b)?|\b[وب]?{starters}\b(?:\s+و?{all_words}\b)*)(?:\s*{percent})?"
