@@ -36,8 +36,21 @@ pub struct Analysed<'a> {
     pub extracted: Extracted,
 }
 
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The run's "today": no date without a year is put after its year.
+    /// None: the latest explicit year in the corpus.
+    pub today: Option<jiff::civil::Date>,
+}
+
 /// Runs the pipeline on loaded articles.
 pub fn check(articles: &[Article], rules: &Rules) -> Report {
+    check_with(articles, rules, &Options::default())
+}
+
+/// Runs the pipeline with options.
+pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report {
     let ex = Extractor::new(rules);
     let analysed: Vec<Analysed> = articles
         .iter()
@@ -53,16 +66,22 @@ pub fn check(articles: &[Article], rules: &Rules) -> Report {
         .collect();
 
     // The story's window: declared in the rules, else read off the corpus.
-    let window = rules.story.window.or_else(|| {
-        let years: Vec<i16> = analysed
-            .iter()
-            .flat_map(|a| a.extracted.dates.iter())
-            .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
-            .filter_map(|d| d.expr.year)
-            .collect();
-        window_from_years(&years)
-    });
-    let cal = Calendar { window };
+    let years: Vec<i16> = analysed
+        .iter()
+        .flat_map(|a| a.extracted.dates.iter())
+        .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
+        .filter_map(|d| d.expr.year)
+        .collect();
+    let window = rules.story.window.or_else(|| window_from_years(&years));
+    let latest_year = opts
+        .today
+        .map(|d| d.year())
+        .or_else(|| years.iter().max().copied())
+        .or_else(|| articles.iter().filter_map(|a| a.meta.published).map(|d| d.year()).max());
+    let cal = Calendar {
+        window,
+        latest_year,
+    };
 
     let mut infos = Vec::new();
     let mut all_claims = Vec::new();

@@ -44,6 +44,11 @@ struct Cli {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// The day the check runs (YYYY-MM-DD): a date with a weekday but no
+    /// year, and no story window, is put in the latest fitting year up to it.
+    /// Default: the system's date.
+    #[arg(long, value_name = "DATE")]
+    today: Option<jiff::civil::Date>,
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -113,7 +118,9 @@ fn main() -> ExitCode {
         let _ = writeln!(std::io::stderr(), "kzcheck: no article to check");
         return ExitCode::from(2);
     }
-    let report = kzcheck::check::check(&loaded.articles, &rules);
+    let today = cli.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let opts = kzcheck::check::Options { today: Some(today) };
+    let report = kzcheck::check::check_with(&loaded.articles, &rules, &opts);
     let texts: HashMap<&str, &str> = loaded
         .articles
         .iter()

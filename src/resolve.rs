@@ -20,6 +20,10 @@ use std::ops::Range;
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     pub window: Option<(Date, Date)>,
+    /// The latest year a date can be in when neither the article nor the
+    /// window gives one (the run's "today"); with a weekday, the year is the
+    /// latest one up to it in which the day falls on that weekday.
+    pub latest_year: Option<i16>,
 }
 
 /// How a date was pinned down.
@@ -101,9 +105,13 @@ impl Calendar {
                 (Some(y), _) => (Some(y), ResolvedBy::Absolute),
                 (None, Some(a)) if e.current_month => (Some(a.year()), ResolvedBy::ArticleDate),
                 (None, Some(a)) => (nearest_year(a, month, day), ResolvedBy::ArticleDate),
-                (None, None) => match self.window_year(month, day, e.weekday) {
-                    Some(y) => (Some(y), ResolvedBy::Window),
-                    None => (None, ResolvedBy::Partial),
+                (None, None) => match (self.window_year(month, day, e.weekday), e.weekday) {
+                    (Some(y), _) => (Some(y), ResolvedBy::Window),
+                    (None, Some(w)) => match self.weekday_year(month, day, w) {
+                        Some(y) => (Some(y), ResolvedBy::Weekday),
+                        None => (None, ResolvedBy::Partial),
+                    },
+                    (None, None) => (None, ResolvedBy::Partial),
                 },
             };
             return match year.and_then(|y| Date::new(y, month, day).ok()) {
@@ -166,6 +174,15 @@ impl Calendar {
             };
         }
         unresolved()
+    }
+
+    /// The latest year (up to `latest_year`, at most 28 years back: the
+    /// calendar repeats) in which month/day falls on weekday `w`.
+    fn weekday_year(&self, month: i8, day: i8, w: WeekdayName) -> Option<i16> {
+        let last = self.latest_year?;
+        (last - 27..=last)
+            .rev()
+            .find(|y| Date::new(*y, month, day).is_ok_and(|d| weekday(d) == w))
     }
 
     /// The year in the story's window in which month/day falls, preferring
@@ -284,6 +301,20 @@ mod tests {
         let r = cal.resolve(&e, None);
         assert_eq!(r.by, ResolvedBy::Window);
         assert_eq!(r.mismatch.map(|m| m.1.name()), Some("friday"));
+        // Without a window, the weekday picks the year: Wednesday 12 January
+        // was in 2022 (and in 2028, after the latest year).
+        let cal = Calendar {
+            window: None,
+            latest_year: Some(2026),
+        };
+        let e = DateExpr {
+            day: Some(12),
+            month: Some(1),
+            weekday: WeekdayName::from_name("wednesday"),
+            ..DateExpr::default()
+        };
+        let r = cal.resolve(&e, None);
+        assert_eq!((r.value.unwrap().date(), r.by), (Date::new(2022, 1, 12).ok(), ResolvedBy::Weekday));
         let d = Date::new(2021, 12, 30).unwrap();
         assert_eq!(nearest_year(d, 1, 2), Some(2022));
     }
