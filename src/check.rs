@@ -77,7 +77,13 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
         .today
         .map(|d| d.year())
         .or_else(|| years.iter().max().copied())
-        .or_else(|| articles.iter().filter_map(|a| a.meta.published).map(|d| d.year()).max());
+        .or_else(|| {
+            articles
+                .iter()
+                .filter_map(|a| a.meta.published)
+                .map(|d| d.year())
+                .max()
+        });
     let cal = Calendar {
         window,
         latest_year,

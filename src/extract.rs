@@ -216,10 +216,12 @@ impl<'r> Extractor<'r> {
                         let Some(whole) = caps.get(0) else { continue };
                         let shift =
                             |m: regex::Match| range.start + m.start()..range.start + m.end();
-                        let span = caps
-                            .name("claim")
-                            .map(shift)
-                            .unwrap_or_else(|| shift(whole));
+                        let span = trim_clitic(
+                            text,
+                            caps.name("claim")
+                                .map(shift)
+                                .unwrap_or_else(|| shift(whole)),
+                        );
                         if taken
                             .iter()
                             .any(|t| t.start < span.end && span.start < t.end)
@@ -434,6 +436,16 @@ impl<'r> Extractor<'r> {
             }
         }
         None
+    }
+}
+
+/// Drops a clitic و or ب glued to a number at the start of a span
+/// ("و250 مركبة" shows as "250 مركبة").
+fn trim_clitic(text: &str, r: Range<usize>) -> Range<usize> {
+    let mut chars = text[r.clone()].chars();
+    match (chars.next(), chars.next()) {
+        (Some(c @ ('و' | 'ب')), Some(d)) if d.is_ascii_digit() => r.start + c.len_utf8()..r.end,
+        _ => r,
     }
 }
 

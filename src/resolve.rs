@@ -314,7 +314,10 @@ mod tests {
             ..DateExpr::default()
         };
         let r = cal.resolve(&e, None);
-        assert_eq!((r.value.unwrap().date(), r.by), (Date::new(2022, 1, 12).ok(), ResolvedBy::Weekday));
+        assert_eq!(
+            (r.value.unwrap().date(), r.by),
+            (Date::new(2022, 1, 12).ok(), ResolvedBy::Weekday)
+        );
         let d = Date::new(2021, 12, 30).unwrap();
         assert_eq!(nearest_year(d, 1, 2), Some(2022));
     }
