@@ -291,6 +291,7 @@ mod tests {
                 Date::new(2022, 1, 1).unwrap(),
                 Date::new(2022, 1, 31).unwrap(),
             )),
+            latest_year: None,
         };
         let e = DateExpr {
             day: Some(14),
@@ -301,6 +302,23 @@ mod tests {
         let r = cal.resolve(&e, None);
         assert_eq!(r.by, ResolvedBy::Window);
         assert_eq!(r.mismatch.map(|m| m.1.name()), Some("friday"));
+        // Without a window, the weekday picks the year: Wednesday 12 January
+        // was in 2022 (and in 2028, after the latest year).
+        let cal = Calendar {
+            window: None,
+            latest_year: Some(2026),
+        };
+        let e = DateExpr {
+            day: Some(12),
+            month: Some(1),
+            weekday: WeekdayName::from_name("wednesday"),
+            ..DateExpr::default()
+        };
+        let r = cal.resolve(&e, None);
+        assert_eq!(
+            (r.value.unwrap().date(), r.by),
+            (Date::new(2022, 1, 12).ok(), ResolvedBy::Weekday)
+        );
         // Without a window, the weekday picks the year: Wednesday 12 January
         // was in 2022 (and in 2028, after the latest year).
         let cal = Calendar {
