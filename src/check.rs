@@ -257,3 +257,85 @@ pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
     }
     out
 }
+
+/// A date or quantity mention, for `kzcheck extract`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub article: String,
+    pub kind: &'static str,
+    pub text: String,
+    pub span: crate::claim::Span,
+    pub value: Option<crate::value::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<crate::resolve::ResolvedBy>,
+}
+
+/// Every date and quantity mention of the articles, in text order. Dates
+/// are resolved against the article's own date (front matter or dateline),
+/// else against `today`; no story window is used, so this reads any news.
+pub fn mentions(
+    articles: &[Article],
+    rules: &Rules,
+    today: Option<jiff::civil::Date>,
+) -> Vec<Mention> {
+    use crate::resolve::ResolvedBy;
+    let ex = Extractor::new(rules);
+    let cal = Calendar {
+        window: None,
+        latest_year: today.map(|d| d.year()),
+    };
+    let mut out = Vec::new();
+    for article in articles {
+        let doc = ex.prepare(article.body_text());
+        let extracted = ex.extract(&doc);
+        let a = Analysed {
+            article,
+            doc,
+            extracted,
+        };
+        let own = article_date(&a, &cal).map(|d| d.date);
+        let mut ms = Vec::new();
+        for d in &a.extracted.dates {
+            let (r, by_today) = match (own, today) {
+                (Some(o), _) => (cal.resolve(&d.expr, Some(o)), false),
+                (None, Some(t)) => (cal.resolve(&d.expr, Some(t)), true),
+                (None, None) => (cal.resolve(&d.expr, None), false),
+            };
+            let by = match r.by {
+                ResolvedBy::ArticleDate if by_today => ResolvedBy::Today,
+                b => b,
+            };
+            let ev = Evidence::from_norm(article, &a.doc, d.range.clone());
+            ms.push(Mention {
+                article: article.id.clone(),
+                kind: "date",
+                text: ev.text,
+                span: ev.span,
+                value: r.value.map(crate::value::Value::Date),
+                resolved_by: Some(by),
+            });
+        }
+        for q in &a.extracted.quantities {
+            // A number that is part of a date is the date's.
+            if a.extracted
+                .dates
+                .iter()
+                .any(|d| d.range.start <= q.range.start && q.range.end <= d.range.end)
+            {
+                continue;
+            }
+            let ev = Evidence::from_norm(article, &a.doc, q.range.clone());
+            ms.push(Mention {
+                article: article.id.clone(),
+                kind: "quantity",
+                text: ev.text,
+                span: ev.span,
+                value: Some(crate::value::Value::Quantity(q.value.clone())),
+                resolved_by: None,
+            });
+        }
+        ms.sort_by_key(|m| (m.span.start, m.span.end));
+        out.extend(ms);
+    }
+    out
+}

@@ -178,7 +178,31 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut candidates = Vec::new();
     let mut visited_dirs = HashSet::new();
 
+    let mut stdin_article = None;
     for given in paths {
+        if given.as_os_str() == "-" {
+            // Standard input, read once, shown as "-" with the id "stdin".
+            if stdin_article.is_none() {
+                let mut bytes = Vec::new();
+                let (a, mut d) = match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                {
+                    Ok(_) => from_bytes("-", bytes),
+                    Err(source) => (
+                        None,
+                        vec![LoadError::Io {
+                            path: "-".into(),
+                            source,
+                        }],
+                    ),
+                };
+                diagnostics.append(&mut d);
+                stdin_article = Some(a.map(|mut a| {
+                    a.id = "stdin".into();
+                    a
+                }));
+            }
+            continue;
+        }
         collect_input(given, &mut candidates, &mut visited_dirs, &mut diagnostics);
     }
 
@@ -196,6 +220,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
         }
     }
     assign_ids(&mut articles, &rels);
+    if let Some(Some(a)) = stdin_article {
+        articles.insert(0, a);
+    }
 
     diagnostics.sort_by(|a, b| a.path().cmp(b.path()));
     Loaded {
@@ -455,10 +482,33 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
             return None;
         }
     };
+    article_from_bytes(&cand.shown, bytes, diagnostics)
+}
+
+/// An article from bytes read elsewhere (standard input, a test): decoded,
+/// checked and split like a file's. Its id is the stem of `shown`.
+pub fn from_bytes(shown: &str, bytes: Vec<u8>) -> (Option<Article>, Vec<LoadError>) {
+    let mut diagnostics = Vec::new();
+    let article = article_from_bytes(shown, bytes, &mut diagnostics).map(|mut a| {
+        a.id = Path::new(shown)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| shown.to_string());
+        a
+    });
+    (article, diagnostics)
+}
+
+fn article_from_bytes(
+    shown: &str,
+    bytes: Vec<u8>,
+    diagnostics: &mut Vec<LoadError>,
+) -> Option<Article> {
+    let cand_shown = shown.to_string();
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            diagnostics.push(not_utf8(&cand.shown, e.as_bytes(), e.utf8_error()));
+            diagnostics.push(not_utf8(shown, e.as_bytes(), e.utf8_error()));
             return None;
         }
     };
@@ -468,7 +518,7 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
         .all(|c| c.is_whitespace() || c == '\u{feff}');
     if is_blank {
         diagnostics.push(LoadError::Empty {
-            path: cand.shown.clone(),
+            path: cand_shown.clone(),
         });
         return None;
     }
@@ -480,7 +530,7 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
                 Ok(meta) => meta,
                 Err((offset_in_yaml, message)) => {
                     diagnostics.push(front_matter_error(
-                        &cand.shown,
+                        &cand_shown,
                         &text,
                         fm.yaml.clone(),
                         offset_in_yaml,
@@ -495,7 +545,7 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
 
     Some(Article {
         id: String::new(),
-        path: cand.shown.clone(),
+        path: cand_shown.clone(),
         text,
         body,
         meta,

@@ -1,6 +1,6 @@
 //! The `kzcheck` command line: parse arguments, load rules and articles, run
 //! the check, print the report. Everything else lives in the library.
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use kzcheck::compare::Severity;
 use kzcheck::report::{Format, TextOptions};
 use kzcheck::rules::Rules;
@@ -27,9 +27,55 @@ enum Color {
 /// Checks news articles about one story for facts that agree, contradict
 /// each other, or contradict themselves.
 #[derive(Debug, Parser)]
-#[command(name = "kzcheck", version, about)]
+#[command(
+    name = "kzcheck",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
-    /// Article files and folders (.txt and .md, walked in sorted order).
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every date and quantity mention with its span, value and how
+    /// it was resolved (for rule writers and other tools).
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MentionFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ExtractArgs {
+    /// Article files and folders; `-` reads standard input.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The rules folder (for the lexicon).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// The day relative dates are read against when an article gives none.
+    #[arg(long, value_name = "DATE")]
+    today: Option<jiff::civil::Date>,
+    #[arg(long, value_enum, default_value_t = MentionFormat::Text)]
+    format: MentionFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Article files and folders (.txt and .md, walked in sorted order); `-`
+    /// reads standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The rules folder (default: ./rules if present, else the built-in rules).
@@ -94,8 +140,69 @@ fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let tty = std::io::stdout().is_terminal() && cli.output.is_none();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let err_color = !no_color && std::io::stderr().is_terminal();
+    match cli.command {
+        Some(Command::Extract(args)) => extract(args, err_color),
+        None => check(cli.check, no_color),
+    }
+}
+
+fn emit(output: Option<&Path>, data: &str) -> Result<(), ExitCode> {
+    let written = match output {
+        Some(p) => write_atomically(p, data),
+        None => std::io::stdout().write_all(data.as_bytes()),
+    };
+    written.map_err(|e| {
+        let _ = writeln!(std::io::stderr(), "kzcheck: cannot write the report: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn load_articles(paths: &[PathBuf], err_color: bool) -> Result<kzcheck::load::Loaded, ExitCode> {
+    let loaded = kzcheck::load::load(paths);
+    for d in &loaded.diagnostics {
+        eprint_diagnostic(d, err_color);
+    }
+    if loaded.articles.is_empty() {
+        let _ = writeln!(std::io::stderr(), "kzcheck: no article to check");
+        return Err(ExitCode::from(2));
+    }
+    Ok(loaded)
+}
+
+fn extract(args: ExtractArgs, err_color: bool) -> ExitCode {
+    let rules = match load_rules(args.rules.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprint_diagnostic(&e, err_color);
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match load_articles(&args.paths, err_color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mentions = kzcheck::check::mentions(&loaded.articles, &rules, args.today);
+    let out = match args.format {
+        MentionFormat::Json => kzcheck::report::mentions::json(&mentions),
+        MentionFormat::Text => {
+            let paths: HashMap<&str, &str> = loaded
+                .articles
+                .iter()
+                .map(|a| (a.id.as_str(), a.path.as_str()))
+                .collect();
+            kzcheck::report::mentions::text(&mentions, &paths)
+        }
+    };
+    match emit(args.output.as_deref(), &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
+    let tty = std::io::stdout().is_terminal() && cli.output.is_none();
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
@@ -110,14 +217,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loaded = kzcheck::load::load(&cli.paths);
-    for d in &loaded.diagnostics {
-        eprint_diagnostic(d, err_color);
-    }
-    if loaded.articles.is_empty() {
-        let _ = writeln!(std::io::stderr(), "kzcheck: no article to check");
-        return ExitCode::from(2);
-    }
+    let loaded = match load_articles(&cli.paths, err_color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let today = cli.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let opts = kzcheck::check::Options { today: Some(today) };
     let report = kzcheck::check::check_with(&loaded.articles, &rules, &opts);
@@ -131,13 +234,8 @@ fn main() -> ExitCode {
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
     let out = kzcheck::report::render(&report, cli.format, TextOptions { color, width }, &texts);
-    let written = match &cli.output {
-        Some(p) => write_atomically(p, &out),
-        None => std::io::stdout().write_all(out.as_bytes()),
-    };
-    if let Err(e) = written {
-        let _ = writeln!(std::io::stderr(), "kzcheck: cannot write the report: {e}");
-        return ExitCode::from(2);
+    if let Err(code) = emit(cli.output.as_deref(), &out) {
+        return code;
     }
     let threshold = match cli.fail_on {
         FailOn::Error => Some(Severity::Error),

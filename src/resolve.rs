@@ -40,6 +40,8 @@ pub enum ResolvedBy {
     Weekday,
     /// Only part of a date is known (a weekday, a day without a year).
     Partial,
+    /// Read against the run's `--today` (the article has no date).
+    Today,
     Unresolved,
 }
 

@@ -1,6 +1,7 @@
 //! Rendering a report: one model, several formats. Each renderer returns a
 //! string; only the binary writes it out.
 pub mod json;
+pub mod mentions;
 pub mod text;
 
 use crate::check::Report;
