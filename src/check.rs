@@ -150,7 +150,8 @@ fn article_date(a: &Analysed, cal: &Calendar) -> Option<ArticleDate> {
         return Some(ArticleDate {
             date: d,
             source: DateSource::FrontMatter,
-            anchor: None,
+            dateline: None,
+            anchor: published_value(a.article),
         });
     }
     // The lead: the first sentence of the story proper.
@@ -169,7 +170,26 @@ fn article_date(a: &Analysed, cal: &Calendar) -> Option<ArticleDate> {
     Some(ArticleDate {
         date: r.value?.date()?,
         source: DateSource::Dateline,
-        anchor: Some(m.range.clone()),
+        dateline: Some(m.range.clone()),
+        anchor: Some(Evidence::from_norm(a.article, &a.doc, m.range.clone())),
+    })
+}
+
+/// The value of `published:` in the front matter, as evidence.
+fn published_value(article: &Article) -> Option<Evidence> {
+    let head = article.text.get(..article.body.start)?;
+    let key = head.find("published:")?;
+    let line_end = head[key..]
+        .find('\n')
+        .map(|i| key + i)
+        .unwrap_or(head.len());
+    let value = &head[key + "published:".len()..line_end];
+    let start = key + "published:".len() + (value.len() - value.trim_start().len());
+    let end = key + "published:".len() + value.trim_end().len();
+    (start < end).then(|| Evidence {
+        article: article.id.clone(),
+        text: article.text[start..end].to_string(),
+        span: crate::claim::Span::new(&article.text, start..end),
     })
 }
 

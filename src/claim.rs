@@ -114,9 +114,8 @@ pub fn claims(
     let mut out = ArticleClaims::default();
     let text = &doc.norm.text;
     let adate = date.map(|d| d.date);
-    let anchor = date
-        .and_then(|d| d.anchor.clone())
-        .map(|r| Evidence::from_norm(article, doc, r));
+    let anchor = date.and_then(|d| d.anchor.clone());
+    let dateline = date.and_then(|d| d.dateline.clone());
     let entity_id = |i: usize| rules.entities.get(i).map(|e| e.id.clone());
     let sentence_span = |si: usize| {
         let r = doc.norm.original_range(doc.sentences[si].range.clone());
@@ -134,7 +133,13 @@ pub fn claims(
     };
 
     for d in &ex.dates {
-        let r = cal.resolve(&d.expr, adate);
+        // The dateline is checked on its own, not against itself.
+        let against = if Some(&d.range) == dateline.as_ref() {
+            None
+        } else {
+            adate
+        };
+        let r = cal.resolve(&d.expr, against);
         if let (Some((said, actual)), Some(v)) = (r.mismatch, r.value.clone()) {
             out.mismatches.push(WeekdayMismatch {
                 evidence: Evidence::from_norm(article, doc, d.range.clone()),

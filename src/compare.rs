@@ -538,7 +538,9 @@ fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
             }
             let mut by_use: Vec<(&String, &BTreeMap<String, Evidence>)> =
                 used.iter().map(|(s, m)| (*s, m)).collect();
-            by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+            // Most articles first; on a tie, the spelling the rules list first.
+            let rank = |s: &String| group.iter().position(|g| g == s).unwrap_or(usize::MAX);
+            by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(rank(a.0).cmp(&rank(b.0))));
             let parts: Vec<String> = by_use
                 .iter()
                 .map(|(s, m)| {

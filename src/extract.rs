@@ -354,7 +354,7 @@ impl<'r> Extractor<'r> {
                 let limit = words.get(wi + 8).map(|w| w.0.start).unwrap_or(range.end);
                 if let Some(e) = ents
                     .iter()
-                    .find(|e| e.range.start >= after && e.range.start <= limit)
+                    .find(|e| e.range.start >= after && e.range.start <= limit && self.can_speak(e))
                 {
                     return (Some(e.entity), false);
                 }
@@ -374,7 +374,11 @@ impl<'r> Extractor<'r> {
         after: &[(Range<usize>, &str)],
         ents: &[EntityMention],
     ) -> Option<usize> {
-        if let Some(e) = ents.iter().rev().find(|e| e.range.end <= verb.start) {
+        if let Some(e) = ents
+            .iter()
+            .rev()
+            .find(|e| e.range.end <= verb.start && self.can_speak(e))
+        {
             let gap = &text[e.range.end..verb.start];
             if gap.chars().all(char::is_whitespace) {
                 return Some(e.entity);
@@ -398,7 +402,7 @@ impl<'r> Extractor<'r> {
         }
         let window: Vec<&EntityMention> = ents
             .iter()
-            .filter(|e| e.range.start >= verb.end && e.range.end <= end)
+            .filter(|e| e.range.start >= verb.end && e.range.end <= end && self.can_speak(e))
             .collect();
         let kind = |e: &&EntityMention| self.rules.entities[e.entity].kind.as_str();
         window
@@ -408,6 +412,14 @@ impl<'r> Extractor<'r> {
             .or_else(|| window.iter().find(|e| kind(e) != "agency"))
             .or_else(|| window.first())
             .map(|e| e.entity)
+    }
+
+    /// Places do not speak: "مراسلون في مطار ألماتي" is not Almaty talking.
+    fn can_speak(&self, e: &EntityMention) -> bool {
+        !matches!(
+            self.rules.entities[e.entity].kind.as_str(),
+            "city" | "place"
+        )
     }
 
     /// The speaker of the last verb of saying before `pos` in the sentence.

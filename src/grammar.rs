@@ -529,7 +529,7 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
             .chain(&lex.bounds.more_than),
     );
     let count = format!(
-        r"(?:(?:\b{between}\s+{number}\s+و\s*{number})|(?:{pre}\s+)?(?:{number}(?:\s*-\s*{number})?|{vague})(?:\s+{bound}\b)?)"
+        r"(?:(?:\b{between}\s+{number}\s+(?:و\s+)?{number})|(?:{pre}\s+)?(?:{number}(?:\s*-\s*{number})?|{vague})(?:\s+{bound}\b)?)"
     );
 
     let mut m = HashMap::new();

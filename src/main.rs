@@ -244,5 +244,16 @@ fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    ExitCode::from(if failed { 1 } else { 0 })
+    // Like ripgrep: a file that could not be read makes the run incomplete.
+    let incomplete = loaded
+        .diagnostics
+        .iter()
+        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
+    ExitCode::from(if incomplete {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
 }

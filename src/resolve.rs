@@ -57,8 +57,12 @@ pub enum DateSource {
 pub struct ArticleDate {
     pub date: Date,
     pub source: DateSource,
-    /// The dateline's words (normalized range), when it came from the text.
-    pub anchor: Option<Range<usize>>,
+    /// The dateline's words (normalized range of the body), when it came
+    /// from the text.
+    pub dateline: Option<Range<usize>>,
+    /// The words the date was read from, in the original file: the
+    /// dateline, or the front matter's `published` value.
+    pub anchor: Option<crate::claim::Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

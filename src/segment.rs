@@ -71,8 +71,25 @@ pub fn segment(text: &str, boilerplate_markers: &[String]) -> Vec<Sentence> {
         let first = out.len();
         split_line(line, range.start, paragraph, boilerplate, &mut out);
         let count = out.len() - first;
-        let heading =
-            !boilerplate && Some(idx) != last_line && count == 1 && looks_like_heading(line);
+        // A marker of two words or more that opens a sentence inside a line
+        // ("… الأخير. أخبار ذات صلة واشنطن ترسل …") starts a block that runs
+        // to the end of the line: headlines have no full stops.
+        if !boilerplate {
+            if let Some(k) = out[first..].iter().position(|s| {
+                let t = &text[s.range.clone()];
+                markers
+                    .iter()
+                    .any(|m| m.contains(' ') && starts_with_marker(t, m))
+            }) {
+                for s in &mut out[first + k..] {
+                    s.boilerplate = true;
+                }
+            }
+        }
+        let heading = out.get(first).is_some_and(|s| !s.boilerplate)
+            && Some(idx) != last_line
+            && count == 1
+            && looks_like_heading(line);
         if heading {
             for s in &mut out[first..] {
                 s.heading = true;
@@ -81,6 +98,12 @@ pub fn segment(text: &str, boilerplate_markers: &[String]) -> Vec<Sentence> {
         paragraph += 1;
     }
     out
+}
+
+/// `t` opens with the marker `m`, followed by the end, a space or ':'.
+fn starts_with_marker(t: &str, m: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().take(m.split(' ').count()).collect();
+    words.join(" ").trim_end_matches(':') == m
 }
 
 /// Byte ranges of the lines of `text`, without their `'\n'`.

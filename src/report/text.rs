@@ -206,6 +206,17 @@ fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
     start..end
 }
 
+/// A label short enough to stand under the words (quotes can be long).
+fn short(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    }
+}
+
 fn claim_title(c: &Claim) -> String {
     let mut t = c.article.clone();
     t.push_str(": ");
@@ -236,7 +247,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
             texts,
             &ev,
             Some(c.sentence.clone()),
-            c.value.describe(),
+            short(&c.value.describe()),
             claim_title(c),
         ));
         for a in &c.anchors {
@@ -256,7 +267,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
             texts,
             ev,
             None,
-            ev.text.clone(),
+            short(&ev.text),
             ev.article.clone(),
         ));
     }
