@@ -52,8 +52,11 @@ pub fn check(articles: &[Article], rules: &Rules) -> Report {
 /// Runs the pipeline with options.
 pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report {
     let ex = Extractor::new(rules);
-    let analysed: Vec<Analysed> = articles
-        .iter()
+    // The same report whatever order the articles come in.
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
+    let analysed: Vec<Analysed> = sorted
+        .into_iter()
         .map(|a| {
             let doc = ex.prepare(a.body_text());
             let extracted = ex.extract(&doc);

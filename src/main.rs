@@ -46,6 +46,32 @@ enum Command {
     /// Print every date and quantity mention with its span, value and how
     /// it was resolved (for rule writers and other tools).
     Extract(ExtractArgs),
+    /// The claim rules: list them, explain one, run their examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RulesDir {
+    /// The rules folder (default: ./rules if present, else the built-in rules).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// One line per claim rule: id, key, what it reads.
+    List(RulesDir),
+    /// What a rule extracts, why, its patterns and examples.
+    Explain {
+        id: String,
+        #[command(flatten)]
+        dir: RulesDir,
+    },
+    /// Run every rule's examples; exit 1 if one fails.
+    Test(RulesDir),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +170,7 @@ fn main() -> ExitCode {
     let err_color = !no_color && std::io::stderr().is_terminal();
     match cli.command {
         Some(Command::Extract(args)) => extract(args, err_color),
+        Some(Command::Rules { command }) => rules_command(command, err_color),
         None => check(cli.check, no_color),
     }
 }
@@ -256,4 +283,95 @@ fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
     } else {
         0
     })
+}
+
+fn rules_command(cmd: RulesCommand, err_color: bool) -> ExitCode {
+    let dir = match &cmd {
+        RulesCommand::List(d) | RulesCommand::Test(d) | RulesCommand::Explain { dir: d, .. } => d,
+    };
+    let rules = match load_rules(dir.rules.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprint_diagnostic(&e, err_color);
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = String::new();
+    let code = match &cmd {
+        RulesCommand::List(_) => {
+            for r in &rules.claims {
+                out.push_str(&format!("{:<28} {:<36} {:?}\n", r.id, r.key, r.value));
+            }
+            0
+        }
+        RulesCommand::Explain { id, .. } => match rules.rule(id) {
+            Some(r) => {
+                out.push_str(&format!(
+                    "{} ({}:{})\n\n{}\n\n",
+                    r.id, r.file, r.line, r.doc
+                ));
+                out.push_str(&format!(
+                    "key:    {}\nvalue:  {:?}\nsubject: {:?}\n",
+                    r.key, r.value, r.subject
+                ));
+                if r.grows {
+                    out.push_str("grows:  yes (a later, larger figure is an update)\n");
+                }
+                out.push_str("\npatterns:\n");
+                for p in &r.sources {
+                    out.push_str(&format!("  {p}\n"));
+                }
+                out.push_str("\nexamples it must match:\n");
+                for e in &r.examples {
+                    let v = e
+                        .value
+                        .as_ref()
+                        .map(|v| format!("  → {v}"))
+                        .unwrap_or_default();
+                    out.push_str(&format!("  {}{v}\n", e.text));
+                }
+                if !r.no_match.is_empty() {
+                    out.push_str("\nexamples it must not match:\n");
+                    for t in &r.no_match {
+                        out.push_str(&format!("  {t}\n"));
+                    }
+                }
+                0
+            }
+            None => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "kzcheck: no rule `{id}` (see `kzcheck rules list`)"
+                );
+                2
+            }
+        },
+        RulesCommand::Test(_) => {
+            let failures = kzcheck::check::run_examples(&rules);
+            let examples: usize = rules
+                .claims
+                .iter()
+                .map(|r| r.examples.len() + r.no_match.len())
+                .sum();
+            for f in &failures {
+                out.push_str(&format!(
+                    "{}:{}: rule {}: «{}»: {}\n",
+                    f.file, f.line, f.rule, f.text, f.problem
+                ));
+            }
+            out.push_str(&format!(
+                "{} rules, {examples} examples: {} passed, {} failed\n",
+                rules.claims.len(),
+                examples - failures.len(),
+                failures.len()
+            ));
+            if failures.is_empty() {
+                0
+            } else {
+                1
+            }
+        }
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::from(code)
 }

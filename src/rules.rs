@@ -110,18 +110,56 @@ fn problem(
 /// the start of the file). Used to point at a value serde does not locate.
 fn locate(text: &str, needle: &str, after: usize) -> (usize, usize) {
     let after = after.min(text.len());
-    let tail = &text[after..];
-    if let Some(i) = tail.find(needle) {
-        return (after + i, needle.len());
+    if needle.is_empty() {
+        return (after, 0);
     }
     let escaped = needle.replace('\\', "\\\\");
-    if let Some(i) = tail.find(&escaped) {
-        return (after + i, escaped.len());
+    for n in [needle, escaped.as_str()] {
+        if let Some(i) = find_outside_comments(text, n, after) {
+            return (i, n.len());
+        }
     }
-    if let Some(i) = text.find(needle) {
-        return (i, needle.len());
+    match find_outside_comments(text, needle, 0) {
+        Some(i) => (i, needle.len()),
+        None => (after, 0),
     }
-    (after, 0)
+}
+
+/// The first `needle` at or after `from` that is not inside a YAML comment.
+fn find_outside_comments(text: &str, needle: &str, from: usize) -> Option<usize> {
+    let mut pos = from;
+    while let Some(i) = text.get(pos..)?.find(needle) {
+        let at = pos + i;
+        let line_start = text[..at].rfind('\n').map(|k| k + 1).unwrap_or(0);
+        let before = &text[line_start..at];
+        let in_comment = before.trim_start().starts_with('#') || before.contains(" #");
+        if !in_comment {
+            return Some(at);
+        }
+        pos = at + needle.len();
+    }
+    None
+}
+
+/// Where the value of `key: value` stands (a YAML line, not a comment),
+/// searched from `after`; falls back to `locate(value)`.
+fn locate_value(text: &str, key: &str, value: &str, after: usize) -> (usize, usize) {
+    let mut line_start = after.min(text.len());
+    // back up to the start of the line
+    line_start = text[..line_start].rfind('\n').map(|k| k + 1).unwrap_or(0);
+    for line in text[line_start..].split_inclusive('\n') {
+        let body = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(rest) = body.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let v = rest.trim().trim_matches(|c| c == '\'' || c == '"');
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            if v == value {
+                let col = line.find(value).unwrap_or(0);
+                return (line_start + col, value.len());
+            }
+        }
+        line_start += line.len();
+    }
+    locate(text, value, after)
 }
 
 fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
@@ -147,15 +185,12 @@ fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
         )
     };
     let short = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    problem(
-        file,
-        offset,
-        len,
-        code,
-        short.clone(),
-        short,
-        Some(help.into()),
-    )
+    let label = match code {
+        "kzcheck::rules::unknown_key" => "unknown key",
+        "kzcheck::rules::missing_field" => "missing a field",
+        _ => "here",
+    };
+    problem(file, offset, len, code, short, label, Some(help.into()))
 }
 
 // ---------------------------------------------------------------- lexicon
@@ -421,7 +456,7 @@ fn build_entities(file: &RuleFile, errors: &mut Vec<RuleError>) -> Vec<Entity> {
     for (id, e) in raw.entities {
         let at = locate(&file.text, &format!("{id}:"), 0).0;
         if !ENTITY_KINDS.contains(&e.kind.as_str()) {
-            let (o, l) = locate(&file.text, &e.kind, at);
+            let (o, l) = locate_value(&file.text, "kind", &e.kind, at);
             errors.push(problem(
                 file,
                 o,
@@ -557,11 +592,35 @@ struct RawExamples {
     no_match: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// An example: a plain string, or `{text, value, subject}`. Not an
+/// untagged enum: that would hide an unknown key behind "did not match any
+/// variant"; a map is read as the strict struct, so serde names the key.
 enum RawExample {
     Text(String),
     Full(RawFullExample),
+}
+
+impl<'de> Deserialize<'de> for RawExample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawExample;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an example text, or a map with `text` and optional `value`, `subject`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawExample, A::Error> {
+                RawFullExample::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawExample::Full)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -762,7 +821,7 @@ impl Rules {
             };
             let mut cursor = 0;
             for r in raw.rules {
-                let (at, len) = locate(&f.text, &r.id, cursor);
+                let (at, len) = locate_value(&f.text, "id", &r.id, cursor);
                 cursor = at + len;
                 let line = f.text[..at.min(f.text.len())].matches('\n').count() + 1;
                 if let Some((other, other_line)) = seen.get(&r.id) {
@@ -1004,7 +1063,7 @@ fn compile_rule(
         Some("speaker") => SubjectSpec::Speaker,
         Some(id) if entities.iter().any(|e| e.id == id) => SubjectSpec::Entity(id.to_string()),
         Some(id) => {
-            let (o, l) = locate(&f.text, id, at);
+            let (o, l) = locate_value(&f.text, "subject", id, at);
             errors.push(problem(
                 f,
                 o,
