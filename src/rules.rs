@@ -188,9 +188,10 @@ fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
     let label = match code {
         "kzcheck::rules::unknown_key" => "unknown key",
         "kzcheck::rules::missing_field" => "missing a field",
-        _ => "here",
-    };
-    problem(file, offset, len, code, short, label, Some(help.into()))
+        _ => short.rsplit(": ").next().unwrap_or("here"),
+    }
+    .to_string();
+    problem(file, offset, len, code, short.clone(), label, Some(help.into()))
 }
 
 // ---------------------------------------------------------------- lexicon
