@@ -191,23 +191,17 @@ impl<'r> Extractor<'r> {
                 });
             }
 
-            let g = &self.rules.grammar;
-            for m in g.date_re.find_iter(sent) {
-                out.dates.push(DateMention {
-                    range: range.start + m.start()..range.start + m.end(),
-                    sentence: si,
-                    expr: g.parse_date(m.as_str()),
-                });
-            }
-            for m in g.count_re.find_iter(sent) {
-                if let Some(v) = g.parse_quantity(m.as_str()) {
-                    out.quantities.push(QuantityMention {
-                        range: range.start + m.start()..range.start + m.end(),
-                        sentence: si,
-                        value: v,
-                    });
-                }
-            }
+            let (dates, quantities) = self.scan(sent);
+            out.dates.extend(dates.into_iter().map(|mut d| {
+                d.range = range.start + d.range.start..range.start + d.range.end;
+                d.sentence = si;
+                d
+            }));
+            out.quantities.extend(quantities.into_iter().map(|mut q| {
+                q.range = range.start + q.range.start..range.start + q.range.end;
+                q.sentence = si;
+                q
+            }));
 
             for (ri, rule) in self.rules.claims.iter().enumerate() {
                 let mut taken: Vec<Range<usize>> = Vec::new();
@@ -259,6 +253,36 @@ impl<'r> Extractor<'r> {
             out.entities.extend(ents);
         }
         out
+    }
+
+    /// Every date and quantity mention in normalized `text`, in order, with
+    /// byte ranges into `text` (sentence 0). A number inside a date is the
+    /// date's, not a quantity.
+    pub fn scan(&self, text: &str) -> (Vec<DateMention>, Vec<QuantityMention>) {
+        let g = &self.rules.grammar;
+        let dates: Vec<DateMention> = g
+            .date_re
+            .find_iter(text)
+            .map(|m| DateMention {
+                range: m.start()..m.end(),
+                sentence: 0,
+                expr: g.parse_date(m.as_str()),
+            })
+            .collect();
+        let mut quantities = Vec::new();
+        for m in g.count_re.find_iter(text) {
+            if dates.iter().any(|d| d.range.start <= m.start() && m.end() <= d.range.end) {
+                continue;
+            }
+            if let Some(v) = g.parse_quantity(m.as_str()) {
+                quantities.push(QuantityMention {
+                    range: m.start()..m.end(),
+                    sentence: 0,
+                    value: v,
+                });
+            }
+        }
+        (dates, quantities)
     }
 
     /// Entity names in `range` of `text`, checked at word boundaries (a
