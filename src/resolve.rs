@@ -346,3 +346,28 @@ mod tests {
         assert_eq!(nearest_year(d, 1, 2), Some(2022));
     }
 }
+
+/// The Gregorian date of a day of the Hijri calendar, by the Umm al-Qura
+/// rules (the Saudi official calendar, the one Arabic news uses).
+pub fn hijri_to_gregorian(year: i32, month: u8, day: u8) -> Option<Date> {
+    use icu_calendar::cal::Hijri;
+    let h = icu_calendar::Date::try_new_hijri_with_calendar(year, month, day, Hijri::new_umm_al_qura()).ok()?;
+    let iso = h.to_iso();
+    Date::new(
+        i16::try_from(iso.extended_year()).ok()?,
+        i8::try_from(iso.month().ordinal).ok()?,
+        i8::try_from(iso.day_of_month().0).ok()?,
+    )
+    .ok()
+}
+
+#[cfg(test)]
+mod hijri_tests {
+    #[test]
+    fn umm_al_qura() {
+        // 15 Ramadan 1443 was Saturday 16 April 2022; 1 Rajab 1443, 2 February 2022.
+        assert_eq!(super::hijri_to_gregorian(1443, 9, 15), jiff::civil::Date::new(2022, 4, 16).ok());
+        assert_eq!(super::hijri_to_gregorian(1443, 7, 1), jiff::civil::Date::new(2022, 2, 2).ok());
+        assert_eq!(super::hijri_to_gregorian(1443, 13, 1), None);
+    }
+}
