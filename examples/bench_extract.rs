@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_extract -- [--mb 100] [--seed N] [--check-mb 10] [--json]
+//! cargo run --release --example bench_extract -- --mb 1 --dump 0   # look at one generated article
 //! ```
 //!
 //! Generates `--mb` megabytes (1 MB = 1e6 bytes) of Arabic news text from the
@@ -36,12 +37,13 @@ struct Args {
     seed: u64,
     check_mb: f64,
     json: bool,
+    dump: Option<usize>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: bench_extract [--mb MB (default 100)] [--seed N (default 1)] \
-         [--check-mb MB (default 10, 0 to skip)] [--json]"
+         [--check-mb MB (default 10, 0 to skip)] [--json] [--dump I (print article I, exit)]"
     );
     std::process::exit(2)
 }
@@ -52,10 +54,11 @@ fn parse_args() -> Args {
         seed: 1,
         check_mb: 10.0,
         json: false,
+        dump: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
-        let mut num = |it: &mut dyn Iterator<Item = String>| -> f64 {
+        let num = |it: &mut dyn Iterator<Item = String>| -> f64 {
             it.next()
                 .and_then(|v| v.parse::<f64>().ok())
                 .filter(|v| v.is_finite() && *v >= 0.0)
@@ -66,6 +69,7 @@ fn parse_args() -> Args {
             "--seed" => args.seed = num(&mut it) as u64,
             "--check-mb" => args.check_mb = num(&mut it),
             "--json" => args.json = true,
+            "--dump" => args.dump = Some(num(&mut it) as usize),
             _ => usage(),
         }
     }
@@ -98,7 +102,7 @@ impl Rng {
     }
     /// True with probability `p`.
     fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 < p
+        ((self.next() >> 11) as f64) < p * (1u64 << 53) as f64
     }
     fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
         v[self.below(v.len())]
@@ -194,9 +198,11 @@ const TEMPLATES: [&str; 7] = [
     "وكان الرئيس قد أعلن {rel} حالة الطوارئ حتى {d} {m} {y}.",
     "وتجمع {q} متظاهر في الساحة الرئيسية يوم {wd} الماضي.",
     "وبحسب الأرقام الرسمية، أصيب {q} شخصا بجروح {rel}.",
-    "ومن المقرر أن تنتهي العملية في {d} من {m} الجاري، أي بعد {q} أيام.",
+    "ومن المقرر أن تنتهي العملية في {d} من {m} الجاري، أي بعد {d} أيام.",
 ];
-const TASHKEEL: [char; 8] = ['\u{64B}', '\u{64C}', '\u{64D}', '\u{64E}', '\u{64F}', '\u{650}', '\u{651}', '\u{652}'];
+const TASHKEEL: [char; 8] = [
+    '\u{64B}', '\u{64C}', '\u{64D}', '\u{64E}', '\u{64F}', '\u{650}', '\u{651}', '\u{652}',
+];
 const ARABIC_INDIC: [char; 10] = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
 
 fn crate_root() -> PathBuf {
@@ -372,8 +378,16 @@ impl Gen {
             if is_name {
                 if WEEKDAYS.contains(&word) {
                     let wd = self.weekday();
-                    if self.rng.chance(0.3) {
-                        let rel = self.rng.pick(&RELATIVE).replace("{wd}", wd);
+                    // "اليوم الخميس" stays a plain weekday; else sometimes "أمس الخميس", "الخميس الماضي".
+                    let after_day_word = ["اليوم ", "أمس ", "يوم ", "غدا "]
+                        .iter()
+                        .any(|w| out.ends_with(w));
+                    let rest = &src[e..];
+                    let before_rel_word = ["الماضي", "المقبل", "المنصرم", "القادم", "الفائت"]
+                        .iter()
+                        .any(|w| rest.trim_start_matches([' ', '،']).starts_with(w));
+                    if !after_day_word && !before_rel_word && self.rng.chance(0.3) {
+                        let rel = self.rng.pick(&RELATIVE[5..]).replace("{wd}", wd);
                         out.push_str(&rel);
                     } else {
                         out.push_str(wd);
@@ -401,7 +415,7 @@ impl Gen {
             last = e;
         }
         out.push_str(&src[last..]);
-        if self.rng.chance(0.15) {
+        if self.rng.chance(0.1) {
             out = self.tashkeel(&out);
         }
         out
@@ -411,7 +425,7 @@ impl Gen {
         let mut out = String::with_capacity(s.len() + s.len() / 16);
         for c in s.chars() {
             out.push(c);
-            if ('\u{621}'..='\u{64A}').contains(&c) && self.rng.chance(0.08) {
+            if ('\u{621}'..='\u{64A}').contains(&c) && self.rng.chance(0.03) {
                 out.push(TASHKEEL[self.rng.below(TASHKEEL.len())]);
             }
         }
@@ -546,6 +560,11 @@ fn main() {
         args.seed
     );
 
+    if let Some(i) = args.dump {
+        print!("{}", corpus.get(i).map_or("", String::as_str));
+        return;
+    }
+
     // 2. The rules.
     let rules = Rules::from_dir(&crate_root().join("rules")).unwrap_or_else(|e| {
         eprintln!("bench_extract: cannot load rules: {e:?}");
@@ -587,12 +606,7 @@ fn main() {
         count: d1 + q1,
     });
     eprintln!("extract, 1 thread: {secs:.2} s ({d1} dates, {q1} quantities)");
-    let ((dn, qn), secs) = timed(|| {
-        corpus
-            .par_iter()
-            .map(extract_one)
-            .reduce(|| (0, 0), add)
-    });
+    let ((dn, qn), secs) = timed(|| corpus.par_iter().map(extract_one).reduce(|| (0, 0), add));
     rows.push(Row {
         stage: "extract",
         threads,
@@ -611,7 +625,12 @@ fn main() {
     let words = trigger_words(&rules);
     let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
     let floor_re = Regex::new(&format!(r"(?:{}|\d+)", alternation.join("|"))).expect("floor regex");
-    let (n, secs) = timed(|| corpus.iter().map(|a| floor_re.find_iter(a).count()).sum::<usize>());
+    let (n, secs) = timed(|| {
+        corpus
+            .iter()
+            .map(|a| floor_re.find_iter(a).count())
+            .sum::<usize>()
+    });
     rows.push(Row {
         stage: "floor (regex)",
         threads: 1,
@@ -662,7 +681,8 @@ fn main() {
             if sbytes >= limit {
                 break;
             }
-            let (art, _) = kzcheck::load::from_bytes(&format!("gen/{i:06}.txt"), a.clone().into_bytes());
+            let (art, _) =
+                kzcheck::load::from_bytes(&format!("gen/{i:06}.txt"), a.clone().into_bytes());
             if let Some(art) = art {
                 sbytes += a.len();
                 slice.push(art);
@@ -713,7 +733,9 @@ fn main() {
             r.count
         );
     }
-    eprintln!("'x floor': how many times slower than the regex floor on the same number of threads");
+    eprintln!(
+        "'x floor': how many times slower than the regex floor on the same number of threads"
+    );
     eprintln!("(counts: normalized bytes, mentions, raw matches, claims)");
     if let Some(kb) = peak {
         eprintln!("peak memory (VmHWM): {:.0} MB", kb as f64 / 1024.0);

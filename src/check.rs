@@ -338,6 +338,17 @@ pub fn mentions(
                 resolved_by: Some(by),
             });
         }
+        for d in &a.extracted.durations {
+            let ev = Evidence::from_norm(article, &a.doc, d.range.clone());
+            ms.push(Mention {
+                article: article.id.clone(),
+                kind: "duration",
+                text: ev.text,
+                span: ev.span,
+                value: Some(crate::value::Value::Duration(d.value.iso())),
+                resolved_by: None,
+            });
+        }
         for q in &a.extracted.quantities {
             // A number that is part of a date is the date's.
             if a.extracted

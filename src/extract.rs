@@ -43,6 +43,13 @@ pub struct QuantityMention {
     pub value: Quantity,
 }
 
+#[derive(Debug, Clone)]
+pub struct DurationMention {
+    pub range: Range<usize>,
+    pub sentence: usize,
+    pub value: crate::scan::Duration,
+}
+
 /// Words in quotation marks and who said them.
 #[derive(Debug, Clone)]
 pub struct QuoteMention {
@@ -74,6 +81,7 @@ pub struct Extracted {
     pub entities: Vec<EntityMention>,
     pub dates: Vec<DateMention>,
     pub quantities: Vec<QuantityMention>,
+    pub durations: Vec<DurationMention>,
     pub quotes: Vec<QuoteMention>,
     pub matches: Vec<RuleMatch>,
     /// The speaker of each sentence (an entity index), if it names one.
@@ -191,7 +199,12 @@ impl<'r> Extractor<'r> {
                 });
             }
 
-            let (dates, quantities) = self.scan(sent);
+            let (dates, quantities, durations) = self.scan_all(sent);
+            out.durations.extend(durations.into_iter().map(|mut d| {
+                d.range = range.start + d.range.start..range.start + d.range.end;
+                d.sentence = si;
+                d
+            }));
             out.dates.extend(dates.into_iter().map(|mut d| {
                 d.range = range.start + d.range.start..range.start + d.range.end;
                 d.sentence = si;
@@ -259,30 +272,44 @@ impl<'r> Extractor<'r> {
     /// byte ranges into `text` (sentence 0). A number inside a date is the
     /// date's, not a quantity.
     pub fn scan(&self, text: &str) -> (Vec<DateMention>, Vec<QuantityMention>) {
-        let g = &self.rules.grammar;
-        let dates: Vec<DateMention> = g
-            .date_re
-            .find_iter(text)
-            .map(|m| DateMention {
-                range: m.start()..m.end(),
+        let (d, q, _) = self.scan_all(text);
+        (d, q)
+    }
+
+    /// Like `scan`, with the durations ("عشرة أيام") too.
+    pub fn scan_all(
+        &self,
+        text: &str,
+    ) -> (Vec<DateMention>, Vec<QuantityMention>, Vec<DurationMention>) {
+        let found = self.rules.grammar.scanner.scan(text);
+        let dates = found
+            .dates
+            .into_iter()
+            .map(|(range, expr)| DateMention {
+                range,
                 sentence: 0,
-                expr: g.parse_date(m.as_str()),
+                expr,
             })
             .collect();
-        let mut quantities = Vec::new();
-        for m in g.count_re.find_iter(text) {
-            if dates.iter().any(|d| d.range.start <= m.start() && m.end() <= d.range.end) {
-                continue;
-            }
-            if let Some(v) = g.parse_quantity(m.as_str()) {
-                quantities.push(QuantityMention {
-                    range: m.start()..m.end(),
-                    sentence: 0,
-                    value: v,
-                });
-            }
-        }
-        (dates, quantities)
+        let quantities = found
+            .quantities
+            .into_iter()
+            .map(|(range, value)| QuantityMention {
+                range,
+                sentence: 0,
+                value,
+            })
+            .collect();
+        let durations = found
+            .durations
+            .into_iter()
+            .map(|(range, value)| DurationMention {
+                range,
+                sentence: 0,
+                value,
+            })
+            .collect();
+        (dates, quantities, durations)
     }
 
     /// Entity names in `range` of `text`, checked at word boundaries (a

@@ -27,6 +27,17 @@ pub struct DateExpr {
     /// A span of days from the article's day: "في غضون يومين" is (0, 2),
     /// "بعد يومين" (2, 2), "قبل 3 أيام" (-3, -3).
     pub span: Option<(i32, i32)>,
+    /// The last day of a range of days ("بين 23 و24 كانون الثاني").
+    pub day_to: Option<i8>,
+    /// -1 for "يناير الماضي", +1 for "يناير المقبل".
+    pub month_direction: i8,
+    /// Day, month and year count in the Hijri calendar.
+    pub hijri: bool,
+    /// A calendar period relative to the article's day: ("week", -1) for
+    /// "الأسبوع الماضي", ("year", 0) for "العام الجاري".
+    pub period: Option<(String, i32)>,
+    /// A part of the period or month: "start", "middle" or "end".
+    pub part: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +88,8 @@ pub struct Grammar {
     pub date_re: Regex,
     /// `{count}` alone, for finding every quantity mention.
     pub count_re: Regex,
+    /// The token scanner that finds and reads mentions.
+    pub scanner: crate::scan::Scanner,
 }
 
 /// An alternation of literal phrases, longest first, spaces matching any run
@@ -190,6 +203,7 @@ impl Grammar {
             max_phrase,
             date_re,
             count_re,
+            scanner: crate::scan::Scanner::new(lex),
         })
     }
 
@@ -251,6 +265,9 @@ impl Grammar {
 
     /// Reads the words a `{date}` macro matched.
     pub fn parse_date(&self, text: &str) -> DateExpr {
+        if let Some(e) = self.scanner.first_date(text) {
+            return e;
+        }
         let toks = self.tokens(text, &self.date_phrases);
         let mut e = DateExpr::default();
         let mut last_was_weekday = false;
@@ -304,6 +321,9 @@ impl Grammar {
 
     /// Reads the words a `{count}` macro (or a rule's value group) matched.
     pub fn parse_quantity(&self, text: &str) -> Option<Quantity> {
+        if let Some(q) = self.scanner.first_quantity(text) {
+            return Some(q);
+        }
         let toks = self.tokens(text, &self.qty_phrases);
         let mut numbers: Vec<f64> = Vec::new();
         let mut bound: Option<BoundKind> = None;

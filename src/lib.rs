@@ -20,5 +20,6 @@ pub mod normalize;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod scan;
 pub mod segment;
 pub mod value;

@@ -106,10 +106,20 @@ impl Calendar {
                 .filter(|w| *w != weekday(d))
                 .map(|w| (w, weekday(d))),
         };
+        if e.hijri {
+            return self.resolve_hijri(e, article);
+        }
+        if e.period.is_some() || e.part.is_some() {
+            return self.resolve_period(e, article);
+        }
         if let (Some(day), Some(month)) = (e.day, e.month) {
             let (year, by) = match (e.year, article) {
                 (Some(y), _) => (Some(y), ResolvedBy::Absolute),
                 (None, Some(a)) if e.current_month => (Some(a.year()), ResolvedBy::ArticleDate),
+                (None, Some(a)) if e.month_direction != 0 => (
+                    Some(month_year(a, month, e.month_direction)),
+                    ResolvedBy::ArticleDate,
+                ),
                 (None, Some(a)) => (nearest_year(a, month, day), ResolvedBy::ArticleDate),
                 (None, None) => match (self.window_year(month, day, e.weekday), e.weekday) {
                     (Some(y), _) => (Some(y), ResolvedBy::Window),
@@ -120,6 +130,15 @@ impl Calendar {
                     (None, None) => (None, ResolvedBy::Partial),
                 },
             };
+            if let (Some(to), Some(y)) = (e.day_to, year) {
+                if let (Ok(from), Ok(to)) = (Date::new(y, month, day), Date::new(y, month, to)) {
+                    return Resolved {
+                        value: Some(DateValue::Range { from, to }),
+                        by,
+                        mismatch: None,
+                    };
+                }
+            }
             return match year.and_then(|y| Date::new(y, month, day).ok()) {
                 Some(d) => done(d, by),
                 None if year.is_none() && valid_day(month, day) => Resolved {
@@ -168,7 +187,10 @@ impl Calendar {
             };
         }
         if let Some(month) = e.month {
-            let year = e.year.or(article.map(|a| a.year()));
+            let year = e.year.or(article.map(|a| match e.month_direction {
+                0 => a.year(),
+                dir => month_year(a, month, dir),
+            }));
             return Resolved {
                 value: Some(DateValue::Month { year, month }),
                 by: if e.year.is_some() {
@@ -179,7 +201,131 @@ impl Calendar {
                 mismatch: None,
             };
         }
+        if let Some(y) = e.year {
+            return Resolved {
+                value: Some(DateValue::Year(y)),
+                by: ResolvedBy::Absolute,
+                mismatch: None,
+            };
+        }
         unresolved()
+    }
+
+    /// A Hijri day, month (and year): converted to the Gregorian calendar.
+    fn resolve_hijri(&self, e: &DateExpr, article: Option<Date>) -> Resolved {
+        let (year, by) = match (e.year, article) {
+            (Some(y), _) => (Some(i32::from(y)), ResolvedBy::Absolute),
+            (None, Some(a)) => (hijri_year_of(a), ResolvedBy::ArticleDate),
+            (None, None) => (None, ResolvedBy::Unresolved),
+        };
+        let (Some(y), Some(m)) = (year, e.month) else {
+            return match e.year {
+                // "عام 1443 هـ": the Gregorian days it covers
+                Some(y) => match (
+                    hijri_to_gregorian(i32::from(y), 1, 1),
+                    hijri_to_gregorian(i32::from(y) + 1, 1, 1),
+                ) {
+                    (Some(from), Some(next)) => Resolved {
+                        value: add_days(next, -1).map(|to| DateValue::Range { from, to }),
+                        by: ResolvedBy::Absolute,
+                        mismatch: None,
+                    },
+                    _ => unresolved(),
+                },
+                None => unresolved(),
+            };
+        };
+        let m = m as u8;
+        match e.day {
+            Some(d) => {
+                let from = hijri_to_gregorian(y, m, d as u8);
+                let to = e.day_to.and_then(|t| hijri_to_gregorian(y, m, t as u8));
+                match (from, to) {
+                    (Some(from), Some(to)) => Resolved {
+                        value: Some(DateValue::Range { from, to }),
+                        by,
+                        mismatch: None,
+                    },
+                    (Some(d), None) => {
+                        let mut r = Resolved {
+                            value: Some(DateValue::from_date(d, e.weekday)),
+                            by,
+                            mismatch: None,
+                        };
+                        r.mismatch = e
+                            .weekday
+                            .filter(|w| *w != weekday(d))
+                            .map(|w| (w, weekday(d)));
+                        r
+                    }
+                    _ => unresolved(),
+                }
+            }
+            None => {
+                let from = hijri_to_gregorian(y, m, 1);
+                let next = if m == 12 {
+                    hijri_to_gregorian(y + 1, 1, 1)
+                } else {
+                    hijri_to_gregorian(y, m + 1, 1)
+                };
+                match (from, next.and_then(|n| add_days(n, -1))) {
+                    (Some(from), Some(to)) => Resolved {
+                        value: Some(DateValue::Range { from, to }),
+                        by,
+                        mismatch: None,
+                    },
+                    _ => unresolved(),
+                }
+            }
+        }
+    }
+
+    /// "الأسبوع الماضي", "العام الجاري", "مطلع العام", "أواخر آذار".
+    fn resolve_period(&self, e: &DateExpr, article: Option<Date>) -> Resolved {
+        // The whole period first.
+        let whole: Option<(Date, Date)> = match (&e.period, e.month) {
+            (Some((unit, dir)), _) => article.and_then(|a| period_bounds(a, unit, *dir)),
+            (None, Some(m)) => {
+                let year = e.year.or_else(|| {
+                    article.map(|a| match e.month_direction {
+                        0 => a.year(),
+                        dir => month_year(a, m, dir),
+                    })
+                });
+                year.and_then(|y| {
+                    let first = Date::new(y, m, 1).ok()?;
+                    Some((first, first.last_of_month()))
+                })
+            }
+            (None, None) => e
+                .year
+                .and_then(|y| Some((Date::new(y, 1, 1).ok()?, Date::new(y, 12, 31).ok()?))),
+        };
+        let Some((from, to)) = whole else {
+            return unresolved();
+        };
+        let by = if article.is_some() && (e.period.is_some() || e.year.is_none()) {
+            ResolvedBy::ArticleDate
+        } else {
+            ResolvedBy::Absolute
+        };
+        let (from, to) = match e.part.as_deref() {
+            Some(part) => part_of(from, to, part),
+            None => (from, to),
+        };
+        let value = match (&e.period, e.part.as_deref()) {
+            (Some((unit, _)), None) if unit == "year" => DateValue::Year(from.year()),
+            (Some((unit, _)), None) if unit == "month" => DateValue::Month {
+                year: Some(from.year()),
+                month: from.month(),
+            },
+            _ => DateValue::Range { from, to },
+        };
+        Resolved {
+            value: Some(value),
+            by,
+            mismatch: None,
+        }
     }
 
     /// The latest year (up to `latest_year`, at most 28 years back: the
@@ -216,6 +362,60 @@ impl Calendar {
                 // Outside the window: the window's year closest to it.
                 Some(to.year()).filter(|_| valid_day(month, day))
             })
+    }
+}
+
+/// The year of the `month` before (`dir` -1) or after (+1) the article's
+/// month: "يناير الماضي" written in January 2022 is January 2021.
+fn month_year(a: Date, month: i8, dir: i8) -> i16 {
+    match dir {
+        d if d < 0 => {
+            if month < a.month() {
+                a.year()
+            } else {
+                a.year() - 1
+            }
+        }
+        _ => {
+            if month > a.month() {
+                a.year()
+            } else {
+                a.year() + 1
+            }
+        }
+    }
+}
+
+/// The first and last day of the week (Monday first), month or year of
+/// `a`, shifted by `dir` of them.
+fn period_bounds(a: Date, unit: &str, dir: i32) -> Option<(Date, Date)> {
+    match unit {
+        "week" => {
+            let monday = add_days(a, -(i32::from(a.weekday().to_monday_zero_offset())))?;
+            let from = add_days(monday, 7 * dir)?;
+            Some((from, add_days(from, 6)?))
+        }
+        "month" => {
+            let first = a.first_of_month().checked_add(dir.months()).ok()?;
+            Some((first, first.last_of_month()))
+        }
+        _ => {
+            let y = a.year().checked_add(i16::try_from(dir).ok()?)?;
+            Some((Date::new(y, 1, 1).ok()?, Date::new(y, 12, 31).ok()?))
+        }
+    }
+}
+
+/// The start, middle or end third of a period (for a month: days 1–10,
+/// 11–20, 21–end).
+fn part_of(from: Date, to: Date, part: &str) -> (Date, Date) {
+    let len = to.since(from).map(|s| s.get_days()).unwrap_or(0) + 1;
+    let third = (len / 3).max(1);
+    let at = |k: i32| add_days(from, k).unwrap_or(from);
+    match part {
+        "start" => (from, at(third - 1)),
+        "middle" => (at(third), at(2 * third - 1)),
+        _ => (at(2 * third), to),
     }
 }
 
@@ -347,14 +547,28 @@ mod tests {
     }
 }
 
+/// The Hijri year (Umm al-Qura) a Gregorian day falls in.
+pub fn hijri_year_of(d: Date) -> Option<i32> {
+    use icu_calendar::cal::Hijri;
+    let iso = icu_calendar::Date::try_new_iso(i32::from(d.year()), d.month() as u8, d.day() as u8)
+        .ok()?;
+    Some(
+        iso.to_calendar(Hijri::new_umm_al_qura())
+            .year()
+            .extended_year(),
+    )
+}
+
 /// The Gregorian date of a day of the Hijri calendar, by the Umm al-Qura
 /// rules (the Saudi official calendar, the one Arabic news uses).
 pub fn hijri_to_gregorian(year: i32, month: u8, day: u8) -> Option<Date> {
     use icu_calendar::cal::Hijri;
-    let h = icu_calendar::Date::try_new_hijri_with_calendar(year, month, day, Hijri::new_umm_al_qura()).ok()?;
-    let iso = h.to_iso();
+    let h =
+        icu_calendar::Date::try_new_hijri_with_calendar(year, month, day, Hijri::new_umm_al_qura())
+            .ok()?;
+    let iso = h.to_calendar(icu_calendar::Iso);
     Date::new(
-        i16::try_from(iso.extended_year()).ok()?,
+        i16::try_from(iso.year().extended_year()).ok()?,
         i8::try_from(iso.month().ordinal).ok()?,
         i8::try_from(iso.day_of_month().0).ok()?,
     )
@@ -366,8 +580,14 @@ mod hijri_tests {
     #[test]
     fn umm_al_qura() {
         // 15 Ramadan 1443 was Saturday 16 April 2022; 1 Rajab 1443, 2 February 2022.
-        assert_eq!(super::hijri_to_gregorian(1443, 9, 15), jiff::civil::Date::new(2022, 4, 16).ok());
-        assert_eq!(super::hijri_to_gregorian(1443, 7, 1), jiff::civil::Date::new(2022, 2, 2).ok());
+        assert_eq!(
+            super::hijri_to_gregorian(1443, 9, 15),
+            jiff::civil::Date::new(2022, 4, 16).ok()
+        );
+        assert_eq!(
+            super::hijri_to_gregorian(1443, 7, 1),
+            jiff::civil::Date::new(2022, 2, 2).ok()
+        );
         assert_eq!(super::hijri_to_gregorian(1443, 13, 1), None);
     }
 }

@@ -191,7 +191,15 @@ fn yaml_error(file: &RuleFile, e: &serde_yaml::Error) -> RuleError {
         _ => short.rsplit(": ").next().unwrap_or("here"),
     }
     .to_string();
-    problem(file, offset, len, code, short.clone(), label, Some(help.into()))
+    problem(
+        file,
+        offset,
+        len,
+        code,
+        short.clone(),
+        label,
+        Some(help.into()),
+    )
 }
 
 // ---------------------------------------------------------------- lexicon
@@ -203,6 +211,30 @@ struct RawLexicon {
     weekdays: BTreeMap<String, Vec<String>>,
     relative_days: Vec<RawRelative>,
     durations: BTreeMap<String, RawDuration>,
+    #[serde(default)]
+    hijri_months: BTreeMap<i8, Vec<String>>,
+    #[serde(default)]
+    hijri_era: Vec<String>,
+    #[serde(default)]
+    gregorian_era: Vec<String>,
+    #[serde(default)]
+    date_link: Vec<String>,
+    #[serde(default)]
+    ambiguous_months: Vec<String>,
+    #[serde(default)]
+    month_prepositions: Vec<String>,
+    #[serde(default)]
+    periods: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    period_parts: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    range_from: Vec<String>,
+    #[serde(default)]
+    range_to: Vec<String>,
+    #[serde(default)]
+    counted_duals: Vec<String>,
+    #[serde(default)]
+    duration_for: Vec<String>,
     duration_within: Vec<String>,
     duration_after: Vec<String>,
     duration_before: Vec<String>,
@@ -236,6 +268,8 @@ struct RawDuration {
     days: f64,
     words: Vec<String>,
     #[serde(default)]
+    plural: Vec<String>,
+    #[serde(default)]
     dual: Vec<String>,
 }
 
@@ -259,6 +293,15 @@ pub struct Bounds {
     pub between: Vec<String>,
 }
 
+/// A word for a span of time: "أسبوعين" is 2 of `week`, 14 days.
+#[derive(Debug, Clone)]
+pub struct DurationWord {
+    pub word: String,
+    pub unit: String,
+    pub days: f64,
+    pub count: f64,
+}
+
 /// A vague quantity word and the range it stands for.
 #[derive(Debug, Clone)]
 pub struct VagueClass {
@@ -276,6 +319,24 @@ pub struct Lexicon {
     pub relative_days: Vec<(String, i32)>,
     /// Words for a unit of time and its length in days (duals count two).
     pub duration_units: Vec<(String, f64)>,
+    /// The same, with the unit's name (`day`, `week`, …) and how many of
+    /// it the word counts (2 for a dual, 0 for a plural: "أيام" alone is no
+    /// amount).
+    pub duration_words: Vec<DurationWord>,
+    pub hijri_months: Vec<(String, i8)>,
+    pub hijri_era: Vec<String>,
+    pub gregorian_era: Vec<String>,
+    pub date_link: Vec<String>,
+    pub ambiguous_months: Vec<String>,
+    pub month_prepositions: Vec<String>,
+    /// Period words by unit: `week`, `month`, `year`.
+    pub periods: Vec<(String, String)>,
+    /// Period parts by kind: `start`, `middle`, `end`.
+    pub period_parts: Vec<(String, String)>,
+    pub range_from: Vec<String>,
+    pub range_to: Vec<String>,
+    pub counted_duals: Vec<String>,
+    pub duration_for: Vec<String>,
     pub duration_within: Vec<String>,
     pub duration_after: Vec<String>,
     pub duration_before: Vec<String>,
@@ -357,11 +418,63 @@ fn build_lexicon(file: &RuleFile, errors: &mut Vec<RuleError>) -> Option<Lexicon
             .durations
             .values()
             .flat_map(|d| {
-                let one = folds(&d.words).into_iter().map(move |w| (w, d.days));
+                let one = folds(&d.words)
+                    .into_iter()
+                    .chain(folds(&d.plural))
+                    .map(move |w| (w, d.days));
                 let two = folds(&d.dual).into_iter().map(move |w| (w, 2.0 * d.days));
                 one.chain(two)
             })
             .collect(),
+        duration_words: raw
+            .durations
+            .iter()
+            .flat_map(|(unit, d)| {
+                let one = folds(&d.words).into_iter().map(move |w| DurationWord {
+                    word: w,
+                    unit: unit.clone(),
+                    days: d.days,
+                    count: 1.0,
+                });
+                let two = folds(&d.dual).into_iter().map(move |w| DurationWord {
+                    word: w,
+                    unit: unit.clone(),
+                    days: d.days,
+                    count: 2.0,
+                });
+                let many = folds(&d.plural).into_iter().map(move |w| DurationWord {
+                    word: w,
+                    unit: unit.clone(),
+                    days: d.days,
+                    count: 0.0,
+                });
+                one.chain(two).chain(many)
+            })
+            .collect(),
+        hijri_months: raw
+            .hijri_months
+            .iter()
+            .flat_map(|(m, ws)| folds(ws).into_iter().map(move |w| (w, *m)))
+            .collect(),
+        hijri_era: folds(&raw.hijri_era),
+        gregorian_era: folds(&raw.gregorian_era),
+        date_link: folds(&raw.date_link),
+        ambiguous_months: folds(&raw.ambiguous_months),
+        month_prepositions: folds(&raw.month_prepositions),
+        periods: raw
+            .periods
+            .iter()
+            .flat_map(|(u, ws)| folds(ws).into_iter().map(move |w| (w, u.clone())))
+            .collect(),
+        period_parts: raw
+            .period_parts
+            .iter()
+            .flat_map(|(u, ws)| folds(ws).into_iter().map(move |w| (w, u.clone())))
+            .collect(),
+        range_from: folds(&raw.range_from),
+        range_to: folds(&raw.range_to),
+        counted_duals: folds(&raw.counted_duals),
+        duration_for: folds(&raw.duration_for),
         duration_within: folds(&raw.duration_within),
         duration_after: folds(&raw.duration_after),
         duration_before: folds(&raw.duration_before),

@@ -93,6 +93,8 @@ pub enum DateValue {
     Month { year: Option<i16>, month: i8 },
     /// Some day from `from` to `to`, both included ("في غضون يومين").
     Range { from: Date, to: Date },
+    /// A year ("عام 2019").
+    Year(i16),
 }
 
 /// A weekday, ordered Monday first, with a stable lowercase English name.
@@ -157,7 +159,7 @@ impl DateValue {
                 .date()
                 .map(|d| WeekdayName::from_jiff(d.weekday()))
                 .or(*stated),
-            DateValue::Month { .. } | DateValue::Range { .. } => None,
+            DateValue::Month { .. } | DateValue::Range { .. } | DateValue::Year(_) => None,
         }
     }
 
@@ -166,7 +168,7 @@ impl DateValue {
         match self {
             DateValue::Weekday(w) => Some(*w),
             DateValue::Day { stated, .. } => *stated,
-            DateValue::Month { .. } | DateValue::Range { .. } => None,
+            DateValue::Month { .. } | DateValue::Range { .. } | DateValue::Year(_) => None,
         }
     }
 
@@ -174,6 +176,7 @@ impl DateValue {
     fn bounds(&self) -> Option<(Date, Date)> {
         match *self {
             DateValue::Range { from, to } => Some((from, to)),
+            DateValue::Year(y) => Some((Date::new(y, 1, 1).ok()?, Date::new(y, 12, 31).ok()?)),
             DateValue::Day { .. } => self.date().map(|d| (d, d)),
             DateValue::Month {
                 year: Some(y),
@@ -189,6 +192,14 @@ impl DateValue {
     pub fn compatible(&self, other: &DateValue) -> bool {
         use DateValue::*;
         match (self, other) {
+            (Year(y), o) | (o, Year(y)) => match o {
+                Weekday(_) => true,
+                Year(z) => y == z,
+                Day { year: None, .. } | Month { year: None, .. } => true,
+                _ => o
+                    .bounds()
+                    .is_none_or(|(a, b)| a.year() <= *y && *y <= b.year()),
+            },
             (Range { from, to }, o) | (o, Range { from, to }) => match (o, o.bounds()) {
                 (Weekday(w), _) => {
                     let days = (to.since(*from).map(|s| s.get_days()).unwrap_or(0) + 1).clamp(0, 7);
@@ -273,6 +284,7 @@ impl fmt::Display for DateValue {
                 None => write!(f, "--{month:02}"),
             },
             DateValue::Range { from, to } => write!(f, "{from}/{to}"),
+            DateValue::Year(y) => write!(f, "{y:04}"),
         }
     }
 }
@@ -288,6 +300,8 @@ pub enum Value {
     Statement(String),
     /// Words in quotation marks, normalized.
     Quote(String),
+    /// A span of time ("عشرة أيام"), as ISO 8601 ("P10D").
+    Duration(String),
 }
 
 impl Value {
@@ -298,6 +312,7 @@ impl Value {
             (Value::Set(a), Value::Set(b)) => a == b,
             (Value::Statement(a), Value::Statement(b)) => a == b,
             (Value::Quote(a), Value::Quote(b)) => quotes_match(a, b),
+            (Value::Duration(a), Value::Duration(b)) => a == b,
             _ => false,
         }
     }
@@ -315,6 +330,7 @@ impl Value {
             Value::Set(s) => format!("{{{}}}", s.join(", ")),
             Value::Statement(s) => s.clone(),
             Value::Quote(q) => format!("«{q}»"),
+            Value::Duration(d) => d.clone(),
         }
     }
 }
@@ -385,11 +401,13 @@ impl Serialize for Value {
             Value::Date(DateValue::Range { from, to }) => {
                 m.serialize_entry("date_between", &[from.to_string(), to.to_string()])?
             }
+            Value::Date(DateValue::Year(y)) => m.serialize_entry("year", y)?,
             Value::Date(d) => m.serialize_entry("date", &d.to_string())?,
             Value::Quantity(q) => serialize_quantity(q, &mut m)?,
             Value::Set(ids) => m.serialize_entry("set", ids)?,
             Value::Statement(s) => m.serialize_entry("statement", s)?,
             Value::Quote(q) => m.serialize_entry("quote", q)?,
+            Value::Duration(d) => m.serialize_entry("duration", d)?,
         }
         m.end()
     }

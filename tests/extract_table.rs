@@ -112,7 +112,10 @@ fn run(row: &Row, rules: &Rules) -> Vec<Mention> {
         text: row.text.clone(),
         body: 0..row.text.len(),
         meta: Meta {
-            published: row.published.as_deref().map(|s| date(s, "published", &row.id)),
+            published: row
+                .published
+                .as_deref()
+                .map(|s| date(s, "published", &row.id)),
             ..Meta::default()
         },
     };
@@ -128,8 +131,7 @@ fn matches(e: &Expect, m: &Mention) -> bool {
     e.kind == m.kind
         && e.text == m.text
         && e.value == json(&m.value)
-        && e
-            .resolved_by
+        && e.resolved_by
             .as_deref()
             .is_none_or(|r| json(&m.resolved_by).as_str() == Some(r))
 }
@@ -313,10 +315,11 @@ fn extract_table_is_well_formed() {
                 errors.push(format!("{at}: duplicate id"));
             }
             let kebab = !row.id.is_empty()
-                && row
-                    .id
-                    .split('-')
-                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+                && row.id.split('-').all(|p| {
+                    !p.is_empty()
+                        && p.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                });
             if !kebab {
                 errors.push(format!("{at}: id is not kebab-case"));
             }
@@ -335,13 +338,20 @@ fn extract_table_is_well_formed() {
             }
             for e in &row.expect {
                 if e.text.is_empty() || !row.text.contains(&e.text) {
-                    errors.push(format!("{at}: expected text «{}» is not in the row's text", e.text));
+                    errors.push(format!(
+                        "{at}: expected text «{}» is not in the row's text",
+                        e.text
+                    ));
                 }
                 if !["date", "quantity", "duration"].contains(&e.kind.as_str()) {
                     errors.push(format!("{at}: unknown kind `{}`", e.kind));
                 }
-                if !e.value.is_object() || e.value.as_object().is_some_and(|o| o.len() != 1) {
-                    errors.push(format!("{at}: value is not a one-key map: {}", e.value));
+                // A value is a one-key map, or null (an unresolved date).
+                if !e.value.is_null() && e.value.as_object().is_none_or(|o| o.len() != 1) {
+                    errors.push(format!(
+                        "{at}: value is not a one-key map or null: {}",
+                        e.value
+                    ));
                 }
             }
         }

@@ -1,0 +1,1188 @@
+//! The mention scanner: every date, quantity and duration in normalized
+//! text, in one pass over its words.
+//!
+//! The text is cut into tokens (words, numbers, punctuation); each word, with
+//! or without a clitic (و ف ب ل ك), is looked up in a table of the lexicon's
+//! phrases, longest first; then a small grammar reads a date, a quantity or a
+//! duration starting at each token. Nothing is searched twice, so the cost
+//! grows linearly with the text.
+use crate::grammar::{BoundKind, DateExpr};
+use crate::rules::Lexicon;
+use crate::value::{End, Quantity, Said, WeekdayName};
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+/// What a lexicon phrase can be.
+#[derive(Debug, Clone, PartialEq)]
+enum Lex {
+    Month(i8),
+    HijriMonth(i8),
+    Weekday(WeekdayName),
+    Relative(i32),
+    Past,
+    Next,
+    Current,
+    YearWord,
+    Ordinal(i8),
+    Unit { unit: u8, days: f64, count: f64 },
+    Within,
+    After,
+    Before,
+    For,
+    Num(f64),
+    Mult(f64),
+    Vague(usize),
+    Bound(BoundKind),
+    Percent,
+    HijriEra,
+    GregorianEra,
+    Link,
+    Period(u8),
+    Part(u8),
+    MonthPrep,
+    Ambiguous,
+    Dual,
+    From,
+    To,
+}
+
+const UNITS: [&str; 5] = ["day", "week", "month", "year", "hour"];
+const PERIODS: [&str; 3] = ["week", "month", "year"];
+const PARTS: [&str; 3] = ["start", "middle", "end"];
+const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Word,
+    /// A number; `clitic` bytes of و/ب/ال glued before it are not part of it.
+    Num {
+        value: f64,
+        digits: u8,
+        clitic: u8,
+        latin: bool,
+    },
+    Punct(char),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    kind: Kind,
+}
+
+/// A span of time said as an amount of a unit ("عشرة أيام", "48 ساعة").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duration {
+    pub amount: f64,
+    /// `day`, `week`, `month`, `year` or `hour`.
+    pub unit: &'static str,
+}
+
+impl Duration {
+    /// ISO 8601: P10D, P2W, P3M, P1Y, PT48H.
+    pub fn iso(&self) -> String {
+        let n = if self.amount.fract() == 0.0 {
+            format!("{}", self.amount as i64)
+        } else {
+            format!("{}", self.amount)
+        };
+        match self.unit {
+            "hour" => format!("PT{n}H"),
+            "week" => format!("P{n}W"),
+            "month" => format!("P{n}M"),
+            "year" => format!("P{n}Y"),
+            _ => format!("P{n}D"),
+        }
+    }
+}
+
+/// What the scanner found, with byte ranges into the scanned text.
+#[derive(Debug, Default, Clone)]
+pub struct Found {
+    pub dates: Vec<(Range<usize>, DateExpr)>,
+    pub quantities: Vec<(Range<usize>, Quantity)>,
+    pub durations: Vec<(Range<usize>, Duration)>,
+}
+
+/// The compiled phrase table.
+#[derive(Debug)]
+pub struct Scanner {
+    /// Phrase → index into `meanings`.
+    table: HashMap<String, u32>,
+    meanings: Vec<Vec<Lex>>,
+    first_words: HashSet<String>,
+    max_words: usize,
+    vague: Vec<(String, f64, f64)>,
+    about_tolerance: f64,
+}
+
+impl Scanner {
+    pub fn new(lex: &Lexicon) -> Scanner {
+        let mut table: HashMap<String, Vec<Lex>> = HashMap::new();
+        let mut add = |w: &str, l: Lex| {
+            if w.is_empty() {
+                return;
+            }
+            let e = table.entry(w.to_string()).or_default();
+            if !e.contains(&l) {
+                e.push(l);
+            }
+        };
+        for (w, m) in &lex.months {
+            add(w, Lex::Month(*m));
+        }
+        for (w, m) in &lex.hijri_months {
+            add(w, Lex::HijriMonth(*m));
+        }
+        for (w, d) in &lex.weekdays {
+            add(w, Lex::Weekday(*d));
+        }
+        for (w, o) in &lex.relative_days {
+            add(w, Lex::Relative(*o));
+        }
+        for w in &lex.weekday_past {
+            add(w, Lex::Past);
+        }
+        for w in &lex.weekday_next {
+            add(w, Lex::Next);
+        }
+        for w in &lex.current_month {
+            add(w, Lex::Current);
+        }
+        for w in &lex.year_words {
+            add(w, Lex::YearWord);
+        }
+        for (w, d) in &lex.ordinal_days {
+            add(w, Lex::Ordinal(*d));
+        }
+        for d in &lex.duration_words {
+            let unit = UNITS.iter().position(|u| *u == d.unit).unwrap_or(0) as u8;
+            add(
+                &d.word,
+                Lex::Unit {
+                    unit,
+                    days: d.days,
+                    count: d.count,
+                },
+            );
+        }
+        for w in &lex.duration_within {
+            add(w, Lex::Within);
+        }
+        for w in &lex.duration_after {
+            add(w, Lex::After);
+        }
+        for w in &lex.duration_before {
+            add(w, Lex::Before);
+        }
+        for w in &lex.duration_for {
+            add(w, Lex::For);
+        }
+        for (w, v) in &lex.number_words {
+            add(w, Lex::Num(*v));
+        }
+        for (w, v) in &lex.multipliers {
+            add(w, Lex::Mult(*v));
+        }
+        for (i, v) in lex.vague.iter().enumerate() {
+            for w in &v.words {
+                add(w, Lex::Vague(i));
+            }
+        }
+        let b = &lex.bounds;
+        for (kind, words) in [
+            (BoundKind::MoreThan, &b.more_than),
+            (BoundKind::AtLeast, &b.at_least),
+            (BoundKind::LessThan, &b.less_than),
+            (BoundKind::AtMost, &b.at_most),
+            (BoundKind::About, &b.about),
+            (BoundKind::Between, &b.between),
+        ] {
+            for w in words {
+                add(w, Lex::Bound(kind));
+            }
+        }
+        for w in &lex.percent_words {
+            add(w, Lex::Percent);
+        }
+        for w in &lex.hijri_era {
+            add(w, Lex::HijriEra);
+        }
+        for w in &lex.gregorian_era {
+            add(w, Lex::GregorianEra);
+        }
+        for w in &lex.date_link {
+            add(w, Lex::Link);
+        }
+        for (w, u) in &lex.periods {
+            let i = PERIODS.iter().position(|p| p == u).unwrap_or(0) as u8;
+            add(w, Lex::Period(i));
+        }
+        for (w, p) in &lex.period_parts {
+            let i = PARTS.iter().position(|x| x == p).unwrap_or(0) as u8;
+            add(w, Lex::Part(i));
+        }
+        for w in &lex.month_prepositions {
+            add(w, Lex::MonthPrep);
+        }
+        for w in &lex.ambiguous_months {
+            add(w, Lex::Ambiguous);
+        }
+        for w in &lex.counted_duals {
+            add(w, Lex::Dual);
+        }
+        for w in &lex.range_from {
+            add(w, Lex::From);
+        }
+        for w in &lex.range_to {
+            add(w, Lex::To);
+        }
+        let first_words = table
+            .keys()
+            .filter_map(|k| k.split(' ').next().map(String::from))
+            .collect();
+        let max_words = table
+            .keys()
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        let mut keys: Vec<String> = table.keys().cloned().collect();
+        keys.sort();
+        let mut index = HashMap::new();
+        let mut meanings = Vec::new();
+        for k in keys {
+            if let Some(v) = table.remove(&k) {
+                index.insert(k, meanings.len() as u32);
+                meanings.push(v);
+            }
+        }
+        Scanner {
+            table: index,
+            meanings,
+            first_words,
+            max_words,
+            vague: lex
+                .vague
+                .iter()
+                .map(|v| (v.name.clone(), v.min, v.max))
+                .collect(),
+            about_tolerance: lex.about_tolerance,
+        }
+    }
+
+    /// Every date, quantity and duration in `text`.
+    pub fn scan(&self, text: &str) -> Found {
+        let toks = tokenize(text);
+        let cx = Cx::new(self, text, &toks);
+        let mut out = Found::default();
+        let mut i = 0;
+        while i < toks.len() {
+            if let Some((end, e)) = cx.date_at(i) {
+                out.dates.push((cx.range(i, end), e));
+                // "… هـ الموافق 12 يناير": the second date is read on its own.
+                i = end;
+                continue;
+            }
+            if let Some((end, d)) = cx.duration_at(i) {
+                out.durations.push((cx.range(i, end), d));
+                i = end;
+                continue;
+            }
+            if let Some((end, q)) = cx.quantity_at(i) {
+                out.quantities.push((cx.range(i, end), q));
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The first date in `text` (the words a rule's `{date}` matched).
+    pub fn first_date(&self, text: &str) -> Option<DateExpr> {
+        self.scan(text).dates.into_iter().next().map(|(_, e)| e)
+    }
+
+    /// The first quantity in `text`, reading a bound anywhere in it ("12 ألف
+    /// شخص على الأقل") and a dual noun ("شخصين").
+    pub fn first_quantity(&self, text: &str) -> Option<Quantity> {
+        let toks = tokenize(text);
+        let cx = Cx::new(self, text, &toks);
+        let mut i = 0;
+        while i < toks.len() {
+            if let Some((end, q)) = cx.quantity_at(i) {
+                // A bound said after the noun: "12 ألف شخص على الأقل".
+                if matches!(q.said, Said::Exact(_)) {
+                    for j in end..toks.len() {
+                        if let Some((_, ls, _)) = cx.lookup(j) {
+                            for l in &self.meanings[ls as usize] {
+                                if let Lex::Bound(
+                                    b @ (BoundKind::AtLeast
+                                    | BoundKind::AtMost
+                                    | BoundKind::MoreThan),
+                                ) = *l
+                                {
+                                    if let Said::Exact(n) = q.said {
+                                        return Some(self.bounded(n, Some(b), q.percent));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                return Some(q);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn bounded(&self, n: f64, bound: Option<BoundKind>, percent: bool) -> Quantity {
+        let inf = f64::INFINITY;
+        let end = |value, inclusive| End { value, inclusive };
+        let (said, lo, hi) = match bound {
+            Some(BoundKind::MoreThan) => (Said::MoreThan(n), end(n, false), end(inf, false)),
+            Some(BoundKind::AtLeast) => (Said::AtLeast(n), end(n, true), end(inf, false)),
+            Some(BoundKind::LessThan) => (Said::LessThan(n), end(0.0, true), end(n, false)),
+            Some(BoundKind::AtMost) => (Said::AtMost(n), end(0.0, true), end(n, true)),
+            Some(BoundKind::About) => {
+                let t = (n * self.about_tolerance).abs();
+                (Said::About(n), end(n - t, true), end(n + t, true))
+            }
+            _ => (Said::Exact(n), end(n, true), end(n, true)),
+        };
+        Quantity {
+            said,
+            lo,
+            hi,
+            percent,
+        }
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_ascii_digit() {
+            // digits with inner , or . followed by a digit
+            let mut end = i + 1;
+            while end < bytes.len() {
+                let b = bytes[end];
+                if b.is_ascii_digit()
+                    || ((b == b',' || b == b'.')
+                        && end + 1 < bytes.len()
+                        && bytes[end + 1].is_ascii_digit())
+                {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            while it.peek().is_some_and(|(j, _)| *j < end) {
+                it.next();
+            }
+            let raw = &text[i..end];
+            let latin_before = text[..i].chars().next_back().is_some_and(|p| {
+                p.is_ascii_alphabetic()
+                    || (p == '-'
+                        && text[..i - 1]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|q| q.is_ascii_alphabetic()))
+            });
+            let latin_after = text[end..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_alphabetic());
+            // A clitic glued before the number: و250, ب12, ال72.
+            let mut start = i;
+            let mut clitic = 0u8;
+            if let Some(prev) = out.last() {
+                if prev.kind == Kind::Word && prev.end == i {
+                    let w = &text[prev.start..prev.end];
+                    if matches!(w, "و" | "ب" | "ال" | "بال" | "وال" | "لل" | "ل") {
+                        start = prev.start;
+                        clitic = (i - prev.start) as u8;
+                        out.pop();
+                    }
+                }
+            }
+            out.push(Token {
+                start,
+                end,
+                kind: Kind::Num {
+                    value: parse_number(raw),
+                    digits: raw.bytes().filter(u8::is_ascii_digit).count().min(255) as u8,
+                    clitic,
+                    latin: latin_before || latin_after,
+                },
+            });
+        } else if c.is_alphabetic() {
+            let mut end = i + c.len_utf8();
+            while let Some((j, d)) = it.peek().copied() {
+                if d.is_alphabetic() && !d.is_ascii_digit() {
+                    end = j + d.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                start: i,
+                end,
+                kind: Kind::Word,
+            });
+        } else if !c.is_whitespace() {
+            out.push(Token {
+                start: i,
+                end: i + c.len_utf8(),
+                kind: Kind::Punct(c),
+            });
+        }
+    }
+    out
+}
+
+/// "1,600" → 1600, "1.5" → 1.5, "1,5" → 1.5 (a decimal comma).
+fn parse_number(raw: &str) -> f64 {
+    let groups: Vec<&str> = raw.split(',').collect();
+    let cleaned: String = if groups.len() > 1
+        && groups[1..]
+            .iter()
+            .all(|g| g.split('.').next().is_some_and(|h| h.len() == 3))
+    {
+        raw.replace(',', "")
+    } else if groups.len() == 2 && !raw.contains('.') {
+        raw.replace(',', ".")
+    } else {
+        raw.replace(',', "")
+    };
+    cleaned.parse().unwrap_or(f64::NAN)
+}
+
+/// The scanning state over one text.
+/// A phrase found at a token: (tokens it spans, its meanings' index,
+/// whether a clitic was peeled off).
+type Hit = Option<(usize, u32, bool)>;
+
+struct Cx<'a> {
+    s: &'a Scanner,
+    text: &'a str,
+    toks: &'a [Token],
+    memo: Vec<std::cell::Cell<Option<Hit>>>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(s: &'a Scanner, text: &'a str, toks: &'a [Token]) -> Self {
+        Cx {
+            s,
+            text,
+            toks,
+            memo: vec![std::cell::Cell::new(None); toks.len()],
+        }
+    }
+
+    fn range(&self, i: usize, end: usize) -> Range<usize> {
+        let t = &self.toks[i];
+        let start = match t.kind {
+            Kind::Num { clitic, .. } => t.start + clitic as usize,
+            // a clitic peeled off the first word: "ومئات" shows as "مئات"
+            Kind::Word => match self.lookup(i) {
+                Some((_, _, true)) => {
+                    let w = &self.text[t.start..t.end];
+                    t.start + w.chars().next().map(char::len_utf8).unwrap_or(0)
+                }
+                _ => t.start,
+            },
+            _ => t.start,
+        };
+        start..self.toks[end - 1].end
+    }
+
+    fn word(&self, i: usize) -> Option<&'a str> {
+        let t = self.toks.get(i)?;
+        (t.kind == Kind::Word).then(|| &self.text[t.start..t.end])
+    }
+
+    fn punct(&self, i: usize) -> Option<char> {
+        match self.toks.get(i)?.kind {
+            Kind::Punct(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn num(&self, i: usize) -> Option<(f64, u8, u8, bool)> {
+        match self.toks.get(i)?.kind {
+            Kind::Num {
+                value,
+                digits,
+                clitic,
+                latin,
+            } => Some((value, digits, clitic, latin)),
+            _ => None,
+        }
+    }
+
+    /// The longest phrase starting at token `i`: (tokens used, its meanings,
+    /// whether a clitic was peeled off).
+    fn lookup(&self, i: usize) -> Hit {
+        let cell = self.memo.get(i)?;
+        if let Some(hit) = cell.get() {
+            return hit;
+        }
+        let found = self.lookup_uncached(i);
+        cell.set(Some(found));
+        found
+    }
+
+    fn meanings(&self, i: usize) -> &'a [Lex] {
+        match self.lookup(i) {
+            Some((_, m, _)) => &self.s.meanings[m as usize],
+            None => &[],
+        }
+    }
+
+    fn lookup_uncached(&self, i: usize) -> Hit {
+        let first = self.word(i)?;
+        let stripped = first.strip_prefix(CLITICS).filter(|r| !r.is_empty());
+        let lil = first.strip_prefix("لل").map(|r| format!("ال{r}"));
+        let candidates_first = self.s.first_words.contains(first)
+            || stripped.is_some_and(|r| self.s.first_words.contains(r))
+            || lil
+                .as_ref()
+                .is_some_and(|r| self.s.first_words.contains(r.as_str()));
+        if !candidates_first {
+            return None;
+        }
+        // How many following tokens are words joined by one space.
+        let mut n = 1;
+        while n < self.s.max_words
+            && self.word(i + n).is_some()
+            && &self.text[self.toks[i + n - 1].end..self.toks[i + n].start] == " "
+        {
+            n += 1;
+        }
+        for k in (1..=n).rev() {
+            let start = self.toks[i].start;
+            let end = self.toks[i + k - 1].end;
+            let phrase = &self.text[start..end];
+            if let Some(l) = self.s.table.get(phrase) {
+                return Some((k, *l, false));
+            }
+            if let Some(c) = phrase.chars().next().filter(|c| CLITICS.contains(c)) {
+                let rest = &phrase[c.len_utf8()..];
+                if let Some(l) = self.s.table.get(rest) {
+                    return Some((k, *l, true));
+                }
+            }
+            if let Some(rest) = phrase.strip_prefix("لل") {
+                if let Some(l) = self.s.table.get(&format!("ال{rest}")) {
+                    return Some((k, *l, true));
+                }
+            }
+        }
+        None
+    }
+
+    /// The first meaning of the phrase at `i` that `pick` accepts.
+    fn find<T>(&self, i: usize, pick: impl Fn(&Lex) -> Option<T>) -> Option<(usize, T)> {
+        let (k, m, _) = self.lookup(i)?;
+        self.s.meanings[m as usize]
+            .iter()
+            .find_map(&pick)
+            .map(|t| (i + k, t))
+    }
+
+    fn skip_comma(&self, i: usize) -> usize {
+        match self.punct(i) {
+            Some('،' | ',') => i + 1,
+            _ => i,
+        }
+    }
+
+    // ------------------------------------------------------------ dates
+
+    fn month_at(&self, i: usize) -> Option<(usize, i8, bool)> {
+        let (mut j, (m, hijri)) = self.find(i, |l| match l {
+            Lex::Month(m) => Some((*m, false)),
+            Lex::HijriMonth(m) => Some((*m, true)),
+            _ => None,
+        })?;
+        // A second name for the same month: "يناير/ كانون الثاني", "كانون الثاني (يناير)".
+        if self.punct(j) == Some('/') {
+            if let Some((k, _)) = self.find(j + 1, |l| matches!(l, Lex::Month(_)).then_some(())) {
+                j = k;
+            }
+        } else if self.punct(j) == Some('(') {
+            if let Some((k, _)) = self.find(j + 1, |l| matches!(l, Lex::Month(_)).then_some(())) {
+                if self.punct(k) == Some(')') {
+                    j = k + 1;
+                }
+            }
+        }
+        Some((j, m, hijri))
+    }
+
+    fn day_at(&self, i: usize) -> Option<(usize, i8)> {
+        if let Some((v, digits, _, latin)) = self.num(i) {
+            if !latin && digits <= 2 && v.fract() == 0.0 && (1.0..=31.0).contains(&v) {
+                return Some((i + 1, v as i8));
+            }
+            return None;
+        }
+        self.find(i, |l| match l {
+            Lex::Ordinal(d) => Some(*d),
+            _ => None,
+        })
+    }
+
+    /// ", 2022", "عام 2022 م", "1443 هـ": the year and whether it is Hijri.
+    fn year_at(&self, i: usize) -> Option<(usize, i16, Option<bool>)> {
+        let mut j = self.skip_comma(i);
+        if let Some((k, _)) = self.find(j, |l| (*l == Lex::YearWord).then_some(())) {
+            j = k;
+        }
+        let (v, digits, _, _) = self.num(j)?;
+        if digits != 4 || v.fract() != 0.0 {
+            return None;
+        }
+        j += 1;
+        let mut era = None;
+        if let Some((k, e)) = self.find(j, |l| match l {
+            Lex::HijriEra => Some(true),
+            Lex::GregorianEra => Some(false),
+            _ => None,
+        }) {
+            j = k;
+            era = Some(e);
+        }
+        Some((j, v as i16, era))
+    }
+
+    fn date_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let t = self.toks.get(i)?;
+        if t.kind == Kind::Word
+            && self.lookup(i).is_none()
+            && self.word(i) != Some("يوم")
+            && self.word(i) != Some("شهر")
+        {
+            return None;
+        }
+        let mut e = DateExpr::default();
+        let mut j = i;
+        let mut got = false;
+        // A period part first: "مطلع العام الجاري", "أواخر آذار".
+        if let Some((k, part)) = self.find(j, |l| match l {
+            Lex::Part(p) => Some(*p),
+            _ => None,
+        }) {
+            if let Some((end, mut inner)) = self.period_or_month_at(k) {
+                inner.part = Some(PARTS[part as usize].to_string());
+                return Some((end, inner));
+            }
+        }
+        if let Some(r) = self
+            .period_or_month_at(j)
+            .filter(|(_, e)| e.period.is_some())
+        {
+            return Some(r);
+        }
+        // A span from the article's day: "في غضون يومين", "قبل 3 أيام".
+        if let Some(r) = self.span_at(j) {
+            return Some(r);
+        }
+        if let Some((k, o)) = self.find(j, |l| match l {
+            Lex::Relative(o) => Some(*o),
+            _ => None,
+        }) {
+            e.relative = Some(o);
+            j = self.skip_comma(k);
+            got = true;
+        }
+        let mut w = j;
+        if self.word(w) == Some("يوم") {
+            w += 1;
+        }
+        if let Some((k, wd)) = self.find(w, |l| match l {
+            Lex::Weekday(d) => Some(*d),
+            _ => None,
+        }) {
+            e.weekday = Some(wd);
+            j = k;
+            got = true;
+            if let Some((k2, dir)) = self.find(j, |l| match l {
+                Lex::Past => Some(-1),
+                Lex::Next => Some(1),
+                _ => None,
+            }) {
+                e.direction = dir;
+                j = k2;
+            }
+        }
+        let after_weekday = j;
+        let k = self.skip_comma(j);
+        if let Some((end, day, day_to, month, hijri)) = self.day_month_at(k) {
+            e.day = Some(day);
+            e.day_to = day_to;
+            e.month = Some(month);
+            e.hijri = hijri;
+            j = end;
+            got = true;
+            if let Some((end, y, era)) = self.year_at(j) {
+                e.year = Some(y);
+                if era == Some(true) {
+                    e.hijri = true;
+                }
+                j = end;
+            } else if let Some((end, dir)) = self.find(j, |l| match l {
+                Lex::Current => Some(0),
+                Lex::Past => Some(-1),
+                Lex::Next => Some(1),
+                _ => None,
+            }) {
+                if dir == 0 {
+                    e.current_month = true;
+                } else {
+                    e.month_direction = dir;
+                }
+                j = end;
+            }
+        } else if !got {
+            // A month alone, a year alone, a numeric date.
+            return self
+                .month_alone_at(i)
+                .or_else(|| self.year_alone_at(i))
+                .or_else(|| self.numeric_date_at(i));
+        } else {
+            j = after_weekday;
+        }
+        if !got {
+            return None;
+        }
+        // "يوم" alone is not a date.
+        if e == DateExpr::default() {
+            return None;
+        }
+        Some((j, e))
+    }
+
+    /// "12 من كانون الثاني", "الثاني عشر من يناير", "23 و24 من كانون
+    /// الثاني", "من 5 إلى 19 يناير", "15 رمضان".
+    fn day_month_at(&self, i: usize) -> Option<(usize, i8, Option<i8>, i8, bool)> {
+        let mut j = i;
+        let ranged = self.find(j, |l| (*l == Lex::From).then_some(()));
+        if let Some((k, _)) = ranged {
+            if self.day_at(k).is_some() {
+                j = k;
+            }
+        }
+        let (mut k, day) = self.day_at(j)?;
+        let mut day_to = None;
+        // a second day: "23 و24", "5 إلى 19", "5-19"
+        let second = match (self.num(k), self.punct(k)) {
+            (Some((_, _, clitic, _)), _) if clitic > 0 => Some(k),
+            (_, Some('-' | '–')) => Some(k + 1),
+            _ => self
+                .find(k, |l| (*l == Lex::To).then_some(()))
+                .map(|(n, _)| n),
+        };
+        if let Some(s) = second {
+            if let Some((k2, d2)) = self.day_at(s) {
+                if d2 > day {
+                    let mut m = k2;
+                    if self.word(m) == Some("من") {
+                        m += 1;
+                    }
+                    if self.month_at(m).is_some() {
+                        day_to = Some(d2);
+                        k = k2;
+                    }
+                }
+            }
+        }
+        if self.word(k) == Some("من") {
+            k += 1;
+        }
+        if self.word(k) == Some("شهر") {
+            k += 1;
+        }
+        let (end, month, hijri) = self.month_at(k)?;
+        Some((end, day, day_to, month, hijri))
+    }
+
+    /// "في يناير", "يناير 2022", "كانون الثاني الماضي", "أيلول 2017", and
+    /// a period: "الأسبوع الماضي", "العام الجاري".
+    fn period_or_month_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let mut e = DateExpr::default();
+        if let Some((k, p)) = self.find(i, |l| match l {
+            Lex::Period(p) => Some(*p),
+            _ => None,
+        }) {
+            let (end, dir) = self.find(k, |l| match l {
+                Lex::Past => Some(-1),
+                Lex::Next => Some(1),
+                Lex::Current => Some(0),
+                _ => None,
+            })?;
+            e.period = Some((PERIODS[p as usize].to_string(), dir));
+            return Some((end, e));
+        }
+        let mut j = i;
+        if self.word(j) == Some("شهر") {
+            j += 1;
+        }
+        let (k, m, hijri) = self.month_at(j)?;
+        e.month = Some(m);
+        e.hijri = hijri;
+        if let Some((end, y, era)) = self.year_at(k) {
+            e.year = Some(y);
+            e.hijri |= era == Some(true);
+            return Some((end, e));
+        }
+        if let Some((end, dir)) = self.find(k, |l| match l {
+            Lex::Current => Some(0),
+            Lex::Past => Some(-1),
+            Lex::Next => Some(1),
+            _ => None,
+        }) {
+            if dir == 0 {
+                e.current_month = true;
+            } else {
+                e.month_direction = dir;
+            }
+            return Some((end, e));
+        }
+        Some((k, e))
+    }
+
+    fn month_alone_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let (end, e) = self.period_or_month_at(i)?;
+        if e.period.is_some() {
+            return Some((end, e));
+        }
+        let said_more = e.year.is_some() || e.current_month || e.month_direction != 0;
+        let after_shahr = self.word(i) == Some("شهر");
+        let ambiguous = self.meanings(i).contains(&Lex::Ambiguous);
+        let prep_before = i > 0
+            && self.lookup(i - 1).is_some_and(|(k, _, _)| k == 1)
+            && self.meanings(i - 1).contains(&Lex::MonthPrep);
+        (said_more || after_shahr || (prep_before && !ambiguous)).then_some((end, e))
+    }
+
+    /// "عام 2019", "سنة 1991" (a bare 2030 is a number).
+    fn year_alone_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        self.find(i, |l| (*l == Lex::YearWord).then_some(()))?;
+        let (end, y, era) = self.year_at(i)?;
+        Some((
+            end,
+            DateExpr {
+                year: Some(y),
+                hijri: era == Some(true),
+                ..DateExpr::default()
+            },
+        ))
+    }
+
+    /// 11/10/2022, ١١/١٠, 2022-01-12.
+    fn numeric_date_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let (a, da, _, latin) = self.num(i)?;
+        if latin {
+            return None;
+        }
+        let sep = self.punct(i + 1)?;
+        if !matches!(sep, '/' | '-' | '.') {
+            return None;
+        }
+        let (b, db, _, _) = self.num(i + 2)?;
+        if da == 4 && sep == '-' {
+            let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some('-'))?;
+            if db <= 2 && dc <= 2 {
+                return Some((
+                    i + 5,
+                    DateExpr {
+                        year: Some(a as i16),
+                        month: Some(b as i8),
+                        day: Some(c as i8),
+                        ..DateExpr::default()
+                    },
+                ));
+            }
+            return None;
+        }
+        if sep != '/'
+            || da > 2
+            || db > 2
+            || !(1.0..=31.0).contains(&a)
+            || !(1.0..=12.0).contains(&b)
+        {
+            return None;
+        }
+        let mut e = DateExpr {
+            day: Some(a as i8),
+            month: Some(b as i8),
+            ..DateExpr::default()
+        };
+        let mut end = i + 3;
+        if self.punct(i + 3) == Some('/') {
+            if let Some((y, dy, _, _)) = self.num(i + 4) {
+                e.year = match dy {
+                    4 => Some(y as i16),
+                    2 => Some(2000 + y as i16),
+                    _ => return None,
+                };
+                end = i + 5;
+            }
+        }
+        Some((end, e))
+    }
+
+    /// "في غضون يومين", "خلال 48 ساعة", "قبل ثلاثة أيام", "بعد أسبوع".
+    fn span_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let (mut j, dir) = self.find(i, |l| match l {
+            Lex::Within => Some(0),
+            Lex::After => Some(1),
+            Lex::Before => Some(-1),
+            _ => None,
+        })?;
+        if self.word(j) == Some("فترة") {
+            j += 1;
+        }
+        let (end, d) = self.amount_unit_at(j, true)?;
+        let days = (d.0 * d.1).ceil() as i32;
+        let span = match dir {
+            0 => (0, days),
+            1 => (days, days),
+            _ => (-days, -days),
+        };
+        Some((
+            end,
+            DateExpr {
+                span: Some(span),
+                ..DateExpr::default()
+            },
+        ))
+    }
+
+    /// An amount of a unit: "48 ساعة", "عشرة أيام", "يومين", "أسبوع" (the
+    /// last only when `bare_ok`). Returns (end, (amount, days per unit, unit)).
+    fn amount_unit_at(&self, i: usize, bare_ok: bool) -> Option<(usize, (f64, f64, u8))> {
+        let (j, amount) = match self.number_at(i) {
+            Some((j, v)) => (j, Some(v)),
+            None => (i, None),
+        };
+        let (end, (unit, days, count)) = self.find(j, |l| match l {
+            Lex::Unit { unit, days, count } => Some((*unit, *days, *count)),
+            _ => None,
+        })?;
+        let amount = match amount {
+            Some(a) if count != 2.0 => a,
+            Some(_) => return None,
+            None if count == 2.0 => 2.0,
+            None if bare_ok && count == 1.0 => 1.0,
+            None => return None,
+        };
+        Some((end, (amount, days, unit)))
+    }
+
+    fn duration_at(&self, i: usize) -> Option<(usize, Duration)> {
+        let (start, bare_ok) = match self.find(i, |l| (*l == Lex::For).then_some(())) {
+            Some((k, _)) => (k, true),
+            None => (i, false),
+        };
+        let (end, (amount, _, unit)) = self.amount_unit_at(start, bare_ok)?;
+        // a dual alone ("يومين") or a number and a unit
+        Some((
+            end,
+            Duration {
+                amount,
+                unit: UNITS[unit as usize],
+            },
+        ))
+    }
+
+    // ------------------------------------------------------- quantities
+
+    /// A number: digits (with a multiplier) or number words joined by و.
+    fn number_at(&self, i: usize) -> Option<(usize, f64)> {
+        let mut total = 0.0;
+        let mut cur = 0.0;
+        let mut any = false;
+        let mut j = i;
+        loop {
+            if let Some((v, digits, clitic, latin)) = self.num(j) {
+                if any || latin || v.is_nan() {
+                    break;
+                }
+                let _ = clitic;
+                let mut v = v;
+                // "12 000": a space as thousands separator
+                let mut k = j + 1;
+                while let Some((w, 3, 0, false)) = self.num(k) {
+                    if digits > 3 || &self.text[self.toks[k - 1].end..self.toks[k].start] != " " {
+                        break;
+                    }
+                    v = v * 1000.0 + w;
+                    k += 1;
+                }
+                cur += v;
+                any = true;
+                j = k;
+                continue;
+            }
+            let Some((k, _, _)) = self.lookup(j) else {
+                break;
+            };
+            let ls = self.meanings(j);
+            let mut used = false;
+            for l in ls {
+                match l {
+                    Lex::Num(v) => {
+                        if *v >= 1000.0 {
+                            total += v;
+                        } else if *v == 100.0 && (1.0..=9.0).contains(&cur) {
+                            cur *= 100.0;
+                        } else {
+                            cur += v;
+                        }
+                        used = true;
+                    }
+                    Lex::Mult(m) if any || !ls.iter().any(|l| matches!(l, Lex::Vague(_))) => {
+                        cur = if cur == 0.0 { 1.0 } else { cur } * m;
+                        total += cur;
+                        cur = 0.0;
+                        used = true;
+                    }
+                    _ => continue,
+                }
+                break;
+            }
+            if !used {
+                break;
+            }
+            any = true;
+            j += k;
+            // "ألفين و ثلاثين": a lone و between number words
+            if self.word(j) == Some("و")
+                && self
+                    .meanings(j + 1)
+                    .iter()
+                    .any(|l| matches!(l, Lex::Num(_)))
+            {
+                j += 1;
+            }
+        }
+        any.then_some((j, total + cur))
+    }
+
+    fn quantity_at(&self, i: usize) -> Option<(usize, Quantity)> {
+        let mut j = i;
+        let mut bound = None;
+        let mut percent = false;
+        if let Some((k, b)) = self.find(j, |l| match l {
+            Lex::Bound(b) => Some(*b),
+            _ => None,
+        }) {
+            bound = Some(b);
+            j = k;
+        }
+        if self.punct(j) == Some('%') && self.num(j + 1).is_some() {
+            percent = true;
+            j += 1;
+        }
+        // "الـ27" after a noun is an ordinal ("الطابق الـ27"), not a count.
+        if let Some(t) = self.toks.get(j) {
+            if let Kind::Num { clitic, .. } = t.kind {
+                let c = &self.text[t.start..t.start + clitic as usize];
+                if c.ends_with("ال") || c == "لل" {
+                    return None;
+                }
+            }
+        }
+        if let Some((k, n)) = self.number_at(j) {
+            let mut end = k;
+            // a range: "200-300", "بين 200 و300"
+            let second = match (self.punct(k), self.num(k)) {
+                (Some('-' | '–'), _) => Some(k + 1),
+                (_, Some((_, _, c, _))) if c > 0 && bound == Some(BoundKind::Between) => Some(k),
+                _ if self.word(k) == Some("و") && bound == Some(BoundKind::Between) => Some(k + 1),
+                _ => None,
+            };
+            let mut range = None;
+            if let Some(s) = second {
+                if let Some((k2, n2)) = self.number_at(s) {
+                    if n2 > n {
+                        range = Some(n2);
+                        end = k2;
+                    }
+                }
+            }
+            if self.punct(end) == Some('%') {
+                percent = true;
+                end += 1;
+            } else if let Some((k3, _)) = self.find(end, |l| (*l == Lex::Percent).then_some(())) {
+                percent = true;
+                end = k3;
+            }
+            // a bound after the number: "12 ألف على الأقل"
+            if bound.is_none() {
+                if let Some((k4, b)) = self.find(end, |l| match l {
+                    Lex::Bound(
+                        b @ (BoundKind::AtLeast | BoundKind::AtMost | BoundKind::MoreThan),
+                    ) => Some(*b),
+                    _ => None,
+                }) {
+                    bound = Some(b);
+                    end = k4;
+                }
+            }
+            let q = match range {
+                Some(hi) => Quantity {
+                    said: Said::Between(n, hi),
+                    lo: End {
+                        value: n,
+                        inclusive: true,
+                    },
+                    hi: End {
+                        value: hi,
+                        inclusive: true,
+                    },
+                    percent,
+                },
+                None => self
+                    .s
+                    .bounded(n, bound.filter(|b| *b != BoundKind::Between), percent),
+            };
+            return Some((end, q));
+        }
+        if let Some((k, v)) = self.find(j, |l| match l {
+            Lex::Vague(v) => Some(*v),
+            _ => None,
+        }) {
+            let (name, min, max) = self.s.vague.get(v)?;
+            return Some((
+                k,
+                Quantity {
+                    said: Said::Vague(name.clone()),
+                    lo: End {
+                        value: *min,
+                        inclusive: true,
+                    },
+                    hi: End {
+                        value: *max,
+                        inclusive: true,
+                    },
+                    percent: false,
+                },
+            ));
+        }
+        if bound.is_none() {
+            if let Some((k, _)) = self.find(j, |l| (*l == Lex::Dual).then_some(())) {
+                return Some((k, self.s.bounded(2.0, None, false)));
+            }
+        }
+        None
+    }
+}
