@@ -103,7 +103,7 @@ pub struct Extractor<'r> {
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    c.is_ascii_digit() || crate::normalize::is_letter(c)
 }
 
 impl<'r> Extractor<'r> {

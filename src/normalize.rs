@@ -305,16 +305,78 @@ impl MapBuilder {
 }
 
 /// The normalization itself; builds the map when `map` is given.
+/// An Arabic-block character that normalization keeps as it is (most
+/// letters, the Arabic comma, semicolon and question mark): the fast path.
+#[inline]
+fn plain_arabic(cp: u32) -> bool {
+    matches!(cp, 0x060C | 0x061B | 0x061F | 0x0621 | 0x0624 | 0x0626..=0x063A | 0x0641..=0x0648 | 0x064A)
+}
+
+/// The end of the run from `i` of bytes that normalize to themselves: ASCII
+/// but CR, and plain Arabic letters.
+#[inline]
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x == b'\r' {
+                break;
+            }
+            i += 1;
+        } else if (x == 0xD8 || x == 0xD9) && i + 1 < b.len() {
+            let cp = (((x & 0x1F) as u32) << 6) | (b[i + 1] & 0x3F) as u32;
+            if !plain_arabic(cp) {
+                break;
+            }
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
 fn run(original: &str, out: &mut String, mut map: Option<&mut MapBuilder>) {
-    let mut chars = original.char_indices().peekable();
+    let bytes = original.as_bytes();
+    let mut pos = 0;
     let mut first_unit = true;
-    while let Some((i, c)) = chars.next() {
+    while pos < bytes.len() {
+        // A run that needs nothing done: copied at once, one map entry.
+        let end = plain_run(bytes, pos);
+        if end > pos {
+            if let Some(m) = map.as_deref_mut() {
+                if first_unit && pos > 0 {
+                    // The first unit also covers the dropped characters
+                    // before it; the rest of the run maps one to one.
+                    let first_len = original[pos..].chars().next().map_or(1, char::len_utf8);
+                    m.unit(out.len(), 0, 1);
+                    if pos + first_len < end {
+                        m.unit(out.len() + first_len, pos + first_len, 1);
+                    }
+                } else {
+                    m.unit(out.len(), pos, 1);
+                }
+            }
+            out.push_str(&original[pos..end]);
+            first_unit = false;
+            pos = end;
+            if pos >= bytes.len() {
+                break;
+            }
+        }
+        let base = pos;
+        let mut chars = original[base..]
+            .char_indices()
+            .map(move |(k, c)| (base + k, c))
+            .peekable();
+        let Some((i, c)) = chars.next() else { break };
+        pos = i + c.len_utf8();
         let norm_start = out.len();
         let mut emitted = 0usize;
         if c == '\r' {
             // CRLF is one unit that becomes LF; a lone CR becomes LF.
             if let Some(&(_, '\n')) = chars.peek() {
-                chars.next();
+                pos += 1;
             }
             out.push('\n');
             emitted = 1;
@@ -340,5 +402,18 @@ fn run(original: &str, out: &mut String, mut map: Option<&mut MapBuilder>) {
             m.unit(norm_start, orig_start, emitted);
         }
         first_unit = false;
+    }
+}
+
+/// A letter, fast for ASCII and the Arabic block (the standard library's
+/// table lookup is slow outside ASCII, and this runs on every character).
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        0x0621..=0x063A | 0x0641..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06EF | 0x06FA..=0x06FC | 0x06FF => true,
+        0x0600..=0x06FF => false,
+        _ => c.is_alphabetic(),
     }
 }

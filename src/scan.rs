@@ -420,10 +420,10 @@ fn tokenize(text: &str) -> Vec<Token> {
                     latin: latin_before || latin_after,
                 },
             });
-        } else if c.is_alphabetic() {
+        } else if crate::normalize::is_letter(c) {
             let mut end = i + c.len_utf8();
             while let Some((j, d)) = it.peek().copied() {
-                if d.is_alphabetic() && !d.is_ascii_digit() {
+                if crate::normalize::is_letter(d) {
                     end = j + d.len_utf8();
                     it.next();
                 } else {
