@@ -9,7 +9,7 @@
 use crate::grammar::{BoundKind, DateExpr};
 use crate::rules::Lexicon;
 use crate::value::{End, Quantity, Said, WeekdayName};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 /// What a lexicon phrase can be.
@@ -108,6 +108,9 @@ pub struct Found {
 /// The compiled phrase table.
 #[derive(Debug)]
 pub struct Scanner {
+    /// A bit for every (first letter, second letter) pair a phrase starts
+    /// with: most words are turned away without hashing.
+    starts: Vec<u64>,
     /// Phrase → index into `meanings`.
     table: HashMap<String, u32>,
     meanings: Vec<Vec<Lex>>,
@@ -119,7 +122,7 @@ pub struct Scanner {
 
 impl Scanner {
     pub fn new(lex: &Lexicon) -> Scanner {
-        let mut table: HashMap<String, Vec<Lex>> = HashMap::new();
+        let mut table: HashMap<String, Vec<Lex>> = HashMap::default();
         let mut add = |w: &str, l: Lex| {
             if w.is_empty() {
                 return;
@@ -238,7 +241,7 @@ impl Scanner {
         for w in &lex.range_to {
             add(w, Lex::To);
         }
-        let first_words = table
+        let first_words: HashSet<String> = table
             .keys()
             .filter_map(|k| k.split(' ').next().map(String::from))
             .collect();
@@ -247,9 +250,14 @@ impl Scanner {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
+        let mut starts = vec![0u64; 1024];
+        for w in first_words.iter() {
+            let k = start_key(w);
+            starts[k / 64] |= 1 << (k % 64);
+        }
         let mut keys: Vec<String> = table.keys().cloned().collect();
         keys.sort();
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         let mut meanings = Vec::new();
         for k in keys {
             if let Some(v) = table.remove(&k) {
@@ -258,6 +266,7 @@ impl Scanner {
             }
         }
         Scanner {
+            starts,
             table: index,
             meanings,
             first_words,
@@ -278,6 +287,16 @@ impl Scanner {
         let mut out = Found::default();
         let mut i = 0;
         while i < toks.len() {
+            // Only a number, a lexicon word, "يوم"/"شهر" or "%" starts a mention.
+            let starts = match toks[i].kind {
+                Kind::Num { .. } => true,
+                Kind::Punct(c) => c == '%',
+                Kind::Word => cx.lookup(i).is_some() || matches!(cx.word(i), Some("يوم" | "شهر")),
+            };
+            if !starts {
+                i += 1;
+                continue;
+            }
             if let Some((end, e)) = cx.date_at(i) {
                 out.dates.push((cx.range(i, end), e));
                 // "… هـ الموافق 12 يناير": the second date is read on its own.
@@ -359,6 +378,15 @@ impl Scanner {
             percent,
         }
     }
+}
+
+/// A 16-bit key of a word's first two characters.
+#[inline]
+fn start_key(w: &str) -> usize {
+    let mut c = w.chars();
+    let a = c.next().map_or(0, |x| x as u32 & 0xFF);
+    let b = c.next().map_or(0, |x| x as u32 & 0xFF);
+    ((a << 8) | b) as usize
 }
 
 fn tokenize(text: &str) -> Vec<Token> {
@@ -549,6 +577,13 @@ impl<'a> Cx<'a> {
         let first = self.word(i)?;
         let stripped = first.strip_prefix(CLITICS).filter(|r| !r.is_empty());
         let lil = first.strip_prefix("لل").map(|r| format!("ال{r}"));
+        let may = |w: &str| {
+            let k = start_key(w);
+            self.s.starts[k / 64] & (1 << (k % 64)) != 0
+        };
+        if !may(first) && !stripped.is_some_and(may) && !first.starts_with("لل") {
+            return None;
+        }
         let candidates_first = self.s.first_words.contains(first)
             || stripped.is_some_and(|r| self.s.first_words.contains(r))
             || lil
