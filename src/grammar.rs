@@ -29,6 +29,10 @@ pub struct DateExpr {
     pub span: Option<(i32, i32)>,
     /// The last day of a range of days ("بين 23 و24 كانون الثاني").
     pub day_to: Option<i8>,
+    /// The month of the last day, when it is another ("من 13 تموز إلى 15 آب").
+    pub month_to: Option<i8>,
+    /// The last year of a span of years ("2014-2019").
+    pub year_to: Option<i16>,
     /// -1 for "يناير الماضي", +1 for "يناير المقبل".
     pub month_direction: i8,
     /// Day, month and year count in the Hijri calendar.

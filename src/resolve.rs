@@ -112,6 +112,22 @@ impl Calendar {
         if e.period.is_some() || e.part.is_some() {
             return self.resolve_period(e, article);
         }
+        if let (Some(y), Some(y2)) = (e.year, e.year_to) {
+            if let (Ok(from), Ok(to)) = (Date::new(y, 1, 1), Date::new(y2, 12, 31)) {
+                return Resolved {
+                    value: Some(DateValue::Range { from, to }),
+                    by: ResolvedBy::Absolute,
+                    mismatch: None,
+                };
+            }
+        }
+        if let (Some(day), None, true) = (e.day, e.month, e.current_month) {
+            // "20 من الشهر الجاري"
+            return match article.and_then(|a| Date::new(a.year(), a.month(), day).ok()) {
+                Some(d) => done(d, ResolvedBy::ArticleDate),
+                None => unresolved(),
+            };
+        }
         if let (Some(day), Some(month)) = (e.day, e.month) {
             let (year, by) = match (e.year, article) {
                 (Some(y), _) => (Some(y), ResolvedBy::Absolute),
@@ -131,7 +147,8 @@ impl Calendar {
                 },
             };
             if let (Some(to), Some(y)) = (e.day_to, year) {
-                if let (Ok(from), Ok(to)) = (Date::new(y, month, day), Date::new(y, month, to)) {
+                let to_month = e.month_to.unwrap_or(month);
+                if let (Ok(from), Ok(to)) = (Date::new(y, month, day), Date::new(y, to_month, to)) {
                     return Resolved {
                         value: Some(DateValue::Range { from, to }),
                         by,
@@ -177,6 +194,7 @@ impl Calendar {
         }
         if let Some(w) = e.weekday {
             let found = article.and_then(|a| match e.direction {
+                -2 => last_weekday(a, w, true).and_then(|d| add_days(d, -7)),
                 -1 => last_weekday(a, w, true),
                 1 => next_weekday(a, w),
                 _ => last_weekday(a, w, false),
@@ -188,7 +206,8 @@ impl Calendar {
         }
         if let Some(month) = e.month {
             let year = e.year.or(article.map(|a| match e.month_direction {
-                0 => a.year(),
+                0 if e.current_month => a.year(),
+                0 => nearest_year(a, month, 15).unwrap_or(a.year()),
                 dir => month_year(a, month, dir),
             }));
             return Resolved {
@@ -409,6 +428,30 @@ fn period_bounds(a: Date, unit: &str, dir: i32) -> Option<(Date, Date)> {
 /// The start, middle or end third of a period (for a month: days 1–10,
 /// 11–20, 21–end).
 fn part_of(from: Date, to: Date, part: &str) -> (Date, Date) {
+    let whole_year = from.month() == 1
+        && from.day() == 1
+        && to.month() == 12
+        && to.day() == 31
+        && from.year() == to.year();
+    if whole_year {
+        // a year's start and end are its first and last quarter
+        let y = from.year();
+        let d = |m, day| Date::new(y, m, day).unwrap_or(from);
+        return match part {
+            "start" => (from, d(3, 31)),
+            "middle" => (d(4, 1), d(9, 30)),
+            _ => (d(10, 1), to),
+        };
+    }
+    let whole_month = from.day() == 1 && to == from.last_of_month();
+    if whole_month {
+        let d = |day| from.with().day(day).build().unwrap_or(from);
+        return match part {
+            "start" => (from, d(10)),
+            "middle" => (d(11), d(20)),
+            _ => (d(21), to),
+        };
+    }
     let len = to.since(from).map(|s| s.get_days()).unwrap_or(0) + 1;
     let third = (len / 3).max(1);
     let at = |k: i32| add_days(from, k).unwrap_or(from);

@@ -303,8 +303,8 @@ impl Scanner {
                 i = end;
                 continue;
             }
-            if let Some((end, d)) = cx.duration_at(i) {
-                out.durations.push((cx.range(i, end), d));
+            if let Some((start, end, d)) = cx.duration_at(i) {
+                out.durations.push((cx.range(start, end), d));
                 i = end;
                 continue;
             }
@@ -677,6 +677,14 @@ impl<'a> Cx<'a> {
     /// ", 2022", "عام 2022 م", "1443 هـ": the year and whether it is Hijri.
     fn year_at(&self, i: usize) -> Option<(usize, i16, Option<bool>)> {
         let mut j = self.skip_comma(i);
+        // "4 يونيو من عام 1960"
+        if self.word(j) == Some("من")
+            && self
+                .find(j + 1, |l| (*l == Lex::YearWord).then_some(()))
+                .is_some()
+        {
+            j += 1;
+        }
         if let Some((k, _)) = self.find(j, |l| (*l == Lex::YearWord).then_some(())) {
             j = k;
         }
@@ -718,6 +726,18 @@ impl<'a> Cx<'a> {
                 inner.part = Some(PARTS[part as usize].to_string());
                 return Some((end, inner));
             }
+            // "مطلع العام", "نهاية الشهر": the article's own period.
+            if let Some((end, p)) = self.find(k, |l| match l {
+                Lex::Period(p) => Some(*p),
+                _ => None,
+            }) {
+                let e = DateExpr {
+                    period: Some((PERIODS[p as usize].to_string(), 0)),
+                    part: Some(PARTS[part as usize].to_string()),
+                    ..DateExpr::default()
+                };
+                return Some((end, e));
+            }
         }
         if let Some(r) = self
             .period_or_month_at(j)
@@ -733,6 +753,11 @@ impl<'a> Cx<'a> {
             Lex::Relative(o) => Some(*o),
             _ => None,
         }) {
+            // "في اليوم التالي": the day after the event, not the article's.
+            if matches!(self.word(k), Some("التالي" | "السابق" | "نفسه" | "ذاته"))
+            {
+                return None;
+            }
             e.relative = Some(o);
             j = self.skip_comma(k);
             got = true;
@@ -748,13 +773,34 @@ impl<'a> Cx<'a> {
             e.weekday = Some(wd);
             j = k;
             got = true;
-            if let Some((k2, dir)) = self.find(j, |l| match l {
+            if self.word(j) == Some("قبل")
+                && self
+                    .find(j + 1, |l| (*l == Lex::Past).then_some(()))
+                    .is_some()
+            {
+                // "الأحد قبل الماضي": the one before last
+                e.direction = -2;
+                j += 2;
+            } else if let Some((k2, dir)) = self.find(j, |l| match l {
                 Lex::Past => Some(-1),
                 Lex::Next => Some(1),
                 _ => None,
             }) {
                 e.direction = dir;
                 j = k2;
+            }
+            // "الخميس الموافق 13 يناير 2022"
+            if let Some((k3, _)) = self.find(j, |l| (*l == Lex::Link).then_some(())) {
+                if self.day_month_at(k3).is_some() || self.numeric_date_at(k3).is_some() {
+                    j = k3;
+                }
+            }
+            // "الأربعاء 12/1/2022"
+            if let Some((k4, n)) = self.numeric_date_at(self.skip_comma(j)) {
+                e.day = n.day;
+                e.month = n.month;
+                e.year = n.year;
+                return Some((k4, e));
             }
         }
         let after_weekday = j;
@@ -766,6 +812,18 @@ impl<'a> Cx<'a> {
             e.hijri = hijri;
             j = end;
             got = true;
+            // "من 13 تموز إلى 15 آب 2021": a range over two months
+            if day_to.is_none() {
+                if let Some((k2, _)) = self.find(j, |l| (*l == Lex::To).then_some(())) {
+                    if let Some((end2, d2, None, m2, h2)) = self.day_month_at(k2) {
+                        if h2 == hijri && m2 != month {
+                            e.day_to = Some(d2);
+                            e.month_to = Some(m2);
+                            j = end2;
+                        }
+                    }
+                }
+            }
             if let Some((end, y, era)) = self.year_at(j) {
                 e.year = Some(y);
                 if era == Some(true) {
@@ -790,7 +848,8 @@ impl<'a> Cx<'a> {
             return self
                 .month_alone_at(i)
                 .or_else(|| self.year_alone_at(i))
-                .or_else(|| self.numeric_date_at(i));
+                .or_else(|| self.numeric_date_at(i))
+                .or_else(|| self.day_of_current_month_at(i));
         } else {
             j = after_weekday;
         }
@@ -846,6 +905,30 @@ impl<'a> Cx<'a> {
         }
         let (end, month, hijri) = self.month_at(k)?;
         Some((end, day, day_to, month, hijri))
+    }
+
+    /// "20 من الشهر الجاري": a day of the article's month.
+    fn day_of_current_month_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        let (mut k, day) = self.day_at(i)?;
+        if self.word(k) == Some("من") {
+            k += 1;
+        }
+        let (k2, p) = self.find(k, |l| match l {
+            Lex::Period(p) => Some(*p),
+            _ => None,
+        })?;
+        if PERIODS[p as usize] != "month" {
+            return None;
+        }
+        let (end, _) = self.find(k2, |l| (*l == Lex::Current).then_some(()))?;
+        Some((
+            end,
+            DateExpr {
+                day: Some(day),
+                current_month: true,
+                ..DateExpr::default()
+            },
+        ))
     }
 
     /// "في يناير", "يناير 2022", "كانون الثاني الماضي", "أيلول 2017", and
@@ -909,6 +992,19 @@ impl<'a> Cx<'a> {
 
     /// "عام 2019", "سنة 1991" (a bare 2030 is a number).
     fn year_alone_at(&self, i: usize) -> Option<(usize, DateExpr)> {
+        // "منذ 2011": a year after "since"
+        if let Some((v, 4, 0, false)) = self.num(i) {
+            if i > 0 && self.word(i - 1) == Some("منذ") && (1900.0..2100.0).contains(&v) {
+                return Some((
+                    i + 1,
+                    DateExpr {
+                        year: Some(v as i16),
+                        ..DateExpr::default()
+                    },
+                ));
+            }
+            return None;
+        }
         self.find(i, |l| (*l == Lex::YearWord).then_some(()))?;
         let (end, y, era) = self.year_at(i)?;
         Some((
@@ -932,6 +1028,50 @@ impl<'a> Cx<'a> {
             return None;
         }
         let (b, db, _, _) = self.num(i + 2)?;
+        // "2014-2019": a span of years
+        if da == 4 && db == 4 && sep == '-' && (1900.0..2100.0).contains(&a) && b > a && b < 2100.0
+        {
+            return Some((
+                i + 3,
+                DateExpr {
+                    year: Some(a as i16),
+                    year_to: Some(b as i16),
+                    ..DateExpr::default()
+                },
+            ));
+        }
+        // "2022/01/09"
+        if da == 4 && sep == '/' {
+            let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some('/'))?;
+            if db <= 2 && dc <= 2 && (1.0..=12.0).contains(&b) && (1.0..=31.0).contains(&c) {
+                return Some((
+                    i + 5,
+                    DateExpr {
+                        year: Some(a as i16),
+                        month: Some(b as i8),
+                        day: Some(c as i8),
+                        ..DateExpr::default()
+                    },
+                ));
+            }
+            return None;
+        }
+        // "12-1-2022"
+        if sep == '-' && da <= 2 && db <= 2 && self.punct(i + 3) == Some('-') {
+            if let Some((c, 4, _, _)) = self.num(i + 4) {
+                if (1.0..=31.0).contains(&a) && (1.0..=12.0).contains(&b) {
+                    return Some((
+                        i + 5,
+                        DateExpr {
+                            day: Some(a as i8),
+                            month: Some(b as i8),
+                            year: Some(c as i16),
+                            ..DateExpr::default()
+                        },
+                    ));
+                }
+            }
+        }
         if da == 4 && sep == '-' {
             let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some('-'))?;
             if db <= 2 && dc <= 2 {
@@ -986,7 +1126,16 @@ impl<'a> Cx<'a> {
             j += 1;
         }
         let (end, d) = self.amount_unit_at(j, true)?;
-        let days = (d.0 * d.1).ceil() as i32;
+        // "خلال شهر ديسمبر", "قبل يوم الجمعة": the unit names what follows.
+        if self.month_at(end).is_some()
+            || self
+                .find(end, |l| matches!(l, Lex::Weekday(_)).then_some(()))
+                .is_some()
+            || self.num(end).is_some()
+        {
+            return None;
+        }
+        let days = (d.0 * d.1).round() as i32;
         let span = match dir {
             0 => (0, days),
             1 => (days, days),
@@ -1022,20 +1171,36 @@ impl<'a> Cx<'a> {
         Some((end, (amount, days, unit)))
     }
 
-    fn duration_at(&self, i: usize) -> Option<(usize, Duration)> {
+    /// A duration; the start token (after "لمدة" and the like), its end
+    /// and value.
+    fn duration_at(&self, i: usize) -> Option<(usize, usize, Duration)> {
         let (start, bare_ok) = match self.find(i, |l| (*l == Lex::For).then_some(())) {
             Some((k, _)) => (k, true),
             None => (i, false),
         };
-        let (end, (amount, _, unit)) = self.amount_unit_at(start, bare_ok)?;
-        // a dual alone ("يومين") or a number and a unit
+        // "شهرا كاملا", "يوما": an accusative unit alone is one of it.
+        let accusative = self
+            .word(start)
+            .is_some_and(|w| w.ends_with('ا') && w.chars().count() > 2);
+        let (mut end, (mut amount, _, unit)) =
+            self.amount_unit_at(start, bare_ok || accusative || self.half_after(start + 1))?;
+        if self.half_after(end) {
+            amount += 0.5;
+            end += 1;
+        }
         Some((
+            start,
             end,
             Duration {
                 amount,
                 unit: UNITS[unit as usize],
             },
         ))
+    }
+
+    /// "ونصف" / "ونص" after a unit: and a half.
+    fn half_after(&self, i: usize) -> bool {
+        matches!(self.word(i), Some("ونصف" | "ونص"))
     }
 
     // ------------------------------------------------------- quantities
@@ -1048,10 +1213,11 @@ impl<'a> Cx<'a> {
         let mut j = i;
         loop {
             if let Some((v, digits, clitic, latin)) = self.num(j) {
-                if any || latin || v.is_nan() {
+                // "مليون و200 ألف": و and digits after a multiplier go on
+                let after_mult = any && cur == 0.0 && total > 0.0 && clitic > 0;
+                if (any && !after_mult) || latin || v.is_nan() {
                     break;
                 }
-                let _ = clitic;
                 let mut v = v;
                 // "12 000": a space as thousands separator
                 let mut k = j + 1;
@@ -1112,6 +1278,55 @@ impl<'a> Cx<'a> {
         any.then_some((j, total + cur))
     }
 
+    /// Numbers that count nothing: phone numbers ("+962 …", "0096…"),
+    /// model numbers ("إس-400"), scores ("2-1").
+    fn not_a_quantity(&self, j: usize) -> bool {
+        let Some((v, digits, clitic, _)) = self.num(j) else {
+            return false;
+        };
+        let t = self.toks[j];
+        let raw = &self.text[t.start + clitic as usize..t.end];
+        if (raw.starts_with('0') && digits > 1 && !raw.contains('.'))
+            || (digits >= 9 && !raw.contains(','))
+        {
+            return true;
+        }
+        let before = |k: usize| if j >= k { self.punct(j - k) } else { None };
+        if before(1) == Some('+')
+            || (before(1) == Some('-') && j >= 2 && self.word(j - 2).is_some())
+        {
+            return true;
+        }
+        // a score: a smaller number after a dash
+        if self.punct(j + 1) == Some('-') {
+            if let Some((w, d2, _, _)) = self.num(j + 2) {
+                if w < v && digits <= 2 && d2 <= 2 {
+                    return true;
+                }
+            }
+        }
+        if before(1) == Some('-') {
+            if let Some((w, _, _, _)) = j.checked_sub(2).and_then(|k| self.num(k)) {
+                if w > v && digits <= 2 {
+                    return true;
+                }
+            }
+            // a phone number's groups after the first
+            if j >= 2 && self.num(j - 2).is_some() && digits >= 3 {
+                return false;
+            }
+        }
+        // the groups of a phone number written with spaces after "+962"
+        let mut k = j;
+        while k > 0
+            && self.num(k - 1).is_some()
+            && &self.text[self.toks[k - 1].end..self.toks[k].start] == " "
+        {
+            k -= 1;
+        }
+        k > 0 && self.punct(k - 1) == Some('+')
+    }
+
     fn quantity_at(&self, i: usize) -> Option<(usize, Quantity)> {
         let mut j = i;
         let mut bound = None;
@@ -1126,6 +1341,9 @@ impl<'a> Cx<'a> {
         if self.punct(j) == Some('%') && self.num(j + 1).is_some() {
             percent = true;
             j += 1;
+        }
+        if self.not_a_quantity(j) {
+            return None;
         }
         // "الـ27" after a noun is an ordinal ("الطابق الـ27"), not a count.
         if let Some(t) = self.toks.get(j) {
