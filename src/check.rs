@@ -95,12 +95,14 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
     let mut infos = Vec::new();
     let mut all_claims = Vec::new();
     let mut mismatches = Vec::new();
+    let mut calendar = Vec::new();
     let mut names = Vec::new();
     for a in &analysed {
         let date = article_date(a, &cal);
         let ArticleClaims {
             claims,
             mismatches: mm,
+            calendar_mismatches: cm,
         } = claim::claims(rules, a.article, &a.doc, &a.extracted, date.as_ref(), &cal);
         let mut wire: Vec<String> = a
             .extracted
@@ -123,6 +125,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
         });
         all_claims.extend(claims);
         mismatches.extend(mm);
+        calendar.extend(cm);
         for e in &a.extracted.entities {
             names.push(NameUse {
                 entity: e.entity,
@@ -138,7 +141,9 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
             b.span.start,
         ))
     });
-    let findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names);
+    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names);
+    findings.extend(compare::calendar_findings(&calendar));
+    compare::sort(&mut findings);
     Report {
         version: 1,
         articles: infos,

@@ -100,6 +100,18 @@ pub struct WeekdayMismatch {
 pub struct ArticleClaims {
     pub claims: Vec<Claim>,
     pub mismatches: Vec<WeekdayMismatch>,
+    pub calendar_mismatches: Vec<CalendarMismatch>,
+}
+
+/// A Hijri date and the Gregorian date given as the same day ("… هـ
+/// الموافق …") that are not the same day.
+#[derive(Debug, Clone)]
+pub struct CalendarMismatch {
+    pub hijri: Evidence,
+    pub gregorian: Evidence,
+    /// The Gregorian day the Hijri date is, and the one the text gives.
+    pub hijri_is: Date,
+    pub gregorian_is: Date,
 }
 
 /// Builds the claims of one article.
@@ -148,6 +160,38 @@ pub fn claims(
                 actual: actual.name().into(),
                 by: r.by,
             });
+        }
+    }
+
+    // "9 جمادى الآخرة 1443 هـ الموافق 12 يناير 2022": both must be one day.
+    let is_link = |gap: &str| {
+        let g = gap
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '،' | ',' | '(' | ')' | '-'));
+        g.is_empty() || rules.lexicon.date_link.iter().any(|l| l == g)
+    };
+    for pair in ex.dates.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.sentence != b.sentence || a.expr.hijri == b.expr.hijri || a.range.end > b.range.start {
+            continue;
+        }
+        if !is_link(&text[a.range.end..b.range.start]) {
+            continue;
+        }
+        let day = |e| cal.resolve(e, adate).value.and_then(|v| v.date());
+        if let (Some(da), Some(db)) = (day(&a.expr), day(&b.expr)) {
+            if da != db {
+                let (h, g, hd, gd) = if a.expr.hijri {
+                    (a, b, da, db)
+                } else {
+                    (b, a, db, da)
+                };
+                out.calendar_mismatches.push(CalendarMismatch {
+                    hijri: Evidence::from_norm(article, doc, h.range.clone()),
+                    gregorian: Evidence::from_norm(article, doc, g.range.clone()),
+                    hijri_is: hd,
+                    gregorian_is: gd,
+                });
+            }
         }
     }
 

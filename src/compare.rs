@@ -125,23 +125,46 @@ pub fn compare(
     }
     weekday_findings(mismatches, &mut out);
     name_variants(rules, names, &mut out);
-    out.sort_by(|a, b| {
-        (
-            std::cmp::Reverse(a.severity),
-            a.kind,
-            &a.key,
-            &a.subject,
-            &a.message,
-        )
-            .cmp(&(
-                std::cmp::Reverse(b.severity),
-                b.kind,
-                &b.key,
-                &b.subject,
-                &b.message,
-            ))
-    });
+    sort(&mut out);
     out
+}
+
+/// Most severe first, then by kind, key, subject and message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                std::cmp::Reverse(f.severity),
+                f.kind,
+                f.key.clone(),
+                f.subject.clone(),
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// A Hijri date and the Gregorian date given beside it that are not the same
+/// day: an inconsistency inside the article.
+pub fn calendar_findings(mismatches: &[crate::claim::CalendarMismatch]) -> Vec<Finding> {
+    mismatches
+        .iter()
+        .map(|m| Finding {
+            kind: Kind::Inconsistency,
+            class: None,
+            key: "date.calendar".into(),
+            subject: None,
+            severity: Severity::Error,
+            articles: vec![m.hijri.article.clone()],
+            claims: Vec::new(),
+            message: format!(
+                "{}: «{}» is {} on the Umm al-Qura calendar, but the article gives «{}» ({}) as the same day",
+                m.hijri.article, m.hijri.text, m.hijri_is, m.gregorian.text, m.gregorian_is
+            ),
+            evidence: vec![m.hijri.clone(), m.gregorian.clone()],
+        })
+        .collect()
 }
 
 fn articles_of(claims: &[&Claim]) -> Vec<String> {

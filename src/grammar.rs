@@ -486,7 +486,12 @@ fn read_number(toks: &[Tok], start: usize) -> (Option<f64>, usize) {
 }
 
 fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
-    let months = alternation(lex.months.iter().map(|(w, _)| w));
+    let months = alternation(
+        lex.months
+            .iter()
+            .chain(lex.hijri_months.iter())
+            .map(|(w, _)| w),
+    );
     let weekdays = alternation(lex.weekdays.iter().map(|(w, _)| w));
     let relative = alternation(lex.relative_days.iter().map(|(w, _)| w));
     let past_next = alternation(lex.weekday_past.iter().chain(lex.weekday_next.iter()));
@@ -511,7 +516,11 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
     let span = format!(r"\b{span_words}\s+(?:(?:\d+|{numbers})\s+)?{units}\b");
     let wdir = format!(r"{weekday}(?:\s+{past_next}\b)?(?:\s*،?\s*{full})?");
     let month_year = format!(r"{month}\s*،?\s*{year}");
-    let date = format!(r"(?:{rel}|{span}|{wdir}|{full}|{month_year})");
+    let eras = alternation(lex.hijri_era.iter().chain(&lex.gregorian_era));
+    let numeric = format!(
+        r"\b(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}})(?:\s*{eras})?"
+    );
+    let date = format!(r"(?:{rel}|{span}|{wdir}|{full}(?:\s*{eras})?|{month_year}|{numeric})");
 
     // Numbers: digits (with separators and a multiplier) or number words.
     let vague_words: Vec<&String> = lex.vague.iter().flat_map(|v| v.words.iter()).collect();

@@ -167,3 +167,20 @@ fn weekday_mismatch_is_found() {
         .parse_date(&kzcheck::normalize::fold("الخميس 13 يناير 2022"));
     assert!(Calendar::default().resolve(&e, None).mismatch.is_none());
 }
+
+/// A Hijri date and the Gregorian date given as the same day must be one
+/// day on the Umm al-Qura calendar; a right pair gives no finding.
+#[test]
+fn hijri_and_gregorian_pair_is_checked() {
+    let r = rules();
+    let loaded = kzcheck::load::load(&[std::path::PathBuf::from("tests/fixtures/hijri-calendar")]);
+    let report = kzcheck::check::check(&loaded.articles, &r);
+    let cal: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.key == "date.calendar")
+        .collect();
+    assert_eq!(cal.len(), 1, "{:#?}", report.findings);
+    let texts: Vec<&str> = cal[0].evidence.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(texts, ["الخميس 10 جمادى الآخرة 1443 هـ", "14 يناير 2022"]);
+}
