@@ -115,6 +115,8 @@ pub struct Scanner {
     table: HashMap<String, u32>,
     meanings: Vec<Vec<Lex>>,
     first_words: HashSet<String>,
+    /// Every phrase and every beginning of one, word by word.
+    prefixes: HashSet<String>,
     max_words: usize,
     vague: Vec<(String, f64, f64)>,
     about_tolerance: f64,
@@ -265,7 +267,15 @@ impl Scanner {
                 meanings.push(v);
             }
         }
+        let mut prefixes = HashSet::default();
+        for k in index.keys() {
+            let words: Vec<&str> = k.split(' ').collect();
+            for n in 1..=words.len() {
+                prefixes.insert(words[..n].join(" "));
+            }
+        }
         Scanner {
+            prefixes,
             starts,
             table: index,
             meanings,
@@ -291,7 +301,24 @@ impl Scanner {
             let starts = match toks[i].kind {
                 Kind::Num { .. } => true,
                 Kind::Punct(c) => c == '%',
-                Kind::Word => cx.lookup(i).is_some() || matches!(cx.word(i), Some("يوم" | "شهر")),
+                Kind::Word => match cx.lookup(i) {
+                    // Words that only join or follow a mention start none
+                    // ("في", "من" before anything but a number).
+                    Some(_) => cx.meanings(i).iter().any(|l| match l {
+                        Lex::MonthPrep
+                        | Lex::Ambiguous
+                        | Lex::Link
+                        | Lex::To
+                        | Lex::Current
+                        | Lex::Past
+                        | Lex::Next
+                        | Lex::HijriEra
+                        | Lex::GregorianEra => false,
+                        Lex::From => cx.num(i + 1).is_some() || cx.lookup(i + 1).is_some(),
+                        _ => true,
+                    }),
+                    None => matches!(cx.word(i), Some("يوم" | "شهر")),
+                },
             };
             if !starts {
                 i += 1;
@@ -392,8 +419,23 @@ fn start_key(w: &str) -> usize {
 fn tokenize(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5);
     let bytes = text.as_bytes();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    // The character at byte `i` and its length: ASCII and the Arabic block
+    // decoded by hand, the rest by the standard library.
+    let char_at = |i: usize| -> (char, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b as char, 1)
+        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
+            (char::from_u32(cp).unwrap_or('\u{FFFD}'), 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
         if c.is_ascii_digit() {
             // digits with inner , or . followed by a digit
             let mut end = i + 1;
@@ -409,22 +451,11 @@ fn tokenize(text: &str) -> Vec<Token> {
                     break;
                 }
             }
-            while it.peek().is_some_and(|(j, _)| *j < end) {
-                it.next();
-            }
             let raw = &text[i..end];
-            let latin_before = text[..i].chars().next_back().is_some_and(|p| {
-                p.is_ascii_alphabetic()
-                    || (p == '-'
-                        && text[..i - 1]
-                            .chars()
-                            .next_back()
-                            .is_some_and(|q| q.is_ascii_alphabetic()))
-            });
-            let latin_after = text[end..]
-                .chars()
-                .next()
-                .is_some_and(|n| n.is_ascii_alphabetic());
+            let latin_before = i > 0
+                && (bytes[i - 1].is_ascii_alphabetic()
+                    || (bytes[i - 1] == b'-' && i > 1 && bytes[i - 2].is_ascii_alphabetic()));
+            let latin_after = end < bytes.len() && bytes[end].is_ascii_alphabetic();
             // A clitic glued before the number: و250, ب12, ال72.
             let mut start = i;
             let mut clitic = 0u8;
@@ -448,27 +479,31 @@ fn tokenize(text: &str) -> Vec<Token> {
                     latin: latin_before || latin_after,
                 },
             });
+            i = end;
         } else if crate::normalize::is_letter(c) {
-            let mut end = i + c.len_utf8();
-            while let Some((j, d)) = it.peek().copied() {
-                if crate::normalize::is_letter(d) {
-                    end = j + d.len_utf8();
-                    it.next();
-                } else {
+            let mut end = i + len;
+            while end < bytes.len() {
+                let (d, dl) = char_at(end);
+                if !crate::normalize::is_letter(d) {
                     break;
                 }
+                end += dl;
             }
             out.push(Token {
                 start: i,
                 end,
                 kind: Kind::Word,
             });
-        } else if !c.is_whitespace() {
-            out.push(Token {
-                start: i,
-                end: i + c.len_utf8(),
-                kind: Kind::Punct(c),
-            });
+            i = end;
+        } else {
+            if !c.is_whitespace() {
+                out.push(Token {
+                    start: i,
+                    end: i + len,
+                    kind: Kind::Punct(c),
+                });
+            }
+            i += len;
         }
     }
     out
@@ -476,6 +511,9 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 /// "1,600" → 1600, "1.5" → 1.5, "1,5" → 1.5 (a decimal comma).
 fn parse_number(raw: &str) -> f64 {
+    if !raw.contains(',') {
+        return raw.parse().unwrap_or(f64::NAN);
+    }
     let groups: Vec<&str> = raw.split(',').collect();
     let cleaned: String = if groups.len() > 1
         && groups[1..]
@@ -592,34 +630,51 @@ impl<'a> Cx<'a> {
         if !candidates_first {
             return None;
         }
-        // How many following tokens are words joined by one space.
-        let mut n = 1;
-        while n < self.s.max_words
-            && self.word(i + n).is_some()
-            && &self.text[self.toks[i + n - 1].end..self.toks[i + n].start] == " "
-        {
-            n += 1;
-        }
-        for k in (1..=n).rev() {
-            let start = self.toks[i].start;
-            let end = self.toks[i + k - 1].end;
-            let phrase = &self.text[start..end];
-            if let Some(l) = self.s.table.get(phrase) {
-                return Some((k, *l, false));
-            }
-            if let Some(c) = phrase.chars().next().filter(|c| CLITICS.contains(c)) {
-                let rest = &phrase[c.len_utf8()..];
-                if let Some(l) = self.s.table.get(rest) {
-                    return Some((k, *l, true));
+        // Longest match, forward: a phrase grows word by word while it is
+        // the beginning of some phrase of the lexicon.
+        let start = self.toks[i].start;
+        let clitic_len = first
+            .chars()
+            .next()
+            .filter(|c| CLITICS.contains(c))
+            .map(char::len_utf8);
+        let mut best: Hit = None;
+        for variant in 0..3u8 {
+            let offset = match (variant, clitic_len) {
+                (0, _) => 0,
+                (1, Some(l)) if stripped.is_some() => l,
+                (2, _) if lil.is_some() => 0,
+                _ => continue,
+            };
+            let mut k = 0;
+            while k < self.s.max_words {
+                let idx = i + k;
+                if k > 0
+                    && (self.word(idx).is_none()
+                        || &self.text[self.toks[idx - 1].end..self.toks[idx].start] != " ")
+                {
+                    break;
                 }
-            }
-            if let Some(rest) = phrase.strip_prefix("لل") {
-                if let Some(l) = self.s.table.get(&format!("ال{rest}")) {
-                    return Some((k, *l, true));
+                let end = self.toks[idx].end;
+                let owned;
+                let phrase: &str = if variant == 2 {
+                    owned = format!("ال{}", &self.text[start + "لل".len()..end]);
+                    &owned
+                } else {
+                    &self.text[start + offset..end]
+                };
+                if let Some(l) = self.s.table.get(phrase) {
+                    if best.is_none_or(|(bk, _, _)| k + 1 > bk) {
+                        best = Some((k + 1, *l, variant > 0));
+                    }
                 }
+                if !self.s.prefixes.contains(phrase) {
+                    break;
+                }
+                k += 1;
             }
         }
-        None
+        best
     }
 
     /// The first meaning of the phrase at `i` that `pick` accepts.
