@@ -5,11 +5,6 @@
 //! scanner, which reads the words a macro matched into a value (`DateExpr`,
 //! `Quantity`) exactly as it reads them in `kzcheck extract`. So a rule
 //! never has to say how "ألفين وثلاثين" or "كانون الثاني الجاري" is read.
-use to say where a value stands, and *parsers* that read
-//! the words a macro matched into a value (`DateExpr`, `Quantity`). The
-//! parsers tokenize the captured words and look phrases up longest first, so
-//! a rule never has to say how "ألفين وثلاثين" or "كانون الثاني الجاري" is
-//! read.
 use crate::rules::Lexicon;
 use crate::value::{Quantity, WeekdayName};
 use regex::Regex;
