@@ -200,6 +200,8 @@ impl<'r> Extractor<'r> {
             }
 
             let (dates, quantities, durations) = self.scan_all(sent);
+            let has_date = !dates.is_empty();
+            let has_number = has_date || !quantities.is_empty() || !durations.is_empty();
             out.durations.extend(durations.into_iter().map(|mut d| {
                 d.range = range.start + d.range.start..range.start + d.range.end;
                 d.sentence = si;
@@ -216,9 +218,15 @@ impl<'r> Extractor<'r> {
                 q
             }));
 
+            // A pattern that needs a date, a number or a name only runs
+            // where the scanner or the name matcher found one.
+            let has_entity = !ents.is_empty();
             for (ri, rule) in self.rules.claims.iter().enumerate() {
                 let mut taken: Vec<Range<usize>> = Vec::new();
-                for re in &rule.patterns {
+                for (re, &(date, number, entity)) in rule.patterns.iter().zip(&rule.needs) {
+                    if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
+                        continue;
+                    }
                     for caps in re.captures_iter(sent) {
                         let Some(whole) = caps.get(0) else { continue };
                         let shift =

@@ -245,6 +245,8 @@ struct RawLexicon {
     ordinal_days: BTreeMap<String, i8>,
     number_words: BTreeMap<String, f64>,
     multipliers: BTreeMap<String, f64>,
+    #[serde(default)]
+    fractions: BTreeMap<String, f64>,
     vague: BTreeMap<String, RawVague>,
     bounds: Bounds,
     about_tolerance: f64,
@@ -347,6 +349,7 @@ pub struct Lexicon {
     pub ordinal_days: Vec<(String, i8)>,
     pub number_words: Vec<(String, f64)>,
     pub multipliers: Vec<(String, f64)>,
+    pub fractions: Vec<(String, f64)>,
     pub vague: Vec<VagueClass>,
     pub bounds: Bounds,
     pub about_tolerance: f64,
@@ -493,6 +496,7 @@ fn build_lexicon(file: &RuleFile, errors: &mut Vec<RuleError>) -> Option<Lexicon
             .map(|(w, v)| (fold(w), *v))
             .collect(),
         multipliers: raw.multipliers.iter().map(|(w, v)| (fold(w), *v)).collect(),
+        fractions: raw.fractions.iter().map(|(w, v)| (fold(w), *v)).collect(),
         vague: raw
             .vague
             .iter()
@@ -799,6 +803,9 @@ pub struct ClaimRule {
     pub grows: bool,
     pub level: Level,
     pub patterns: Vec<Regex>,
+    /// What each pattern needs in a sentence before it is worth running:
+    /// (a date, a number, an entity), from the macros it uses.
+    pub needs: Vec<(bool, bool, bool)>,
     pub sources: Vec<String>,
     pub examples: Vec<Example>,
     pub no_match: Vec<String>,
@@ -1205,7 +1212,20 @@ fn compile_rule(
     if errors.len() > before {
         return None;
     }
+    let needs = r
+        .patterns
+        .iter()
+        .map(|p| {
+            let date = p.contains("{date}");
+            let number = ["{count}", "{number}", "{vague}"]
+                .iter()
+                .any(|m| p.contains(m));
+            let entity = p.contains("{entity") || p.contains("{name:");
+            (date, number, entity)
+        })
+        .collect();
     Some(ClaimRule {
+        needs,
         id: r.id,
         key: r.key,
         doc: r.doc.trim().to_string(),

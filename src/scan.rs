@@ -31,6 +31,7 @@ enum Lex {
     For,
     Num(f64),
     Mult(f64),
+    Fraction(f64),
     Vague(usize),
     Bound(BoundKind),
     Percent,
@@ -189,6 +190,9 @@ impl Scanner {
         }
         for (w, v) in &lex.multipliers {
             add(w, Lex::Mult(*v));
+        }
+        for (w, v) in &lex.fractions {
+            add(w, Lex::Fraction(*v));
         }
         for (i, v) in lex.vague.iter().enumerate() {
             for w in &v.words {
@@ -1293,6 +1297,38 @@ impl<'a> Cx<'a> {
             };
             let ls = self.meanings(j);
             let mut used = false;
+            // "خمسة وعشرين وثلاثين" is 25 and 30: a place already filled
+            // starts the next number.
+            let filled = |v: f64| {
+                (v < 10.0 && cur % 10.0 != 0.0)
+                    || ((10.0..100.0).contains(&v) && cur % 100.0 >= 10.0)
+                    || ((100.0..1000.0).contains(&v) && cur % 1000.0 >= 100.0)
+            };
+            if any
+                && ls
+                    .iter()
+                    .any(|l| matches!(l, Lex::Num(v) if *v < 1000.0 && filled(*v)))
+            {
+                break;
+            }
+            // "ربع مليون", "نصف مليون": a fraction of the multiplier after it
+            if !any {
+                let frac = self.find(j, |l| match l {
+                    Lex::Fraction(f) => Some(*f),
+                    _ => None,
+                });
+                if let Some((after, f)) = frac {
+                    if let Some((k2, m)) = self.find(after, |l| match l {
+                        Lex::Mult(m) => Some(*m),
+                        _ => None,
+                    }) {
+                        total += f * m;
+                        any = true;
+                        j = k2;
+                        continue;
+                    }
+                }
+            }
             for l in ls {
                 match l {
                     Lex::Num(v) => {
@@ -1310,6 +1346,18 @@ impl<'a> Cx<'a> {
                         total += cur;
                         cur = 0.0;
                         used = true;
+                        // "مليون ونصف (المليون)"
+                        if matches!(self.word(j + k), Some("ونصف" | "ونص")) {
+                            total += 0.5 * m;
+                            let mut extra = 1;
+                            if self
+                                .find(j + k + 1, |l| matches!(l, Lex::Mult(_)).then_some(()))
+                                .is_some()
+                            {
+                                extra = 2;
+                            }
+                            j += extra;
+                        }
                     }
                     _ => continue,
                 }
@@ -1383,6 +1431,29 @@ impl<'a> Cx<'a> {
     }
 
     fn quantity_at(&self, i: usize) -> Option<(usize, Quantity)> {
+        // "من 3 إلى 5"
+        if self.find(i, |l| (*l == Lex::From).then_some(())).is_some() && self.word(i) == Some("من")
+        {
+            let (k, a) = self.number_at(i + 1)?;
+            let (k2, _) = self.find(k, |l| (*l == Lex::To).then_some(()))?;
+            let (end, b) = self.number_at(k2)?;
+            if b <= a {
+                return None;
+            }
+            let q = Quantity {
+                said: Said::Between(a, b),
+                lo: End {
+                    value: a,
+                    inclusive: true,
+                },
+                hi: End {
+                    value: b,
+                    inclusive: true,
+                },
+                percent: false,
+            };
+            return Some((end, q));
+        }
         let mut j = i;
         let mut bound = None;
         let mut percent = false;
@@ -1415,6 +1486,12 @@ impl<'a> Cx<'a> {
             let second = match (self.punct(k), self.num(k)) {
                 (Some('-' | '–'), _) => Some(k + 1),
                 (_, Some((_, _, c, _))) if c > 0 && bound == Some(BoundKind::Between) => Some(k),
+                // "بين خمسة وعشرين وثلاثين"
+                _ if bound == Some(BoundKind::Between)
+                    && self.word(k).is_some_and(|w| w.starts_with('و')) =>
+                {
+                    Some(k)
+                }
                 _ if self.word(k) == Some("و") && bound == Some(BoundKind::Between) => Some(k + 1),
                 _ => None,
             };
@@ -1434,14 +1511,25 @@ impl<'a> Cx<'a> {
                 percent = true;
                 end = k3;
             }
-            // a bound after the number: "12 ألف على الأقل"
+            // a bound after the number, or after its noun: "12 ألف على
+            // الأقل", "12 شخصا على الأقل", "500 شخص تقريبا"
             if bound.is_none() {
-                if let Some((k4, b)) = self.find(end, |l| match l {
-                    Lex::Bound(
-                        b @ (BoundKind::AtLeast | BoundKind::AtMost | BoundKind::MoreThan),
-                    ) => Some(*b),
-                    _ => None,
-                }) {
+                let post = |at: usize| {
+                    self.find(at, |l| match l {
+                        Lex::Bound(
+                            b @ (BoundKind::AtLeast
+                            | BoundKind::AtMost
+                            | BoundKind::MoreThan
+                            | BoundKind::About),
+                        ) => Some(*b),
+                        _ => None,
+                    })
+                };
+                let after_noun = self
+                    .word(end)
+                    .filter(|_| self.lookup(end).is_none())
+                    .and_then(|_| post(end + 1));
+                if let Some((k4, b)) = post(end).or(after_noun) {
                     bound = Some(b);
                     end = k4;
                 }
