@@ -1185,8 +1185,10 @@ impl<'a> Cx<'a> {
             j += 1;
         }
         let (end, d) = self.amount_unit_at(j, true)?;
-        // "خلال شهر ديسمبر", "قبل يوم الجمعة": the unit names what follows.
+        // "خلال شهر ديسمبر", "قبل يوم الجمعة": the unit names what follows;
+        // "بعد أسبوعين من لقاء": counted from an event, not the article's day.
         if self.month_at(end).is_some()
+            || (dir != 0 && matches!(self.word(end), Some("من" | "على")))
             || self
                 .find(end, |l| matches!(l, Lex::Weekday(_)).then_some(()))
                 .is_some()
