@@ -98,7 +98,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
     let mut calendar = Vec::new();
     let mut names = Vec::new();
     for a in &analysed {
-        let date = article_date(a, &cal);
+        let date = article_date(a, &cal, &rules.lexicon.month_prepositions);
         let ArticleClaims {
             claims,
             mismatches: mm,
@@ -153,7 +153,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
 }
 
 /// The article's date: front matter, else a dateline in the lead.
-fn article_date(a: &Analysed, cal: &Calendar) -> Option<ArticleDate> {
+fn article_date(a: &Analysed, cal: &Calendar, event_words: &[String]) -> Option<ArticleDate> {
     if let Some(d) = a.article.meta.published {
         return Some(ArticleDate {
             date: d,
@@ -168,11 +168,26 @@ fn article_date(a: &Analysed, cal: &Calendar) -> Option<ArticleDate> {
         .sentences
         .iter()
         .position(|s| !s.boilerplate && !s.heading)?;
+    // A dateline: "اليوم الأربعاء 12 من كانون الثاني", "أعلنت الوزارة،
+    // الخميس 14 يناير 2022، أن …", "القاهرة 12 يناير 2022 -": a full day
+    // near the start of the lead, said as today, with its weekday, or
+    // first thing; not an event's date ("في 6 يناير", "منذ 2 يناير").
+    let lead_start = a.doc.sentences[lead].range.start;
+    let text = &a.doc.norm.text;
     let m = a.extracted.dates.iter().find(|d| {
-        d.sentence == lead
-            && d.expr.day.is_some()
-            && d.expr.month.is_some()
-            && d.expr.relative.is_none_or(|r| r == 0)
+        if d.sentence != lead || d.expr.day.is_none() || d.expr.month.is_none() {
+            return false;
+        }
+        let before = &text[lead_start..d.range.start];
+        let words_before = before.split_whitespace().count();
+        let prev = before.split_whitespace().last().unwrap_or("");
+        let prev = prev.trim_matches(|c: char| !c.is_alphanumeric());
+        let event = event_words
+            .iter()
+            .any(|w| w == prev || prev.strip_prefix('و') == Some(w.as_str()));
+        let said_as_today = d.expr.relative == Some(0);
+        let first_thing = words_before <= 2;
+        !event && words_before <= 12 && (said_as_today || d.expr.weekday.is_some() || first_thing)
     })?;
     let r = cal.resolve(&m.expr, None);
     Some(ArticleDate {
@@ -294,7 +309,7 @@ pub struct Mention {
     pub text: String,
     pub span: crate::claim::Span,
     pub value: Option<crate::value::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How a date was resolved; null for quantities and durations.
     pub resolved_by: Option<crate::resolve::ResolvedBy>,
 }
 
@@ -321,7 +336,7 @@ pub fn mentions(
             doc,
             extracted,
         };
-        let own = article_date(&a, &cal).map(|d| d.date);
+        let own = article_date(&a, &cal, &rules.lexicon.month_prepositions).map(|d| d.date);
         let mut ms = Vec::new();
         for d in &a.extracted.dates {
             let (r, by_today) = match (own, today) {

@@ -818,10 +818,16 @@ impl<'a> Cx<'a> {
                 return None;
             }
             e.relative = Some(o);
-            j = self.skip_comma(k);
+            j = k;
             got = true;
         }
-        let mut w = j;
+        // "أمس، الخميس": a comma may stand between a relative day and what
+        // follows; it is not part of the mention unless something does.
+        let mut w = if e.relative.is_some() {
+            self.skip_comma(j)
+        } else {
+            j
+        };
         if self.word(w) == Some("يوم") {
             w += 1;
         }

@@ -373,3 +373,71 @@ fn nothing_is_written_into_the_inputs() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert_eq!(input_listing(), before, "an input folder changed");
 }
+
+/// `kzcheck extract` reads standard input and prints every mention as JSON,
+/// with exact spans and how each date was resolved.
+#[test]
+fn extract_reads_standard_input_as_json() {
+    use std::io::Write;
+    let text = "قتل 12 شخصا أمس، في 6 يناير/ كانون الثاني 2022، خلال ثلاثة أيام";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kzcheck"))
+        .args(["extract", "--format", "json", "--today", "2022-01-12", "-"])
+        .current_dir(ROOT)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kzcheck runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("kzcheck ends");
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let got: Vec<(String, String, String, serde_json::Value)> = v
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|m| {
+            let (s, e) = (
+                m["span"]["start"].as_u64().unwrap() as usize,
+                m["span"]["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text[s..e], m["text"].as_str().unwrap());
+            (
+                m["kind"].as_str().unwrap().to_string(),
+                m["text"].as_str().unwrap().to_string(),
+                m["value"].to_string(),
+                m["resolved_by"].clone(),
+            )
+        })
+        .collect();
+    let want = [
+        ("quantity", "12", r#"{"count":12}"#, serde_json::Value::Null),
+        (
+            "date",
+            "أمس",
+            r#"{"date":"2022-01-11"}"#,
+            serde_json::json!("today"),
+        ),
+        (
+            "date",
+            "6 يناير/ كانون الثاني 2022",
+            r#"{"date":"2022-01-06"}"#,
+            serde_json::json!("absolute"),
+        ),
+        (
+            "date",
+            "خلال ثلاثة أيام",
+            r#"{"date_between":["2022-01-12","2022-01-15"]}"#,
+            serde_json::json!("today"),
+        ),
+    ];
+    let want: Vec<(String, String, String, serde_json::Value)> = want
+        .iter()
+        .map(|(k, t, v, b)| (k.to_string(), t.to_string(), v.to_string(), b.clone()))
+        .collect();
+    assert_eq!(got, want);
+}
