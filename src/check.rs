@@ -130,6 +130,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
             names.push(NameUse {
                 entity: e.entity,
                 evidence: Evidence::from_norm(a.article, &a.doc, e.range.clone()),
+                variant_of: e.variant_of.clone(),
             });
         }
     }

@@ -95,6 +95,8 @@ pub struct Finding {
 pub struct NameUse {
     pub entity: usize,
     pub evidence: Evidence,
+    /// The listed name these words are one letter off, if they are.
+    pub variant_of: Option<String>,
 }
 
 pub fn compare(
@@ -541,7 +543,30 @@ fn weekday_findings(mismatches: &[WeekdayMismatch], out: &mut Vec<Finding>) {
 
 fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
     for (ei, e) in rules.entities.iter().enumerate() {
-        for group in &e.spellings {
+        // The listed groups, and for names met one letter off (spellings the
+        // rules do not list), a group of the name and what the text wrote.
+        let mut groups: Vec<Vec<String>> = e.spellings.clone();
+        for u in names.iter().filter(|u| u.entity == ei) {
+            let Some(norm) = &u.variant_of else { continue };
+            let listed = e
+                .names
+                .iter()
+                .find(|(_, n)| n == norm)
+                .map(|(orig, _)| orig.clone())
+                .unwrap_or_else(|| norm.clone());
+            let surface = display_form(&u.evidence.text);
+            let g = match groups.iter().position(|g| g.contains(&listed)) {
+                Some(k) => &mut groups[k],
+                None => {
+                    groups.push(vec![listed]);
+                    groups.last_mut().expect("just pushed")
+                }
+            };
+            if !g.contains(&surface) {
+                g.push(surface);
+            }
+        }
+        for group in &groups {
             let mut forms: Vec<(String, &String)> =
                 group.iter().map(|s| (display_form(s), s)).collect();
             forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));

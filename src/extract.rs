@@ -27,6 +27,9 @@ pub struct EntityMention {
     pub entity: usize,
     pub range: Range<usize>,
     pub sentence: usize,
+    /// Set when the words are one letter off a listed name of a person
+    /// ("نيد براس" for "نيد برايس"): the name they are a variant of.
+    pub variant_of: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +101,9 @@ pub struct Extractor<'r> {
     continuation: HashSet<String>,
     sources: Vec<String>,
     name_set: HashSet<String>,
+    /// Names of people of five letters or more, with their word counts, for
+    /// finding spellings one letter off.
+    person_names: Vec<(usize, String, usize)>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -138,6 +144,18 @@ impl<'r> Extractor<'r> {
             speech: lex.speech_verbs.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
             sources,
+            person_names: rules
+                .entities
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.kind == "person")
+                .flat_map(|(i, e)| {
+                    e.names
+                        .iter()
+                        .filter(|(_, n)| n.chars().filter(|c| !c.is_whitespace()).count() >= 5)
+                        .map(move |(_, n)| (i, n.clone(), n.split_whitespace().count()))
+                })
+                .collect(),
             name_set: rules
                 .entities
                 .iter()
@@ -339,7 +357,58 @@ impl<'r> Extractor<'r> {
                 entity: self.name_entity[m.pattern().as_usize()],
                 range: s..e,
                 sentence,
+                variant_of: None,
             });
+        }
+        out.extend(self.near_names(text, range, sentence, &out));
+        out.sort_by_key(|m| m.range.start);
+        out
+    }
+
+    /// Words one letter off a listed name of a person, not already a name:
+    /// a spelling the rules do not list ("بوتبن" for "بوتين").
+    fn near_names(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        sentence: usize,
+        found: &[EntityMention],
+    ) -> Vec<EntityMention> {
+        let mut words: Vec<Range<usize>> = Vec::new();
+        let mut start = None;
+        for (i, c) in text[range.clone()].char_indices() {
+            let i = range.start + i;
+            if is_word_char(c) {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                words.push(s..i);
+            }
+        }
+        if let Some(s) = start {
+            words.push(s..range.end);
+        }
+        let mut out: Vec<EntityMention> = Vec::new();
+        for (ei, name, n) in &self.person_names {
+            for w in 0..words.len().saturating_sub(n - 1) {
+                let span = words[w].start..words[w + n - 1].end;
+                if found
+                    .iter()
+                    .chain(out.iter())
+                    .any(|f| f.range.start < span.end && span.start < f.range.end)
+                {
+                    continue;
+                }
+                let cand: Vec<&str> = words[w..w + n].iter().map(|r| &text[r.clone()]).collect();
+                let cand = cand.join(" ");
+                if cand != *name && one_letter_off(&cand, name) {
+                    out.push(EntityMention {
+                        entity: *ei,
+                        range: span,
+                        sentence,
+                        variant_of: Some(name.clone()),
+                    });
+                }
+            }
         }
         out
     }
@@ -507,6 +576,36 @@ impl<'r> Extractor<'r> {
             }
         }
         None
+    }
+}
+
+/// One letter inserted, deleted or changed, in words of the same count, not
+/// at the very start (a clitic) and not an ending (ة، ي، ا، ون، ين).
+pub fn one_letter_off(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x.len().abs_diff(y.len()) > 1 || x.first() != y.first() || x.last() != y.last() {
+        return false;
+    }
+    if a.split(' ').count() != b.split(' ').count() {
+        return false;
+    }
+    // Levenshtein distance, bounded by 1
+    let (s, l) = if x.len() <= y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    let mut i = 0;
+    while i < s.len() && s[i] == l[i] {
+        i += 1;
+    }
+    if i == s.len() {
+        return s.len() != l.len();
+    }
+    if s.len() == l.len() {
+        s[i + 1..] == l[i + 1..] && s[i] != ' ' && l[i] != ' '
+    } else {
+        s[i..] == l[i + 1..] && l[i] != ' '
     }
 }
 
