@@ -125,6 +125,7 @@ pub fn compare(
             compare_group(key, subject, &group, &wires, &mut out);
         }
     }
+    quote_speakers(claims, &mut out);
     weekday_findings(mismatches, &mut out);
     name_variants(rules, names, &mut out);
     sort(&mut out);
@@ -490,7 +491,7 @@ fn compare_quotes(
         }
         let shortest = cs
             .iter()
-            .map(|c| text(c))
+            .map(|c| c.text.clone())
             .min_by_key(|t| (t.len(), t.clone()))
             .unwrap_or_default();
         let who = subject.unwrap_or("an unnamed speaker");
@@ -508,6 +509,61 @@ fn compare_quotes(
             ),
             articles: arts,
             claims: ids_of(&cs),
+            evidence: Vec::new(),
+        });
+    }
+}
+
+/// The same words put in two different mouths by two articles: a
+/// contradiction on who said them (key `quote.speaker`).
+fn quote_speakers(claims: &[Claim], out: &mut Vec<Finding>) {
+    let quotes: Vec<&Claim> = claims
+        .iter()
+        .filter(|c| c.key == "quote" && c.speaker.is_some())
+        .collect();
+    let text = |c: &Claim| match &c.value {
+        Value::Quote(q) => q.clone(),
+        _ => String::new(),
+    };
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+    for i in 0..quotes.len() {
+        if done.contains(&i) {
+            continue;
+        }
+        let mut cluster = vec![i];
+        for j in i + 1..quotes.len() {
+            if !done.contains(&j) && quotes_match(&text(quotes[i]), &text(quotes[j])) {
+                cluster.push(j);
+            }
+        }
+        done.extend(cluster.iter().copied());
+        let cs: Vec<&Claim> = cluster.iter().map(|k| quotes[*k]).collect();
+        let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
+        let arts = articles_of(&cs);
+        if speakers.len() < 2 || arts.len() < 2 {
+            continue;
+        }
+        let sides: Vec<String> = cs
+            .iter()
+            .map(|c| format!("{} in {}", c.speaker.as_deref().unwrap_or("?"), c.article))
+            .collect();
+        let shortest = cs
+            .iter()
+            .map(|c| c.text.as_str())
+            .min_by_key(|t| t.len())
+            .unwrap_or("");
+        out.push(Finding {
+            kind: Kind::Contradiction,
+            class: Some(Class::Conflict),
+            key: "quote.speaker".into(),
+            subject: None,
+            severity: Severity::Error,
+            articles: arts,
+            claims: ids_of(&cs),
+            message: format!(
+                "«{shortest}» is put in different mouths: {}",
+                sides.join(" versus ")
+            ),
             evidence: Vec::new(),
         });
     }

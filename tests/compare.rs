@@ -1,0 +1,53 @@
+//! How claims are compared: who said what.
+use kzcheck::check::check;
+use kzcheck::compare::Kind;
+use kzcheck::load::Article;
+use kzcheck::rules::Rules;
+use std::path::Path;
+
+fn article(id: &str, text: &str) -> Article {
+    Article {
+        id: id.into(),
+        path: format!("{id}.txt"),
+        text: text.into(),
+        body: 0..text.len(),
+        meta: Default::default(),
+    }
+}
+
+#[test]
+fn the_same_words_in_two_mouths_contradict() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let a = article("a", "وقال بوتين: «لن نسمح بزعزعة استقرار المنطقة أبدا».");
+    let b = article("b", "وقال توكاييف: «لن نسمح بزعزعة استقرار المنطقة أبدا».");
+    let c = article("c", "وقال بوتين: «لن نسمح بزعزعة استقرار المنطقة أبدا».");
+    let report = check(&[a, b, c], &rules);
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.key == "quote.speaker")
+        .collect();
+    assert_eq!(f.len(), 1, "{:#?}", report.findings);
+    assert_eq!(f[0].kind, Kind::Contradiction);
+    assert_eq!(f[0].articles, ["a", "b", "c"]);
+    // and the two articles that agree on the speaker agree
+    assert!(report.findings.iter().any(|f| f.kind == Kind::Agreement
+        && f.key == "quote"
+        && f.subject.as_deref() == Some("putin")));
+}
+
+#[test]
+fn one_speaker_quoted_alike_is_no_contradiction() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let a = article("a", "وقال بوتين: «لن نسمح بزعزعة استقرار المنطقة أبدا».");
+    let b = article("b", "وأكد بوتين: «لن نسمح بزعزعة استقرار المنطقة».");
+    let report = check(&[a, b], &rules);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.kind != Kind::Contradiction),
+        "{:#?}",
+        report.findings
+    );
+}
