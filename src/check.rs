@@ -18,6 +18,9 @@ pub struct ArticleInfo {
     /// News agencies the article credits.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub wire: Vec<String>,
+    /// Other articles it shares near-identical sentences with (wire copy).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shares_copy_with: Vec<String>,
 }
 
 /// Everything a renderer needs.
@@ -122,6 +125,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
             date: date.as_ref().map(|d| d.date.to_string()),
             date_source: date.as_ref().map(|d| d.source),
             wire,
+            shares_copy_with: Vec::new(),
         });
         all_claims.extend(claims);
         mismatches.extend(mm);
@@ -133,6 +137,12 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
                 variant_of: e.variant_of.clone(),
             });
         }
+    }
+    for (i, links) in shared_copy(&analysed).into_iter().enumerate() {
+        infos[i].shares_copy_with = links
+            .into_iter()
+            .map(|k| analysed[k].article.id.clone())
+            .collect();
     }
     all_claims.sort_by(|a, b| {
         (&a.key, &a.subject, &a.article, a.span.start).cmp(&(
@@ -151,6 +161,45 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
         claims: all_claims,
         findings,
     }
+}
+
+/// For each article, the others that share near-identical sentences with
+/// it: three runs of six words in common make wire copy. Runs found in
+/// more than 20 articles are boilerplate, not copy.
+fn shared_copy(analysed: &[Analysed]) -> Vec<Vec<usize>> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    use std::hash::{Hash, Hasher};
+    let mut runs: HashMap<u64, BTreeSet<usize>> = HashMap::new();
+    for (i, a) in analysed.iter().enumerate() {
+        for s in a.doc.sentences.iter().filter(|s| !s.boilerplate) {
+            let words: Vec<&str> = a.doc.norm.text[s.range.clone()]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            for w in words.windows(6) {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                w.hash(&mut h);
+                runs.entry(h.finish()).or_default().insert(i);
+            }
+        }
+    }
+    let mut pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for arts in runs.values().filter(|a| (2..=20).contains(&a.len())) {
+        let v: Vec<usize> = arts.iter().copied().collect();
+        for x in 0..v.len() {
+            for y in x + 1..v.len() {
+                *pairs.entry((v[x], v[y])).or_default() += 1;
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); analysed.len()];
+    for ((x, y), n) in pairs {
+        if n >= 3 {
+            out[x].push(y);
+            out[y].push(x);
+        }
+    }
+    out
 }
 
 /// The article's date: front matter, else a dateline in the lead.

@@ -106,10 +106,16 @@ pub fn compare(
     mismatches: &[WeekdayMismatch],
     names: &[NameUse],
 ) -> Vec<Finding> {
-    let wires: BTreeMap<&str, &[String]> = articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.wire.as_slice()))
-        .collect();
+    let wires = Sources {
+        wires: articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.wire.as_slice()))
+            .collect(),
+        copies: articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.shares_copy_with.as_slice()))
+            .collect(),
+    };
     let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Claim>> = BTreeMap::new();
     for c in claims {
         groups
@@ -193,43 +199,89 @@ fn side(c: &Claim) -> String {
     s
 }
 
-/// Agencies every article of `arts` credits.
-fn shared_wire<'a>(arts: &[String], wires: &BTreeMap<&str, &'a [String]>) -> Vec<&'a String> {
-    let mut it = arts
-        .iter()
-        .map(|a| wires.get(a.as_str()).copied().unwrap_or(&[]));
-    let Some(first) = it.next() else {
-        return Vec::new();
+/// How many independent sources an agreement rests on: articles that
+/// credit the same agency, or share wire copy, count once.
+fn agreement_class(arts: &[String], sources: &Sources) -> (Class, String) {
+    let n = arts.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let wire = |a: &String| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
+    let copies = |a: &String| sources.copies.get(a.as_str()).copied().unwrap_or(&[]);
+    for i in 0..n {
+        for j in i + 1..n {
+            let same_agency = wire(&arts[i]).iter().any(|w| wire(&arts[j]).contains(w));
+            if same_agency || copies(&arts[i]).contains(&arts[j]) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(&arts[i]);
+    }
+    let describe = |g: &Vec<&String>| {
+        let mut agencies: Vec<&str> = g
+            .iter()
+            .flat_map(|a| wire(a).iter())
+            .map(String::as_str)
+            .collect();
+        agencies.sort();
+        agencies.dedup();
+        match (agencies.is_empty(), g.len()) {
+            (true, 1) => "an uncredited article".to_string(),
+            (true, k) => format!("{k} articles sharing copy"),
+            (false, _) => agencies.join("/"),
+        }
     };
-    let rest: Vec<&[String]> = it.collect();
-    first
-        .iter()
-        .filter(|w| rest.iter().all(|r| r.contains(w)))
-        .collect()
-}
-
-fn agreement_class(arts: &[String], wires: &BTreeMap<&str, &[String]>) -> (Class, String) {
-    let shared = shared_wire(arts, wires);
-    if shared.is_empty() {
-        (Class::Independent, String::new())
-    } else {
-        let names: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
+    let mut parts: Vec<String> = groups
+        .values()
+        .map(describe)
+        .filter(|p| p != "an uncredited article")
+        .collect();
+    match groups.len() - parts.len() {
+        0 => {}
+        1 => parts.push("an uncredited article".into()),
+        k => parts.push(format!("{k} uncredited articles")),
+    }
+    if groups.len() == 1 {
         (
             Class::Echo,
             format!(
-                "; all {} articles credit {}, so this may be one wire story repeated",
-                arts.len(),
-                names.join(", ")
+                "; 1 independent source ({}): this may be one wire story repeated",
+                parts.join("")
+            ),
+        )
+    } else {
+        (
+            Class::Independent,
+            format!(
+                "; {} independent sources: {}",
+                groups.len(),
+                parts.join(", ")
             ),
         )
     }
+}
+
+/// What tells which articles are one source.
+struct Sources<'a> {
+    wires: BTreeMap<&'a str, &'a [String]>,
+    copies: BTreeMap<&'a str, &'a [String]>,
 }
 
 fn compare_group(
     key: &str,
     subject: Option<&str>,
     group: &[&Claim],
-    wires: &BTreeMap<&str, &[String]>,
+    wires: &Sources,
     out: &mut Vec<Finding>,
 ) {
     let about = match subject {
@@ -455,7 +507,7 @@ fn compare_quotes(
     key: &str,
     subject: Option<&str>,
     group: &[&Claim],
-    wires: &BTreeMap<&str, &[String]>,
+    wires: &Sources,
     out: &mut Vec<Finding>,
 ) {
     let text = |c: &Claim| match &c.value {
