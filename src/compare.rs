@@ -223,9 +223,9 @@ fn agreement_class(arts: &[String], sources: &Sources) -> (Class, String) {
         }
     }
     let mut groups: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
-    for i in 0..n {
+    for (i, a) in arts.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(&arts[i]);
+        groups.entry(r).or_default().push(a);
     }
     let describe = |g: &Vec<&String>| {
         let mut agencies: Vec<&str> = g
