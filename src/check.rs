@@ -45,6 +45,8 @@ pub struct Options {
     /// The run's "today": no date without a year is put after its year.
     /// None: the latest explicit year in the corpus.
     pub today: Option<jiff::civil::Date>,
+    /// The language of the explanations.
+    pub lang: crate::explain::Lang,
 }
 
 /// Runs the pipeline on loaded articles.
@@ -152,8 +154,8 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
             b.span.start,
         ))
     });
-    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names);
-    findings.extend(compare::calendar_findings(&calendar));
+    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names, opts.lang);
+    findings.extend(compare::calendar_findings(&calendar, opts.lang));
     compare::sort(&mut findings);
     Report {
         version: 1,

@@ -6,6 +6,7 @@
 //! group, and within a group only their distinct values are.
 use crate::check::ArticleInfo;
 use crate::claim::{Claim, Evidence, WeekdayMismatch};
+use crate::explain::{self, Lang};
 use crate::normalize::display_form;
 use crate::rules::{Level, Rules};
 use crate::value::{quotes_match, Value};
@@ -105,6 +106,7 @@ pub fn compare(
     claims: &[Claim],
     mismatches: &[WeekdayMismatch],
     names: &[NameUse],
+    lang: Lang,
 ) -> Vec<Finding> {
     let wires = Sources {
         wires: articles
@@ -126,14 +128,14 @@ pub fn compare(
     let mut out = Vec::new();
     for ((key, subject), group) in groups {
         if key == "quote" {
-            compare_quotes(key, subject, &group, &wires, &mut out);
+            compare_quotes(key, subject, &group, &wires, lang, &mut out);
         } else {
-            compare_group(key, subject, &group, &wires, &mut out);
+            compare_group(key, subject, &group, &wires, lang, &mut out);
         }
     }
-    quote_speakers(claims, &mut out);
-    weekday_findings(mismatches, &mut out);
-    name_variants(rules, names, &mut out);
+    quote_speakers(claims, lang, &mut out);
+    weekday_findings(mismatches, lang, &mut out);
+    name_variants(rules, names, lang, &mut out);
     sort(&mut out);
     out
 }
@@ -156,7 +158,10 @@ pub fn sort(findings: &mut [Finding]) {
 
 /// A Hijri date and the Gregorian date given beside it that are not the same
 /// day: an inconsistency inside the article.
-pub fn calendar_findings(mismatches: &[crate::claim::CalendarMismatch]) -> Vec<Finding> {
+pub fn calendar_findings(
+    mismatches: &[crate::claim::CalendarMismatch],
+    lang: Lang,
+) -> Vec<Finding> {
     mismatches
         .iter()
         .map(|m| Finding {
@@ -167,9 +172,13 @@ pub fn calendar_findings(mismatches: &[crate::claim::CalendarMismatch]) -> Vec<F
             severity: Severity::Error,
             articles: vec![m.hijri.article.clone()],
             claims: Vec::new(),
-            message: format!(
-                "{}: «{}» is {} on the Umm al-Qura calendar, but the article gives «{}» ({}) as the same day",
-                m.hijri.article, m.hijri.text, m.hijri_is, m.gregorian.text, m.gregorian_is
+            message: explain::calendar(
+                &m.hijri.article,
+                &m.hijri.text,
+                &m.hijri_is.to_string(),
+                &m.gregorian.text,
+                &m.gregorian_is.to_string(),
+                lang,
             ),
             evidence: vec![m.hijri.clone(), m.gregorian.clone()],
         })
@@ -187,21 +196,20 @@ fn ids_of(claims: &[&Claim]) -> Vec<String> {
     v
 }
 
-/// "16 (002_…, tokayev, as of 2022-01-10)"
-fn side(c: &Claim) -> String {
-    let mut s = format!("{} in {}", c.value.describe(), c.article);
-    if let Some(sp) = &c.speaker {
-        s.push_str(&format!(", said by {sp}"));
-    }
-    if let Some(d) = &c.as_of {
-        s.push_str(&format!(", as of {d}"));
-    }
-    s
+/// "16 in 002_…, said by tokayev, as of 2022-01-10"
+fn side(c: &Claim, lang: Lang) -> String {
+    explain::side(
+        &c.value,
+        &c.article,
+        c.speaker.as_deref(),
+        c.as_of.as_deref(),
+        lang,
+    )
 }
 
 /// How many independent sources an agreement rests on: articles that
 /// credit the same agency, or share wire copy, count once.
-fn agreement_class(arts: &[String], sources: &Sources) -> (Class, String) {
+fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, String) {
     let n = arts.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(p: &mut [usize], mut i: usize) -> usize {
@@ -236,39 +244,26 @@ fn agreement_class(arts: &[String], sources: &Sources) -> (Class, String) {
         agencies.sort();
         agencies.dedup();
         match (agencies.is_empty(), g.len()) {
-            (true, 1) => "an uncredited article".to_string(),
-            (true, k) => format!("{k} articles sharing copy"),
+            (true, 1) => explain::uncredited(1, lang),
+            (true, k) => explain::sharing_copy(k, lang),
             (false, _) => agencies.join("/"),
         }
     };
     let mut parts: Vec<String> = groups
         .values()
         .map(describe)
-        .filter(|p| p != "an uncredited article")
+        .filter(|p| *p != explain::uncredited(1, lang))
         .collect();
     match groups.len() - parts.len() {
         0 => {}
-        1 => parts.push("an uncredited article".into()),
-        k => parts.push(format!("{k} uncredited articles")),
+        k => parts.push(explain::uncredited(k, lang)),
     }
-    if groups.len() == 1 {
-        (
-            Class::Echo,
-            format!(
-                "; 1 independent source ({}): this may be one wire story repeated",
-                parts.join("")
-            ),
-        )
+    let class = if groups.len() == 1 {
+        Class::Echo
     } else {
-        (
-            Class::Independent,
-            format!(
-                "; {} independent sources: {}",
-                groups.len(),
-                parts.join(", ")
-            ),
-        )
-    }
+        Class::Independent
+    };
+    (class, explain::sources(groups.len(), &parts, lang))
 }
 
 /// What tells which articles are one source.
@@ -282,6 +277,7 @@ fn compare_group(
     subject: Option<&str>,
     group: &[&Claim],
     wires: &Sources,
+    lang: Lang,
     out: &mut Vec<Finding>,
 ) {
     let about = match subject {
@@ -344,22 +340,14 @@ fn compare_group(
         let sides: Vec<String> = involved
             .iter()
             .map(|i| {
-                let list: Vec<String> = classes[*i].1.iter().map(|c| side(c)).collect();
+                let list: Vec<String> = classes[*i].1.iter().map(|c| side(c, lang)).collect();
                 list.join("; ")
             })
             .collect();
-        let (class, severity, lead) = if update {
-            (
-                Class::Update,
-                Severity::Warning,
-                "a growing count, reported later and larger",
-            )
+        let (class, severity) = if update {
+            (Class::Update, Severity::Warning)
         } else {
-            (
-                Class::Conflict,
-                Severity::from(level),
-                "the sources disagree",
-            )
+            (Class::Conflict, Severity::from(level))
         };
         out.push(Finding {
             kind: Kind::Contradiction,
@@ -369,14 +357,14 @@ fn compare_group(
             severity,
             articles: articles_of(&cs),
             claims: ids_of(&cs),
-            message: format!("{about}: {lead}: {}", sides.join(" versus ")),
+            message: explain::contradiction(&about, update, &sides, lang),
             evidence: Vec::new(),
         });
     }
     for (article, mut cs) in within {
         cs.sort_by_key(|c| c.span.start);
         cs.dedup_by_key(|c| c.id.clone());
-        let sides: Vec<String> = cs.iter().map(|c| c.value.describe()).collect();
+        let sides: Vec<String> = cs.iter().map(|c| explain::value(&c.value, lang)).collect();
         out.push(Finding {
             kind: Kind::Inconsistency,
             class: None,
@@ -385,10 +373,7 @@ fn compare_group(
             severity: Severity::Error,
             articles: vec![article.to_string()],
             claims: ids_of(&cs),
-            message: format!(
-                "{about}: {article} gives two values: {}",
-                sides.join(" versus ")
-            ),
+            message: explain::two_values(&about, article, &sides, lang),
             evidence: Vec::new(),
         });
     }
@@ -412,28 +397,29 @@ fn compare_group(
         if arts.len() < 2 {
             continue;
         }
-        let mut values: Vec<String> = clique.iter().map(|i| classes[*i].0.describe()).collect();
+        let mut values: Vec<String> = clique
+            .iter()
+            .map(|i| explain::value(classes[*i].0, lang))
+            .collect();
         values.dedup();
-        let (class, note) = agreement_class(&arts, wires);
+        let (class, note) = agreement_class(&arts, wires, lang);
         out.push(Finding {
             kind: Kind::Agreement,
             class: Some(class),
             key: key.into(),
             subject: subject.map(String::from),
             severity: Severity::Info,
-            message: format!(
-                "{about}: {} articles agree: {} ({}){note}",
-                arts.len(),
-                values.join(" / "),
-                arts.join(", ")
-            ),
+            message: explain::agreement(&about, &values, &arts, &note, lang),
             articles: arts,
             claims: ids_of(&cs),
             evidence: Vec::new(),
         });
     }
     if all_articles.len() == 1 {
-        let mut values: Vec<String> = classes.iter().map(|(v, _)| v.describe()).collect();
+        let mut values: Vec<String> = classes
+            .iter()
+            .map(|(v, _)| explain::value(v, lang))
+            .collect();
         values.dedup();
         out.push(Finding {
             kind: Kind::Uncorroborated,
@@ -441,11 +427,7 @@ fn compare_group(
             key: key.into(),
             subject: subject.map(String::from),
             severity: Severity::Info,
-            message: format!(
-                "{about}: only {} gives this: {}",
-                all_articles[0],
-                values.join(" / ")
-            ),
+            message: explain::uncorroborated(&about, &all_articles[0], &values, lang),
             articles: all_articles,
             claims: ids_of(group),
             evidence: Vec::new(),
@@ -508,6 +490,7 @@ fn compare_quotes(
     subject: Option<&str>,
     group: &[&Claim],
     wires: &Sources,
+    lang: Lang,
     out: &mut Vec<Finding>,
 ) {
     let text = |c: &Claim| match &c.value {
@@ -546,19 +529,14 @@ fn compare_quotes(
             .map(|c| c.text.clone())
             .min_by_key(|t| (t.len(), t.clone()))
             .unwrap_or_default();
-        let who = subject.unwrap_or("an unnamed speaker");
-        let (class, note) = agreement_class(&arts, wires);
+        let (class, note) = agreement_class(&arts, wires, lang);
         out.push(Finding {
             kind: Kind::Agreement,
             class: Some(class),
             key: key.into(),
             subject: subject.map(String::from),
             severity: Severity::Info,
-            message: format!(
-                "{} articles quote {who} saying «{shortest}» ({}){note}",
-                arts.len(),
-                arts.join(", ")
-            ),
+            message: explain::quote_agreement(subject, &shortest, &arts, &note, lang),
             articles: arts,
             claims: ids_of(&cs),
             evidence: Vec::new(),
@@ -568,7 +546,7 @@ fn compare_quotes(
 
 /// The same words put in two different mouths by two articles: a
 /// contradiction on who said them (key `quote.speaker`).
-fn quote_speakers(claims: &[Claim], out: &mut Vec<Finding>) {
+fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
     let quotes: Vec<&Claim> = claims
         .iter()
         .filter(|c| c.key == "quote" && c.speaker.is_some())
@@ -597,7 +575,7 @@ fn quote_speakers(claims: &[Claim], out: &mut Vec<Finding>) {
         }
         let sides: Vec<String> = cs
             .iter()
-            .map(|c| format!("{} in {}", c.speaker.as_deref().unwrap_or("?"), c.article))
+            .map(|c| explain::said_by(c.speaker.as_deref().unwrap_or("?"), &c.article, lang))
             .collect();
         let shortest = cs
             .iter()
@@ -621,17 +599,18 @@ fn quote_speakers(claims: &[Claim], out: &mut Vec<Finding>) {
     }
 }
 
-fn weekday_findings(mismatches: &[WeekdayMismatch], out: &mut Vec<Finding>) {
+fn weekday_findings(mismatches: &[WeekdayMismatch], lang: Lang, out: &mut Vec<Finding>) {
     let mut seen = BTreeSet::new();
     for m in mismatches {
         if !seen.insert((m.evidence.article.clone(), m.evidence.span.start)) {
             continue;
         }
-        let how = match m.by {
-            crate::resolve::ResolvedBy::Absolute => "",
-            crate::resolve::ResolvedBy::Window => " (year taken from the story's window)",
-            _ => " (read against the article's date)",
+        let by = match m.by {
+            crate::resolve::ResolvedBy::Absolute => "absolute",
+            crate::resolve::ResolvedBy::Window => "window",
+            _ => "article",
         };
+        let how = explain::year_from(by, lang);
         out.push(Finding {
             kind: Kind::Inconsistency,
             class: None,
@@ -640,16 +619,21 @@ fn weekday_findings(mismatches: &[WeekdayMismatch], out: &mut Vec<Finding>) {
             severity: Severity::Error,
             articles: vec![m.evidence.article.clone()],
             claims: Vec::new(),
-            message: format!(
-                "{}: «{}» — {} was a {}, not a {}{how}",
-                m.evidence.article, m.evidence.text, m.date, m.actual, m.said
+            message: explain::weekday(
+                &m.evidence.article,
+                &m.evidence.text,
+                &m.date.to_string(),
+                &m.actual,
+                &m.said,
+                how,
+                lang,
             ),
             evidence: vec![m.evidence.clone()],
         });
     }
 }
 
-fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
+fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Finding>) {
     for (ei, e) in rules.entities.iter().enumerate() {
         // The listed groups, and for names met one letter off (spellings the
         // rules do not list), a group of the name and what the text wrote.
@@ -701,7 +685,7 @@ fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
                 .iter()
                 .map(|(s, m)| {
                     let arts: Vec<&str> = m.keys().map(String::as_str).collect();
-                    format!("«{s}» in {}", arts.join(", "))
+                    explain::spelling_in(s, &arts, lang)
                 })
                 .collect();
             let mut articles: Vec<String> = used.values().flat_map(|m| m.keys().cloned()).collect();
@@ -713,13 +697,7 @@ fn name_variants(rules: &Rules, names: &[NameUse], out: &mut Vec<Finding>) {
                 key: "name.spelling".into(),
                 subject: Some(e.id.clone()),
                 severity: Severity::Warning,
-                message: format!(
-                    "{} is spelled {} ways: {}; most sources write «{}»",
-                    e.id,
-                    used.len(),
-                    parts.join("; "),
-                    by_use[0].0
-                ),
+                message: explain::name_variant(&e.id, &parts, by_use[0].0, lang),
                 articles,
                 claims: Vec::new(),
                 evidence: by_use

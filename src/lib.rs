@@ -12,6 +12,7 @@
 pub mod check;
 pub mod claim;
 pub mod compare;
+pub mod explain;
 pub mod extract;
 pub mod grammar;
 pub mod graph;

@@ -121,6 +121,9 @@ struct CheckArgs {
     /// Default: the system's date.
     #[arg(long, value_name = "DATE")]
     today: Option<jiff::civil::Date>,
+    /// The language of the explanations.
+    #[arg(long, value_enum, default_value_t = kzcheck::explain::Lang::En)]
+    lang: kzcheck::explain::Lang,
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -249,7 +252,10 @@ fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
         Err(code) => return code,
     };
     let today = cli.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let opts = kzcheck::check::Options { today: Some(today) };
+    let opts = kzcheck::check::Options {
+        today: Some(today),
+        lang: cli.lang,
+    };
     let report = kzcheck::check::check_with(&loaded.articles, &rules, &opts);
     let texts: HashMap<&str, &str> = loaded
         .articles

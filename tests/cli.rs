@@ -441,3 +441,32 @@ fn extract_reads_standard_input_as_json() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// `--lang ar` explains findings in Arabic; the data stay the same.
+#[test]
+fn explanations_in_arabic() {
+    let en = json(&run(&["--format", "json", "seeds/"]));
+    let ar = json(&run(&["--format", "json", "--lang", "ar", "seeds/"]));
+    let messages = |v: &Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (me, ma) = (messages(&en), messages(&ar));
+    assert_eq!(me.len(), ma.len());
+    assert!(ma.iter().any(|m| m.contains("المصادر مختلفة")), "{ma:#?}");
+    assert!(
+        me.iter().any(|m| m.contains("the sources disagree")),
+        "{me:#?}"
+    );
+    let strip = |mut v: Value| {
+        for f in v["findings"].as_array_mut().unwrap() {
+            f["message"] = Value::Null;
+        }
+        v
+    };
+    assert_eq!(strip(en), strip(ar));
+}
