@@ -316,9 +316,16 @@ fn compare_group(
             if a.iter().any(|x| b.iter().any(|y| x.article != y.article)) {
                 across.push((i, j));
             }
-            if !grows {
+            {
                 for x in a {
-                    for y in b.iter().filter(|y| y.article == x.article) {
+                    // a growing count given twice on different days is an update
+                    let same_day_or_flat =
+                        |y: &&&Claim| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
+                    for y in b
+                        .iter()
+                        .filter(|y| y.article == x.article)
+                        .filter(same_day_or_flat)
+                    {
                         let v = within.entry(x.article.as_str()).or_default();
                         v.push(x);
                         v.push(y);
@@ -337,13 +344,24 @@ fn compare_group(
             && across
                 .iter()
                 .all(|(i, j)| is_update(&classes[*i].1, &classes[*j].1));
-        let sides: Vec<String> = involved
-            .iter()
-            .map(|i| {
-                let list: Vec<String> = classes[*i].1.iter().map(|c| side(c, lang)).collect();
-                list.join("; ")
-            })
-            .collect();
+        let sides: Vec<String> = if update {
+            // a timeline: "13 … as of 2022-01-07 → 16 … as of 2022-01-10"
+            let mut dated: Vec<&&Claim> = cs.iter().collect();
+            dated.sort_by(|a, b| (&a.as_of, &a.article).cmp(&(&b.as_of, &b.article)));
+            vec![dated
+                .iter()
+                .map(|c| side(c, lang))
+                .collect::<Vec<_>>()
+                .join(" → ")]
+        } else {
+            involved
+                .iter()
+                .map(|i| {
+                    let list: Vec<String> = classes[*i].1.iter().map(|c| side(c, lang)).collect();
+                    list.join("; ")
+                })
+                .collect()
+        };
         let (class, severity) = if update {
             (Class::Update, Severity::Warning)
         } else {
@@ -364,6 +382,25 @@ fn compare_group(
     for (article, mut cs) in within {
         cs.sort_by_key(|c| c.span.start);
         cs.dedup_by_key(|c| c.id.clone());
+        // The article itself reports two speakers giving two figures: a
+        // dispute it reports, not an editing error.
+        let speakers: BTreeSet<Option<&str>> = cs.iter().map(|c| c.speaker.as_deref()).collect();
+        let reported = speakers.len() > 1 && !speakers.contains(&None);
+        if reported {
+            let sides: Vec<String> = cs.iter().map(|c| side(c, lang)).collect();
+            out.push(Finding {
+                kind: Kind::Contradiction,
+                class: Some(Class::ReportedDispute),
+                key: key.into(),
+                subject: subject.map(String::from),
+                severity: Severity::Warning,
+                articles: vec![article.to_string()],
+                claims: ids_of(&cs),
+                message: explain::reported_dispute(&about, article, &sides, lang),
+                evidence: Vec::new(),
+            });
+            continue;
+        }
         let sides: Vec<String> = cs.iter().map(|c| explain::value(&c.value, lang)).collect();
         out.push(Finding {
             kind: Kind::Inconsistency,

@@ -332,3 +332,13 @@ pub fn spelling_in(spelling: &str, articles: &[&str], lang: Lang) -> String {
         Lang::Ar => format!("«{spelling}» في {}", articles.join("، ")),
     }
 }
+
+pub fn reported_dispute(about: &str, article: &str, sides: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "{about}: {article} reports a dispute: {}",
+            sides.join(versus(lang))
+        ),
+        Lang::Ar => format!("{about}: تنقل {article} خلافًا: {}", sides.join(versus(lang))),
+    }
+}

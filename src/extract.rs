@@ -98,6 +98,7 @@ pub struct Extractor<'r> {
     /// For every pattern of `names`: the entity it names.
     name_entity: Vec<usize>,
     speech: HashSet<String>,
+    participles: HashSet<String>,
     continuation: HashSet<String>,
     sources: Vec<String>,
     name_set: HashSet<String>,
@@ -142,6 +143,7 @@ impl<'r> Extractor<'r> {
             names,
             name_entity,
             speech: lex.speech_verbs.iter().cloned().collect(),
+            participles: lex.speech_participles.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
             sources,
             person_names: rules
@@ -278,13 +280,20 @@ impl<'r> Extractor<'r> {
                                 && span.end <= q.inner.end
                         });
                         taken.push(span.clone());
+                        // the nearest verb of saying before the claim
+                        // ("…، فيما قال توكاييف إن 18 …")
+                        let claim_speaker = self
+                            .speaker_before(text, &range, span.start, &ents, &quotes)
+                            .or(speaker);
                         out.matches.push(RuleMatch {
                             rule: ri,
                             sentence: si,
                             range: span,
                             value,
                             subject,
-                            speaker: in_quote.and_then(|q| q.speaker).or(speaker),
+                            // the nearest verb of saying before the claim
+                            // ("…، فيما قال توكاييف إن 18 …")
+                            speaker: in_quote.and_then(|q| q.speaker).or(claim_speaker),
                         });
                     }
                 }
@@ -563,6 +572,10 @@ impl<'r> Extractor<'r> {
         let upto = words.iter().take_while(|w| w.0.start < pos).count();
         for wi in (0..upto).rev() {
             let (wr, w) = &words[wi];
+            if self.is_verb(&self.participles, w) {
+                // "…، مشيراً إلى …": the clause's speaker goes on
+                continue;
+            }
             if self.is_verb(&self.speech, w) {
                 let after = &words[wi + 1..upto];
                 let local: Vec<EntityMention> = ents

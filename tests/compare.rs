@@ -91,3 +91,52 @@ fn shared_wire_copy_counts_once() {
     assert_eq!(f.class, Some(Class::Echo), "{}", f.message);
     assert_eq!(report.articles[0].shares_copy_with, ["y"]);
 }
+
+/// A growing count reported later and larger is an update, shown as a
+/// timeline; two speakers in one article giving two figures is a dispute
+/// the article reports, not an editing error.
+#[test]
+fn updates_and_reported_disputes() {
+    use kzcheck::compare::Class;
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let dated = |id: &str, date: &str, body: &str| {
+        let mut a = article(id, body);
+        a.meta.published = date.parse().ok();
+        a
+    };
+    let early = dated(
+        "early",
+        "2022-01-07",
+        "وذكر التلفزيون الرسمي أن 13 من أفراد الأمن قُتلوا.",
+    );
+    let late = dated(
+        "late",
+        "2022-01-10",
+        "وقال توكاييف مشيراً إلى وقوع 16 قتيلاً في صفوف الشرطة.",
+    );
+    let report = check(&[early, late], &rules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.key == "security_forces.killed" && f.kind == Kind::Contradiction)
+        .expect("a contradiction");
+    assert_eq!(f.class, Some(Class::Update), "{}", f.message);
+    assert!(f.message.contains("as of 2022-01-07 → 16"), "{}", f.message);
+
+    let both = dated(
+        "both",
+        "2022-01-10",
+        "وذكر التلفزيون الرسمي أن 13 من أفراد الأمن قُتلوا، فيما قال توكاييف إن 18 من أفراد الأمن قتلوا.",
+    );
+    let report = check(&[both], &rules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.key == "security_forces.killed" && f.kind == Kind::Contradiction)
+        .expect("a reported dispute");
+    assert_eq!(f.class, Some(Class::ReportedDispute), "{}", f.message);
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.kind != Kind::Inconsistency));
+}
