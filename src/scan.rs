@@ -256,7 +256,7 @@ impl Scanner {
             .map(|k| k.split(' ').count())
             .max()
             .unwrap_or(1);
-        let mut starts = vec![0u64; 1024];
+        let mut starts = vec![0u64; (1 << 20) / 64];
         for w in first_words.iter() {
             let k = start_key(w);
             starts[k / 64] |= 1 << (k % 64);
@@ -411,13 +411,16 @@ impl Scanner {
     }
 }
 
-/// A 16-bit key of a word's first two characters.
+/// A 20-bit key of a word: its first two and last characters and its
+/// length, so that the filter turns away the many words that only share a
+/// beginning (ال…) with the lexicon's.
 #[inline]
 fn start_key(w: &str) -> usize {
     let mut c = w.chars();
-    let a = c.next().map_or(0, |x| x as u32 & 0xFF);
-    let b = c.next().map_or(0, |x| x as u32 & 0xFF);
-    ((a << 8) | b) as usize
+    let a = c.next().map_or(0, |x| x as u32 & 0x3F);
+    let b = c.next().map_or(0, |x| x as u32 & 0x3F);
+    let z = w.chars().next_back().map_or(0, |x| x as u32 & 0x3F);
+    ((a << 14) | (b << 8) | (z << 2) | (w.len() as u32 & 0x3)) as usize
 }
 
 fn tokenize(text: &str) -> Vec<Token> {
