@@ -212,13 +212,6 @@ fn side(c: &Claim, lang: Lang) -> String {
 fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, String) {
     let n = arts.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
     let wire = |a: &String| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
     let copies = |a: &String| sources.copies.get(a.as_str()).copied().unwrap_or(&[]);
     for i in 0..n {
@@ -264,6 +257,15 @@ fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, St
         Class::Independent
     };
     (class, explain::sources(groups.len(), &parts, lang))
+}
+
+/// The root of `i` in a union-find forest (with path halving).
+fn root(p: &mut [usize], mut i: usize) -> usize {
+    while p[i] != i {
+        p[i] = p[p[i]];
+        i = p[i];
+    }
+    i
 }
 
 /// What tells which articles are one source.
@@ -536,13 +538,6 @@ fn compare_quotes(
     };
     // Union-find over near-identical quotes.
     let mut parent: Vec<usize> = (0..group.len()).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
     for i in 0..group.len() {
         for j in i + 1..group.len() {
             if quotes_match(&text(group[i]), &text(group[j])) {

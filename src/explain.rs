@@ -31,19 +31,8 @@ const WEEKDAYS_AR: [&str; 7] = [
 ];
 
 fn weekday_ar(name: &str) -> &'static str {
-    const NAMES: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    NAMES
-        .iter()
-        .position(|n| *n == name)
-        .map(|i| WEEKDAYS_AR[i])
+    crate::value::WeekdayName::from_name(name)
+        .map(|w| WEEKDAYS_AR[(w.0 - 1).clamp(0, 6) as usize])
         .unwrap_or("")
 }
 

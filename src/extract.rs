@@ -383,19 +383,11 @@ impl<'r> Extractor<'r> {
         sentence: usize,
         found: &[EntityMention],
     ) -> Vec<EntityMention> {
-        let mut words: Vec<Range<usize>> = Vec::new();
-        let mut start = None;
-        for (i, c) in text[range.clone()].char_indices() {
-            let i = range.start + i;
-            if is_word_char(c) {
-                start.get_or_insert(i);
-            } else if let Some(s) = start.take() {
-                words.push(s..i);
-            }
-        }
-        if let Some(s) = start {
-            words.push(s..range.end);
-        }
+        let words: Vec<Range<usize>> = self
+            .words(text, &range, &[])
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
         let mut out: Vec<EntityMention> = Vec::new();
         for (ei, name, n) in &self.person_names {
             for w in 0..words.len().saturating_sub(n - 1) {
