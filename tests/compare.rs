@@ -172,3 +172,42 @@ fn a_figure_in_words_changes_nothing() {
     assert!(worded.iter().any(|a| a.text.contains("ألفين وثلاثين")));
     assert_eq!(summary(&worded), plain);
 }
+
+/// A later, smaller total is no update: the figures stay a contradiction.
+#[test]
+fn a_later_smaller_total_stays_an_error() {
+    use kzcheck::compare::{Class, Severity};
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let loaded = kzcheck::load::load(&[std::path::PathBuf::from("tests/fixtures/update-timeline")]);
+    let report = check(&loaded.articles, &rules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.key == "security_forces.killed" && f.kind == Kind::Contradiction)
+        .expect("a contradiction");
+    assert_eq!(
+        (f.class, f.severity),
+        (Some(Class::Conflict), Severity::Error),
+        "{}",
+        f.message
+    );
+    // without the smaller figure, the rest is an update
+    let two: Vec<Article> = loaded
+        .articles
+        .iter()
+        .filter(|a| a.id != "c-smaller")
+        .cloned()
+        .collect();
+    let report = check(&two, &rules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.key == "security_forces.killed" && f.kind == Kind::Contradiction)
+        .expect("an update");
+    assert_eq!(
+        (f.class, f.severity),
+        (Some(Class::Update), Severity::Warning),
+        "{}",
+        f.message
+    );
+}
