@@ -72,6 +72,10 @@ pub struct Claim {
     pub speaker: Option<String>,
     pub as_of: Option<String>,
     pub rule: String,
+    /// What else a claim must share to be compared (`place`, `speaker`),
+    /// as the rule declares.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub qualifiers: std::collections::BTreeMap<String, String>,
     /// Other words the value rests on (the dateline a relative date was
     /// read against).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -236,6 +240,24 @@ pub fn claims(
             SubjectSpec::Speaker => m.speaker.and_then(entity_id),
         };
         let ev = Evidence::from_norm(article, doc, m.range.clone());
+        let mut qualifiers = std::collections::BTreeMap::new();
+        for q in &rule.qualifiers {
+            let v = match q.as_str() {
+                // the city or place the sentence names; none is nationwide
+                "place" => ex
+                    .entities
+                    .iter()
+                    .filter(|e| e.sentence == m.sentence)
+                    .find(|e| matches!(rules.entities[e.entity].kind.as_str(), "city" | "place"))
+                    .and_then(|e| entity_id(e.entity))
+                    .unwrap_or_else(|| "nationwide".into()),
+                _ => m
+                    .speaker
+                    .and_then(entity_id)
+                    .unwrap_or_else(|| "unnamed".into()),
+            };
+            qualifiers.insert(q.clone(), v);
+        }
         out.claims.push(Claim {
             id: format!("{}@{}", article.id, ev.span.start),
             article: article.id.clone(),
@@ -247,6 +269,7 @@ pub fn claims(
             speaker: m.speaker.and_then(entity_id),
             as_of: as_of_sentence(m.sentence).map(|d| d.to_string()),
             rule: rule.id.clone(),
+            qualifiers,
             anchors,
             sentence: sentence_span(m.sentence),
             grows: rule.grows,
@@ -272,6 +295,7 @@ pub fn claims(
             speaker,
             as_of: as_of_sentence(q.sentence).map(|d| d.to_string()),
             rule: "quote".into(),
+            qualifiers: Default::default(),
             anchors: Vec::new(),
             sentence: sentence_span(q.sentence),
             grows: false,

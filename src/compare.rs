@@ -118,19 +118,25 @@ pub fn compare(
             .map(|a| (a.id.as_str(), a.shares_copy_with.as_slice()))
             .collect(),
     };
-    let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Claim>> = BTreeMap::new();
+    // Like with like: claims are compared within (key, subject, qualifiers).
+    let mut groups: BTreeMap<(&str, Option<&str>, String), Vec<&Claim>> = BTreeMap::new();
     for c in claims {
+        let q: Vec<String> = c
+            .qualifiers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
         groups
-            .entry((c.key.as_str(), c.subject.as_deref()))
+            .entry((c.key.as_str(), c.subject.as_deref(), q.join(", ")))
             .or_default()
             .push(c);
     }
     let mut out = Vec::new();
-    for ((key, subject), group) in groups {
+    for ((key, subject, qualifiers), group) in groups {
         if key == "quote" {
             compare_quotes(key, subject, &group, &wires, lang, &mut out);
         } else {
-            compare_group(key, subject, &group, &wires, lang, &mut out);
+            compare_group(key, subject, &qualifiers, &group, &wires, lang, &mut out);
         }
     }
     quote_speakers(claims, lang, &mut out);
@@ -277,15 +283,24 @@ struct Sources<'a> {
 fn compare_group(
     key: &str,
     subject: Option<&str>,
+    qualifiers: &str,
     group: &[&Claim],
     wires: &Sources,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let about = match subject {
+    let mut about = match subject {
         Some(s) => format!("{key} ({s})"),
         None => key.to_string(),
     };
+    // Say the qualifiers that narrow the claim (not "nationwide").
+    let shown: Vec<&str> = qualifiers
+        .split(", ")
+        .filter(|q| !q.is_empty() && !q.ends_with(": nationwide") && !q.ends_with(": unnamed"))
+        .collect();
+    if !shown.is_empty() {
+        about.push_str(&format!(" [{}]", shown.join(", ")));
+    }
     // Distinct values.
     let mut classes: Vec<(&Value, Vec<&Claim>)> = Vec::new();
     for c in group {

@@ -203,6 +203,7 @@ impl<'r> Extractor<'r> {
             for q in &s.quotes {
                 let qs = self
                     .speaker_before(text, &range, q.outer.start, &ents, &quotes)
+                    .flatten()
                     .or(speaker)
                     .or_else(|| {
                         ents.iter()
@@ -284,7 +285,7 @@ impl<'r> Extractor<'r> {
                         // ("…، فيما قال توكاييف إن 18 …")
                         let claim_speaker = self
                             .speaker_before(text, &range, span.start, &ents, &quotes)
-                            .or(speaker);
+                            .unwrap_or(speaker);
                         out.matches.push(RuleMatch {
                             rule: ri,
                             sentence: si,
@@ -559,7 +560,7 @@ impl<'r> Extractor<'r> {
         pos: usize,
         ents: &[EntityMention],
         quotes: &[Range<usize>],
-    ) -> Option<usize> {
+    ) -> Option<Option<usize>> {
         let words = self.words(text, range, quotes);
         let upto = words.iter().take_while(|w| w.0.start < pos).count();
         for wi in (0..upto).rev() {
@@ -575,8 +576,12 @@ impl<'r> Extractor<'r> {
                     .filter(|e| e.range.end <= pos && !inside(quotes, e.range.start))
                     .cloned()
                     .collect();
-                if let Some(sp) = self.speaker_of_verb(text, range, wr.clone(), after, &local) {
-                    return Some(sp);
+                match self.speaker_of_verb(text, range, wr.clone(), after, &local) {
+                    Some(sp) => return Some(Some(sp)),
+                    // "وأضاف": goes on with an earlier speaker
+                    None if self.is_verb(&self.continuation, w) => continue,
+                    // "قال مسؤول محلي": someone the rules do not name
+                    None => return Some(None),
                 }
             }
         }

@@ -703,6 +703,8 @@ struct RawClaimRule {
     grows: bool,
     #[serde(default)]
     level: Option<Level>,
+    #[serde(default)]
+    qualifiers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -804,6 +806,10 @@ pub struct ClaimRule {
     pub subject: SubjectSpec,
     pub entity_kind: Option<String>,
     pub label: Option<String>,
+    /// What else must match for two claims to be compared: `place` (the
+    /// city or place the sentence names; none = nationwide) and/or
+    /// `speaker` (one ministry's count is not another's).
+    pub qualifiers: Vec<String>,
     pub grows: bool,
     pub level: Level,
     pub patterns: Vec<Regex>,
@@ -1228,8 +1234,26 @@ fn compile_rule(
             (date, number, entity)
         })
         .collect();
+    for q in &r.qualifiers {
+        if !matches!(q.as_str(), "place" | "speaker") {
+            let (o, l) = locate(&f.text, q, at);
+            errors.push(problem(
+                f,
+                o,
+                l,
+                "kzcheck::rules::bad_value",
+                format!("rule `{}`: unknown qualifier `{q}`", r.id),
+                "unknown qualifier",
+                Some("qualifiers are `place` and `speaker`".into()),
+            ));
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
     Some(ClaimRule {
         needs,
+        qualifiers: r.qualifiers,
         id: r.id,
         key: r.key,
         doc: r.doc.trim().to_string(),

@@ -211,3 +211,39 @@ fn a_later_smaller_total_stays_an_error() {
         f.message
     );
 }
+
+/// Like with like: a count for one city is not compared with a nationwide
+/// one, nor the security forces' dead with everyone's.
+#[test]
+fn like_with_like() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let loaded = kzcheck::load::load(&[std::path::PathBuf::from("tests/fixtures/like-with-like")]);
+    let report = check(&loaded.articles, &rules);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.kind != Kind::Contradiction),
+        "{:#?}",
+        report.findings
+    );
+    let city = report
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Agreement && f.key == "security_forces.killed")
+        .expect("the two city counts agree");
+    assert_eq!(city.articles, ["a-city", "c-city"]);
+    assert!(city.message.contains("[place: almaty]"), "{}", city.message);
+    let claim = |a: &str, k: &str| {
+        report
+            .claims
+            .iter()
+            .find(|c| c.article == a && c.key == k)
+            .cloned()
+    };
+    assert_eq!(
+        claim("b-nationwide", "security_forces.killed").map(|c| c.qualifiers["place"].clone()),
+        Some("nationwide".to_string())
+    );
+    assert!(claim("c-city", "killed.total").is_some());
+}
