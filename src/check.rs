@@ -30,6 +30,9 @@ pub struct Report {
     pub articles: Vec<ArticleInfo>,
     pub claims: Vec<Claim>,
     pub findings: Vec<Finding>,
+    /// The language the report explains itself in.
+    #[serde(skip)]
+    pub lang: crate::explain::Lang,
 }
 
 /// One article after extraction.
@@ -162,6 +165,7 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
         articles: infos,
         claims: all_claims,
         findings,
+        lang: opts.lang,
     }
 }
 

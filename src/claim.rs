@@ -207,9 +207,32 @@ pub fn claims(
             ValueKind::Count => rules.grammar.parse_quantity(words).map(Value::Quantity),
             ValueKind::Date => {
                 let expr = rules.grammar.parse_date(words);
-                let r = cal.resolve(&expr, adate);
+                // A relative date is read against the day it was said when
+                // the sentence names one ("وقال، الثلاثاء، إن … في غضون
+                // يومين"), else against the article's date.
+                let relative = expr.relative.is_some()
+                    || expr.span.is_some()
+                    || expr.period.is_some()
+                    || (expr.weekday.is_some() && expr.day.is_none());
+                let said_on = ex
+                    .dates
+                    .iter()
+                    .filter(|_| relative)
+                    .filter(|d| d.sentence == m.sentence)
+                    .filter(|d| d.range.end <= m.value.start || d.range.start >= m.value.end)
+                    .filter(|d| Some(&d.range) != dateline.as_ref())
+                    .find_map(|d| {
+                        let day = cal.resolve(&d.expr, adate).value.and_then(|v| v.date())?;
+                        Some((day, d.range.clone()))
+                    });
+                let r = cal.resolve(&expr, said_on.as_ref().map(|s| s.0).or(adate));
                 if r.by == ResolvedBy::ArticleDate {
-                    anchors.extend(anchor.clone());
+                    match &said_on {
+                        Some((_, range)) => {
+                            anchors.push(Evidence::from_norm(article, doc, range.clone()))
+                        }
+                        None => anchors.extend(anchor.clone()),
+                    }
                 }
                 r.value.map(Value::Date)
             }

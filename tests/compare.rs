@@ -247,3 +247,36 @@ fn like_with_like() {
     );
     assert!(claim("c-city", "killed.total").is_some());
 }
+
+/// Two announcements on different days that resolve to the same date agree:
+/// a relative date is read against the day it was said, when the sentence
+/// names one.
+#[test]
+fn relative_dates_are_read_against_the_day_they_were_said() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let loaded = kzcheck::load::load(&[std::path::PathBuf::from("tests/fixtures/said-on")]);
+    let report = check(&loaded.articles, &rules);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.kind != Kind::Contradiction),
+        "{:#?}",
+        report.findings
+    );
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Agreement && f.key == "withdrawal.start")
+        .expect("an agreement");
+    assert!(f.message.contains("2022-01-12"), "{}", f.message);
+    let weekly = report
+        .claims
+        .iter()
+        .find(|c| c.article == "a-weekly")
+        .expect("a claim");
+    assert_eq!(
+        weekly.anchors.first().map(|a| a.text.as_str()),
+        Some("الثلاثاء")
+    );
+}

@@ -108,6 +108,24 @@ fn seeds_snapshot() {
     snapshot_corpus("seeds", "seeds");
 }
 
+/// The report on the seeds with its explanations in Arabic (`--lang ar`).
+#[test]
+fn seeds_in_arabic_snapshot() {
+    let loaded = load(&[PathBuf::from("seeds")]);
+    let opts = kzcheck::check::Options {
+        today: None,
+        lang: kzcheck::explain::Lang::Ar,
+    };
+    let report = kzcheck::check::check_with(&loaded.articles, rules(), &opts);
+    let text = render_report(&loaded, &report, Format::Text);
+    assert!(text.contains("المصادر مختلفة"), "{text}");
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.set_description("kzcheck --lang ar seeds");
+    s.bind(|| insta::assert_snapshot!("seeds_ar__text", text));
+}
+
 // ---------------------------------------------------------------------------
 // Reading the JSON report.
 

@@ -11,6 +11,7 @@ use super::TextOptions;
 use crate::check::Report;
 use crate::claim::{Claim, Evidence};
 use crate::compare::{Finding, Kind, Severity};
+use crate::explain::{self, Lang};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;
@@ -217,15 +218,21 @@ fn short(s: &str) -> String {
     }
 }
 
-fn claim_title(c: &Claim) -> String {
+fn claim_title(c: &Claim, lang: Lang) -> String {
     let mut t = c.article.clone();
     t.push_str(": ");
-    t.push_str(&c.value.describe());
+    t.push_str(&short(&explain::value(&c.value, lang)));
     if let Some(s) = &c.speaker {
-        t.push_str(&format!(" · said by {s}"));
+        t.push_str(&match lang {
+            Lang::En => format!(" · said by {s}"),
+            Lang::Ar => format!(" · على لسان {s}"),
+        });
     }
     if let Some(d) = &c.as_of {
-        t.push_str(&format!(" · as of {d}"));
+        t.push_str(&match lang {
+            Lang::En => format!(" · as of {d}"),
+            Lang::Ar => format!(" · بتاريخ {d}"),
+        });
     }
     t
 }
@@ -248,7 +255,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
             &ev,
             Some(c.sentence.clone()),
             short(&c.value.describe()),
-            claim_title(c),
+            claim_title(c, report.lang),
         ));
         for a in &c.anchors {
             related.push(snippet(
@@ -256,8 +263,14 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
                 texts,
                 a,
                 None,
-                "the article's date".into(),
-                format!("{}: read against its date", a.article),
+                match report.lang {
+                    Lang::En => "the day it was read against".into(),
+                    Lang::Ar => "اليوم الذي قُرئ بالنسبة إليه".into(),
+                },
+                match report.lang {
+                    Lang::En => format!("{}: read against this day", a.article),
+                    Lang::Ar => format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
+                },
             ));
         }
     }
