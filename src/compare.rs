@@ -399,10 +399,11 @@ fn compare_group(
     for (article, mut cs) in within {
         cs.sort_by_key(|c| c.span.start);
         cs.dedup_by_key(|c| c.id.clone());
-        // The article itself reports two speakers giving two figures: a
-        // dispute it reports, not an editing error.
+        // The article itself reports two speakers giving two figures (the
+        // ministry says X, witnesses say Y): a dispute it reports, not an
+        // editing error.
         let speakers: BTreeSet<Option<&str>> = cs.iter().map(|c| c.speaker.as_deref()).collect();
-        let reported = speakers.len() > 1 && !speakers.contains(&None);
+        let reported = speakers.len() > 1;
         if reported {
             let sides: Vec<String> = cs.iter().map(|c| side(c, lang)).collect();
             out.push(Finding {
