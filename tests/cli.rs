@@ -470,3 +470,26 @@ fn explanations_in_arabic() {
     };
     assert_eq!(strip(en), strip(ar));
 }
+
+/// `--format line` gives `path:line:col:kind:key:message`, one per place a
+/// finding stands; `--format yaml` is the JSON report as YAML.
+#[test]
+fn line_and_yaml_formats() {
+    let o = run(&["--format", "line", "seeds/"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() >= 20, "{out}");
+    for l in &lines {
+        let parts: Vec<&str> = l.splitn(6, ':').collect();
+        assert_eq!(parts.len(), 6, "{l}");
+        assert!(parts[0].starts_with("seeds/"), "{l}");
+        assert!(parts[1].parse::<usize>().unwrap() >= 1, "{l}");
+        assert!(parts[2].parse::<usize>().unwrap() >= 1, "{l}");
+    }
+    assert!(lines.contains(&"seeds/001_2c2777cac6aad9e3.txt:1:29:inconsistency:date.weekday:001_2c2777cac6aad9e3: «الخميس 14 يناير/كانون الثاني 2022» — 2022-01-14 was a friday, not a thursday"));
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&stdout(&run(&["--format", "yaml", "seeds/"]))).expect("YAML");
+    let from_yaml: Value = serde_json::to_value(yaml).expect("as JSON");
+    assert_eq!(from_yaml, json(&run(&["--format", "json", "seeds/"])));
+}

@@ -1,6 +1,7 @@
 //! Rendering a report: one model, several formats. Each renderer returns a
 //! string; only the binary writes it out.
 pub mod json;
+pub mod line;
 pub mod mentions;
 pub mod text;
 
@@ -15,6 +16,10 @@ pub enum Format {
     Json,
     /// The claim graph for Graphviz.
     Dot,
+    /// One line per place: `path:line:col:kind:key:message`.
+    Line,
+    /// The JSON contract, as YAML.
+    Yaml,
 }
 
 /// Options for the text renderer.
@@ -36,5 +41,7 @@ pub fn render(
         Format::Text => text::render(report, opts, texts),
         Format::Json => json::render(report),
         Format::Dot => crate::graph::to_dot(report),
+        Format::Line => line::render(report),
+        Format::Yaml => serde_yaml::to_string(report).unwrap_or_else(|e| format!("error: {e}\n")),
     }
 }

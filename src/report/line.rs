@@ -1,0 +1,49 @@
+//! One line per place a finding stands: `path:line:col:kind:key:message`,
+//! for grep, editors' quickfix lists and tests.
+use crate::check::Report;
+use std::collections::HashMap;
+
+pub fn render(report: &Report) -> String {
+    let paths: HashMap<&str, &str> = report
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.path.as_str()))
+        .collect();
+    let claims: HashMap<&str, &crate::claim::Claim> =
+        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut out = String::new();
+    for f in &report.findings {
+        let kind = match f.class {
+            Some(c) => format!(
+                "{}/{}",
+                f.kind.as_str(),
+                serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            ),
+            None => f.kind.as_str().to_string(),
+        };
+        let message = f.message.replace(['\n', '\r'], " ");
+        let mut places: Vec<(&str, usize, usize)> = f
+            .claims
+            .iter()
+            .filter_map(|id| claims.get(id.as_str()))
+            .map(|c| (c.article.as_str(), c.span.line, c.span.column))
+            .chain(
+                f.evidence
+                    .iter()
+                    .map(|e| (e.article.as_str(), e.span.line, e.span.column)),
+            )
+            .collect();
+        places.dedup();
+        if places.is_empty() {
+            out.push_str(&format!("-:0:0:{kind}:{}:{message}\n", f.key));
+        }
+        for (article, line, col) in places {
+            let path = paths.get(article).copied().unwrap_or(article);
+            out.push_str(&format!("{path}:{line}:{col}:{kind}:{}:{message}\n", f.key));
+        }
+    }
+    out
+}
