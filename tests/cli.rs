@@ -493,3 +493,80 @@ fn line_and_yaml_formats() {
     let from_yaml: Value = serde_json::to_value(yaml).expect("as JSON");
     assert_eq!(from_yaml, json(&run(&["--format", "json", "seeds/"])));
 }
+
+/// `--format sarif`: SARIF 2.1.0, one result per finding, the others'
+/// places as related locations, fingerprints unique and independent of
+/// where in the file the words stand.
+#[test]
+fn sarif_format() {
+    let s = json(&run(&["--format", "sarif", "seeds/"]));
+    assert_eq!(s["version"], "2.1.0");
+    let run0 = &s["runs"][0];
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    let results = run0["results"].as_array().expect("results");
+    let report = json(&run(&["--format", "json", "seeds/"]));
+    assert_eq!(results.len(), report["findings"].as_array().unwrap().len());
+    let prints: std::collections::BTreeSet<String> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["kzcheck/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(prints.len(), results.len(), "fingerprints are unique");
+    for r in results {
+        assert!(matches!(
+            r["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
+        for loc in r["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(r["relatedLocations"].as_array().unwrap())
+        {
+            let region = &loc["physicalLocation"]["region"];
+            let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            let text = std::fs::read_to_string(Path::new(ROOT).join(uri)).unwrap();
+            let (off, len) = (
+                region["byteOffset"].as_u64().unwrap() as usize,
+                region["byteLength"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &text[off..off + len],
+                region["snippet"]["text"].as_str().unwrap()
+            );
+        }
+    }
+    // The same findings with every article shifted down by a front matter:
+    // the same fingerprints.
+    let tmp = TempDir::new("sarif");
+    for e in std::fs::read_dir(Path::new(ROOT).join("seeds"))
+        .unwrap()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        std::fs::write(
+            tmp.0.join(e.file_name()),
+            format!("---\nsource: x\n---\n\n{text}"),
+        )
+        .unwrap();
+    }
+    let shifted = json(&run(&["--format", "sarif", tmp.0.to_str().unwrap()]));
+    let shifted_prints: std::collections::BTreeSet<String> = shifted["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["kzcheck/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(shifted_prints, prints);
+}

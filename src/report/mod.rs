@@ -3,6 +3,7 @@
 pub mod json;
 pub mod line;
 pub mod mentions;
+pub mod sarif;
 pub mod text;
 
 use crate::check::Report;
@@ -20,6 +21,8 @@ pub enum Format {
     Line,
     /// The JSON contract, as YAML.
     Yaml,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 /// Options for the text renderer.
@@ -42,6 +45,7 @@ pub fn render(
         Format::Json => json::render(report),
         Format::Dot => crate::graph::to_dot(report),
         Format::Line => line::render(report),
+        Format::Sarif => sarif::render(report),
         Format::Yaml => serde_yaml::to_string(report).unwrap_or_else(|e| format!("error: {e}\n")),
     }
 }
