@@ -91,6 +91,28 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
 }
 
+impl Finding {
+    /// "contradiction/conflict", "inconsistency": the kind and its class.
+    pub fn label(&self) -> String {
+        match self.class {
+            Some(c) => format!("{}/{}", self.kind.as_str(), c.as_str()),
+            None => self.kind.as_str().to_string(),
+        }
+    }
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Conflict => "conflict",
+            Class::Update => "update",
+            Class::ReportedDispute => "reported_dispute",
+            Class::Independent => "independent",
+            Class::Echo => "echo",
+        }
+    }
+}
+
 /// One use of an entity's name.
 #[derive(Debug, Clone)]
 pub struct NameUse {
@@ -216,24 +238,14 @@ fn side(c: &Claim, lang: Lang) -> String {
 /// How many independent sources an agreement rests on: articles that
 /// credit the same agency, or share wire copy, count once.
 fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, String) {
-    let n = arts.len();
-    let mut parent: Vec<usize> = (0..n).collect();
     let wire = |a: &String| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
     let copies = |a: &String| sources.copies.get(a.as_str()).copied().unwrap_or(&[]);
-    for i in 0..n {
-        for j in i + 1..n {
-            let same_agency = wire(&arts[i]).iter().any(|w| wire(&arts[j]).contains(w));
-            if same_agency || copies(&arts[i]).contains(&arts[j]) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
-    for (i, a) in arts.iter().enumerate() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(a);
-    }
+    let groups: Vec<Vec<&String>> = clusters(arts, |a, b| {
+        wire(a).iter().any(|w| wire(b).contains(w)) || copies(a).contains(b)
+    })
+    .into_iter()
+    .map(|g| g.into_iter().map(|i| &arts[i]).collect())
+    .collect();
     let describe = |g: &Vec<&String>| {
         let mut agencies: Vec<&str> = g
             .iter()
@@ -249,7 +261,7 @@ fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, St
         }
     };
     let mut parts: Vec<String> = groups
-        .values()
+        .iter()
         .map(describe)
         .filter(|p| *p != explain::uncredited(1, lang))
         .collect();
@@ -265,13 +277,33 @@ fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, St
     (class, explain::sources(groups.len(), &parts, lang))
 }
 
-/// The root of `i` in a union-find forest (with path halving).
-fn root(p: &mut [usize], mut i: usize) -> usize {
-    while p[i] != i {
-        p[i] = p[p[i]];
-        i = p[i];
+/// Groups of items joined, directly or through others, by `linked`
+/// (union-find), in the order of their first item.
+fn clusters<T>(items: &[T], linked: impl Fn(&T, &T) -> bool) -> Vec<Vec<usize>> {
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
     }
-    i
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            if linked(&items[i], &items[j]) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..items.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
+    out.sort();
+    out
 }
 
 /// What tells which articles are one source.
@@ -552,22 +584,11 @@ fn compare_quotes(
         Value::Quote(q) => q.clone(),
         _ => String::new(),
     };
-    // Union-find over near-identical quotes.
-    let mut parent: Vec<usize> = (0..group.len()).collect();
-    for i in 0..group.len() {
-        for j in i + 1..group.len() {
-            if quotes_match(&text(group[i]), &text(group[j])) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
-            }
-        }
-    }
-    let mut clusters: BTreeMap<usize, Vec<&Claim>> = BTreeMap::new();
-    for (i, c) in group.iter().enumerate() {
-        let r = root(&mut parent, i);
-        clusters.entry(r).or_default().push(c);
-    }
-    for cs in clusters.into_values() {
+    let found: Vec<Vec<&Claim>> = clusters(group, |a, b| quotes_match(&text(a), &text(b)))
+        .into_iter()
+        .map(|g| g.into_iter().map(|i| group[i]).collect())
+        .collect();
+    for cs in found {
         let arts = articles_of(&cs);
         if arts.len() < 2 {
             continue;
@@ -603,18 +624,7 @@ fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
         Value::Quote(q) => q.clone(),
         _ => String::new(),
     };
-    let mut done: BTreeSet<usize> = BTreeSet::new();
-    for i in 0..quotes.len() {
-        if done.contains(&i) {
-            continue;
-        }
-        let mut cluster = vec![i];
-        for j in i + 1..quotes.len() {
-            if !done.contains(&j) && quotes_match(&text(quotes[i]), &text(quotes[j])) {
-                cluster.push(j);
-            }
-        }
-        done.extend(cluster.iter().copied());
+    for cluster in clusters(&quotes, |a, b| quotes_match(&text(a), &text(b))) {
         let cs: Vec<&Claim> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
         let arts = articles_of(&cs);

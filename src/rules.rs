@@ -1219,9 +1219,6 @@ fn compile_rule(
             Some("add `label:` with a short English description of the statement".into()),
         ));
     }
-    if errors.len() > before {
-        return None;
-    }
     let needs = r
         .patterns
         .iter()

@@ -147,17 +147,30 @@ impl Scanner {
         for (w, o) in &lex.relative_days {
             add(w, Lex::Relative(*o));
         }
-        for w in &lex.weekday_past {
-            add(w, Lex::Past);
-        }
-        for w in &lex.weekday_next {
-            add(w, Lex::Next);
-        }
-        for w in &lex.current_month {
-            add(w, Lex::Current);
-        }
-        for w in &lex.year_words {
-            add(w, Lex::YearWord);
+        // Word lists that each mean one thing.
+        let plain: [(&Vec<String>, Lex); 17] = [
+            (&lex.weekday_past, Lex::Past),
+            (&lex.weekday_next, Lex::Next),
+            (&lex.current_month, Lex::Current),
+            (&lex.year_words, Lex::YearWord),
+            (&lex.duration_within, Lex::Within),
+            (&lex.duration_after, Lex::After),
+            (&lex.duration_before, Lex::Before),
+            (&lex.duration_for, Lex::For),
+            (&lex.percent_words, Lex::Percent),
+            (&lex.hijri_era, Lex::HijriEra),
+            (&lex.gregorian_era, Lex::GregorianEra),
+            (&lex.date_link, Lex::Link),
+            (&lex.month_prepositions, Lex::MonthPrep),
+            (&lex.ambiguous_months, Lex::Ambiguous),
+            (&lex.counted_duals, Lex::Dual),
+            (&lex.range_from, Lex::From),
+            (&lex.range_to, Lex::To),
+        ];
+        for (words, meaning) in plain {
+            for w in words {
+                add(w, meaning.clone());
+            }
         }
         for (w, d) in &lex.ordinal_days {
             add(w, Lex::Ordinal(*d));
@@ -172,18 +185,6 @@ impl Scanner {
                     count: d.count,
                 },
             );
-        }
-        for w in &lex.duration_within {
-            add(w, Lex::Within);
-        }
-        for w in &lex.duration_after {
-            add(w, Lex::After);
-        }
-        for w in &lex.duration_before {
-            add(w, Lex::Before);
-        }
-        for w in &lex.duration_for {
-            add(w, Lex::For);
         }
         for (w, v) in &lex.number_words {
             add(w, Lex::Num(*v));
@@ -212,18 +213,6 @@ impl Scanner {
                 add(w, Lex::Bound(kind));
             }
         }
-        for w in &lex.percent_words {
-            add(w, Lex::Percent);
-        }
-        for w in &lex.hijri_era {
-            add(w, Lex::HijriEra);
-        }
-        for w in &lex.gregorian_era {
-            add(w, Lex::GregorianEra);
-        }
-        for w in &lex.date_link {
-            add(w, Lex::Link);
-        }
         for (w, u) in &lex.periods {
             let i = PERIODS.iter().position(|p| p == u).unwrap_or(0) as u8;
             add(w, Lex::Period(i));
@@ -231,21 +220,6 @@ impl Scanner {
         for (w, p) in &lex.period_parts {
             let i = PARTS.iter().position(|x| x == p).unwrap_or(0) as u8;
             add(w, Lex::Part(i));
-        }
-        for w in &lex.month_prepositions {
-            add(w, Lex::MonthPrep);
-        }
-        for w in &lex.ambiguous_months {
-            add(w, Lex::Ambiguous);
-        }
-        for w in &lex.counted_duals {
-            add(w, Lex::Dual);
-        }
-        for w in &lex.range_from {
-            add(w, Lex::From);
-        }
-        for w in &lex.range_to {
-            add(w, Lex::To);
         }
         let first_words: HashSet<String> = table
             .keys()

@@ -5,15 +5,8 @@ use kzcheck::load::Article;
 use kzcheck::rules::Rules;
 use std::path::Path;
 
-fn article(id: &str, text: &str) -> Article {
-    Article {
-        id: id.into(),
-        path: format!("{id}.txt"),
-        text: text.into(),
-        body: 0..text.len(),
-        meta: Default::default(),
-    }
-}
+mod common;
+use common::article;
 
 #[test]
 fn the_same_words_in_two_mouths_contradict() {

@@ -2,19 +2,11 @@
 //! (one letter off a listed name), and listed aliases are not flagged.
 use kzcheck::check::check;
 use kzcheck::compare::Kind;
-use kzcheck::load::Article;
 use kzcheck::rules::Rules;
 use std::path::Path;
 
-fn article(id: &str, text: &str) -> Article {
-    Article {
-        id: id.into(),
-        path: format!("{id}.txt"),
-        text: text.into(),
-        body: 0..text.len(),
-        meta: Default::default(),
-    }
-}
+mod common;
+use common::article;
 
 #[test]
 fn an_unlisted_spelling_one_letter_off_is_a_name_variant() {

@@ -13,17 +13,7 @@ pub fn render(report: &Report) -> String {
         report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut out = String::new();
     for f in &report.findings {
-        let kind = match f.class {
-            Some(c) => format!(
-                "{}/{}",
-                f.kind.as_str(),
-                serde_json::to_value(c)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            ),
-            None => f.kind.as_str().to_string(),
-        };
+        let kind = f.label();
         let message = f.message.replace(['\n', '\r'], " ");
         let mut places: Vec<(&str, usize, usize)> = f
             .claims

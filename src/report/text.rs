@@ -284,17 +284,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
             ev.article.clone(),
         ));
     }
-    let kind = match f.class {
-        Some(c) => format!(
-            "{}/{}",
-            f.kind.as_str(),
-            serde_json::to_value(c)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
-        ),
-        None => f.kind.as_str().to_string(),
-    };
+    let kind = f.label();
     FindingDiag {
         title: f.message.clone(),
         code: format!("{kind} {}", f.key),
