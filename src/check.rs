@@ -1,6 +1,6 @@
 //! The whole run: articles and rules in, a `Report` out. Calls each stage in
 //! order and keeps nothing global; the binary and the tests both use it.
-use crate::claim::{self, ArticleClaims, Claim, Evidence};
+use crate::claim::{self, ArticleClaims, CalendarMismatch, Claim, Evidence, WeekdayMismatch};
 use crate::compare::{self, Finding, NameUse};
 use crate::extract::{Doc, Extracted, Extractor};
 use crate::load::Article;
@@ -30,6 +30,9 @@ pub struct Report {
     pub articles: Vec<ArticleInfo>,
     pub claims: Vec<Claim>,
     pub findings: Vec<Finding>,
+    /// What the baseline of accepted findings left out, if one was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::review::BaselineSummary>,
     /// The language the report explains itself in.
     #[serde(skip)]
     pub lang: crate::explain::Lang,
@@ -42,6 +45,32 @@ pub struct Analysed<'a> {
     pub extracted: Extracted,
 }
 
+/// Called as articles are done: (articles done, articles in all). Called
+/// from several threads.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(f: impl Fn(usize, usize) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+    fn tell(&self, done: usize, total: usize) {
+        if let Some(f) = &self.0 {
+            f(done, total)
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(..)"
+        } else {
+            "Progress(none)"
+        })
+    }
+}
+
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -50,6 +79,23 @@ pub struct Options {
     pub today: Option<jiff::civil::Date>,
     /// The language of the explanations.
     pub lang: crate::explain::Lang,
+    /// Claim rules not to run, by id (`disable:` in kzcheck.yaml).
+    pub disabled: Vec<String>,
+    /// Told as articles are analysed.
+    pub progress: Progress,
+}
+
+/// What the comparison needs of one article, once its text is read: the
+/// text itself is not kept, so memory grows with the claims.
+pub struct Part {
+    pub info: ArticleInfo,
+    pub claims: Vec<Claim>,
+    pub mismatches: Vec<WeekdayMismatch>,
+    pub calendar: Vec<CalendarMismatch>,
+    pub names: Vec<NameUse>,
+    /// Hashes of the six-word runs of its sentences, sorted and without
+    /// repeats: what wire copy is found by.
+    pub runs: Vec<u64>,
 }
 
 /// Runs the pipeline on loaded articles.
@@ -57,33 +103,53 @@ pub fn check(articles: &[Article], rules: &Rules) -> Report {
     check_with(articles, rules, &Options::default())
 }
 
-/// Runs the pipeline with options.
+/// Runs the pipeline with options. Articles are analysed in parallel; the
+/// report is the same whatever the number of threads or the order the
+/// articles come in.
 pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report {
+    use rayon::prelude::*;
     let ex = Extractor::new(rules);
-    // The same report whatever order the articles come in.
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
-    let analysed: Vec<Analysed> = sorted
-        .into_iter()
+    let cal = calendar(&sorted, rules, opts, &ex);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<Part> = sorted
+        .par_iter()
         .map(|a| {
-            let doc = ex.prepare(a.body_text());
-            let extracted = ex.extract(&doc);
-            Analysed {
-                article: a,
-                doc,
-                extracted,
-            }
+            let part = analyse(a, &ex, rules, &cal, opts);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            opts.progress.tell(n, sorted.len());
+            part
         })
         .collect();
+    assemble(parts, rules, opts)
+}
 
-    // The story's window: declared in the rules, else read off the corpus.
-    let years: Vec<i16> = analysed
-        .iter()
-        .flat_map(|a| a.extracted.dates.iter())
-        .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
-        .filter_map(|d| d.expr.year)
-        .collect();
-    let window = rules.story.window.or_else(|| window_from_years(&years));
+/// The calendar dates are read on: the story's window (declared in the
+/// rules, else read off the corpus's full dates) and the latest year a
+/// date without one can be in. Reads the corpus only when the rules and
+/// options do not settle both.
+pub fn calendar(articles: &[&Article], rules: &Rules, opts: &Options, ex: &Extractor) -> Calendar {
+    use rayon::prelude::*;
+    let declared = rules.story.window;
+    let years: Vec<i16> = if declared.is_some() && opts.today.is_some() {
+        Vec::new()
+    } else {
+        articles
+            .par_iter()
+            .flat_map_iter(|a| {
+                let doc = ex.prepare(a.body_text());
+                let extracted = ex.extract(&doc);
+                extracted
+                    .dates
+                    .into_iter()
+                    .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
+                    .filter_map(|d| d.expr.year)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let window = declared.or_else(|| window_from_years(&years));
     let latest_year = opts
         .today
         .map(|d| d.year())
@@ -95,59 +161,93 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
                 .map(|d| d.year())
                 .max()
         });
-    let cal = Calendar {
+    Calendar {
         window,
         latest_year,
-    };
+    }
+}
 
-    let mut infos = Vec::new();
-    let mut all_claims = Vec::new();
-    let mut mismatches = Vec::new();
-    let mut calendar = Vec::new();
-    let mut names = Vec::new();
-    for a in &analysed {
-        let date = article_date(a, &cal, &rules.lexicon.month_prepositions);
-        let ArticleClaims {
-            claims,
-            mismatches: mm,
-            calendar_mismatches: cm,
-        } = claim::claims(rules, a.article, &a.doc, &a.extracted, date.as_ref(), &cal);
-        let mut wire: Vec<String> = a
-            .extracted
-            .entities
-            .iter()
-            .filter(|e| rules.entities[e.entity].kind == "agency")
-            .map(|e| rules.entities[e.entity].id.clone())
-            .collect();
-        if let Some(w) = &a.article.meta.wire {
-            wire.push(w.to_lowercase());
-        }
-        wire.sort();
-        wire.dedup();
-        infos.push(ArticleInfo {
-            id: a.article.id.clone(),
-            path: a.article.path.clone(),
+/// Reads one article: extraction, its date, its claims, the names it uses.
+pub fn analyse(
+    article: &Article,
+    ex: &Extractor,
+    rules: &Rules,
+    cal: &Calendar,
+    opts: &Options,
+) -> Part {
+    let doc = ex.prepare(article.body_text());
+    let extracted = ex.extract(&doc);
+    let a = Analysed {
+        article,
+        doc,
+        extracted,
+    };
+    let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
+    let ArticleClaims {
+        claims,
+        mismatches,
+        calendar_mismatches,
+    } = claim::claims(rules, article, &a.doc, &a.extracted, date.as_ref(), cal);
+    let mut wire: Vec<String> = a
+        .extracted
+        .entities
+        .iter()
+        .filter(|e| rules.entities[e.entity].kind == "agency")
+        .map(|e| rules.entities[e.entity].id.clone())
+        .collect();
+    if let Some(w) = &article.meta.wire {
+        wire.push(w.to_lowercase());
+    }
+    wire.sort();
+    wire.dedup();
+    let names = a
+        .extracted
+        .entities
+        .iter()
+        .map(|e| NameUse {
+            entity: e.entity,
+            evidence: Evidence::from_norm(article, &a.doc, e.range.clone()),
+            variant_of: e.variant_of.clone(),
+        })
+        .collect();
+    Part {
+        info: ArticleInfo {
+            id: article.id.clone(),
+            path: article.path.clone(),
             date: date.as_ref().map(|d| d.date.to_string()),
             date_source: date.as_ref().map(|d| d.source),
             wire,
             shares_copy_with: Vec::new(),
-        });
-        all_claims.extend(claims);
-        mismatches.extend(mm);
-        calendar.extend(cm);
-        for e in &a.extracted.entities {
-            names.push(NameUse {
-                entity: e.entity,
-                evidence: Evidence::from_norm(a.article, &a.doc, e.range.clone()),
-                variant_of: e.variant_of.clone(),
-            });
-        }
-    }
-    for (i, links) in shared_copy(&analysed).into_iter().enumerate() {
-        infos[i].shares_copy_with = links
+        },
+        claims: claims
             .into_iter()
-            .map(|k| analysed[k].article.id.clone())
-            .collect();
+            .filter(|c| !opts.disabled.contains(&c.rule))
+            .collect(),
+        mismatches,
+        calendar: calendar_mismatches,
+        names,
+        runs: copy_runs(&a.doc),
+    }
+}
+
+/// Compares the articles' parts: wire copy between them, then the findings.
+pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
+    parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
+    let links = shared_copy(&parts);
+    let mut infos = Vec::with_capacity(parts.len());
+    let mut all_claims = Vec::new();
+    let mut mismatches = Vec::new();
+    let mut calendar = Vec::new();
+    let mut names = Vec::new();
+    let ids: Vec<String> = parts.iter().map(|p| p.info.id.clone()).collect();
+    for (part, links) in parts.into_iter().zip(links) {
+        let mut info = part.info;
+        info.shares_copy_with = links.into_iter().map(|k| ids[k].clone()).collect();
+        infos.push(info);
+        all_claims.extend(part.claims);
+        mismatches.extend(part.mismatches);
+        calendar.extend(part.calendar);
+        names.extend(part.names);
     }
     all_claims.sort_by(|a, b| {
         (&a.key, &a.subject, &a.article, a.span.start).cmp(&(
@@ -165,40 +265,64 @@ pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report
         articles: infos,
         claims: all_claims,
         findings,
+        baseline: None,
         lang: opts.lang,
     }
+}
+
+/// The six-word runs of a document's sentences (not boilerplate), hashed.
+fn copy_runs(doc: &Doc) -> Vec<u64> {
+    let mut out = Vec::new();
+    for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
+        let words: Vec<&str> = doc.norm.text[s.range.clone()]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for w in words.windows(6) {
+            out.push(fnv1a_words(w));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// FNV-1a over words, each ended by a 0 byte: the same on every machine.
+fn fnv1a_words(words: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for w in words {
+        for b in w.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    h
 }
 
 /// For each article, the others that share near-identical sentences with
 /// it: three runs of six words in common make wire copy. Runs found in
 /// more than 20 articles are boilerplate, not copy.
-fn shared_copy(analysed: &[Analysed]) -> Vec<Vec<usize>> {
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
-    use std::hash::{Hash, Hasher};
-    let mut runs: HashMap<u64, BTreeSet<usize>> = HashMap::new();
-    for (i, a) in analysed.iter().enumerate() {
-        for s in a.doc.sentences.iter().filter(|s| !s.boilerplate) {
-            let words: Vec<&str> = a.doc.norm.text[s.range.clone()]
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            for w in words.windows(6) {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                w.hash(&mut h);
-                runs.entry(h.finish()).or_default().insert(i);
-            }
-        }
-    }
+fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
+    use std::collections::BTreeMap;
+    let mut runs: Vec<(u64, u32)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.runs.iter().map(move |h| (*h, i as u32)))
+        .collect();
+    runs.sort_unstable();
     let mut pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for arts in runs.values().filter(|a| (2..=20).contains(&a.len())) {
-        let v: Vec<usize> = arts.iter().copied().collect();
-        for x in 0..v.len() {
-            for y in x + 1..v.len() {
-                *pairs.entry((v[x], v[y])).or_default() += 1;
+    for group in runs.chunk_by(|a, b| a.0 == b.0) {
+        if !(2..=20).contains(&group.len()) {
+            continue;
+        }
+        for x in 0..group.len() {
+            for y in x + 1..group.len() {
+                let key = (group[x].1 as usize, group[y].1 as usize);
+                *pairs.entry(key).or_default() += 1;
             }
         }
     }
-    let mut out = vec![Vec::new(); analysed.len()];
+    let mut out = vec![Vec::new(); parts.len()];
     for ((x, y), n) in pairs {
         if n >= 3 {
             out[x].push(y);

@@ -5,7 +5,8 @@
 use crate::value::{DateValue, Quantity, Said, Value};
 
 /// The language of explanations.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]
     En,

@@ -6,7 +6,8 @@
 //! and validates the YAML rules (the lexicon of the language, the entities
 //! and claims of one story) and `grammar` turns the lexicon into the regex
 //! macros and parsers for dates and quantities; `value` is the value algebra
-//! that `compare` uses. Only the binary prints.
+//! that `compare` uses; `review` reads the project file and the baseline of
+//! accepted findings. Only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod normalize;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod rules;
 pub mod scan;
 pub mod segment;

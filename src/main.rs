@@ -1,21 +1,13 @@
 //! The `kzcheck` command line: parse arguments, load rules and articles, run
 //! the check, print the report. Everything else lives in the library.
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kzcheck::compare::Severity;
 use kzcheck::report::{Format, TextOptions};
+use kzcheck::review::{Baseline, Config, FailOn};
 use kzcheck::rules::Rules;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Color {
@@ -104,7 +96,12 @@ struct CheckArgs {
     /// reads standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// The rules folder (default: ./rules if present, else the built-in rules).
+    /// The project file (default: kzcheck.yaml in the first folder given,
+    /// else in the current folder).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The rules folder (default: the project file's, else ./rules if
+    /// present, else the built-in rules).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Output format.
@@ -113,20 +110,41 @@ struct CheckArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Exit with 1 when a finding is at or above this severity [default: error]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// The day the check runs (YYYY-MM-DD): a date with a weekday but no
     /// year, and no story window, is put in the latest fitting year up to it.
     /// Default: the system's date.
     #[arg(long, value_name = "DATE")]
     today: Option<jiff::civil::Date>,
-    /// The language of the explanations.
-    #[arg(long, value_enum, default_value_t = kzcheck::explain::Lang::En)]
-    lang: kzcheck::explain::Lang,
+    /// The language of the explanations [default: en]
+    #[arg(long, value_enum)]
+    lang: Option<kzcheck::explain::Lang>,
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// The baseline of accepted findings (default: the project file's
+    /// `baseline:`, else kzcheck.baseline.yaml beside the project file or in
+    /// the current folder).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Report every finding, accepted or not.
+    #[arg(long, conflicts_with = "accept")]
+    no_baseline: bool,
+    /// Record the current findings as reviewed in the baseline; later runs
+    /// report only new or changed findings.
+    #[arg(long)]
+    accept: bool,
+    /// A note for the findings accepted now (with --accept).
+    #[arg(long, requires = "accept", value_name = "TEXT")]
+    note: Option<String>,
+    /// Who reviewed them (with --accept; default: $KZCHECK_REVIEWER, else $USER).
+    #[arg(long, requires = "accept", value_name = "NAME")]
+    reviewer: Option<String>,
+    /// No progress bar on standard error.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 fn load_rules(dir: Option<&Path>) -> Result<Rules, kzcheck::rules::RulesError> {
@@ -239,44 +257,125 @@ fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
         Color::Auto => tty && !no_color,
     };
     let err_color = cli.color != Color::Never && !no_color && std::io::stderr().is_terminal();
+    let fail = |e: &dyn miette::Diagnostic| {
+        eprint_diagnostic(e, err_color);
+        ExitCode::from(2)
+    };
 
-    let rules = match load_rules(cli.rules.as_deref()) {
+    // The project file; flags given on the command line win over it.
+    let config = match Config::find(cli.config.as_deref(), &cli.paths) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let rules_dir = cli.rules.clone().or_else(|| {
+        config
+            .as_ref()
+            .and_then(|c| c.rules.as_ref().map(|r| c.resolve(r)))
+    });
+    let rules = match load_rules(rules_dir.as_deref()) {
         Ok(r) => r,
-        Err(e) => {
-            eprint_diagnostic(&e, err_color);
+        Err(e) => return fail(&e),
+    };
+    if let Some(c) = &config {
+        if let Err(errors) = c.validate(&rules) {
+            for e in &errors {
+                eprint_diagnostic(e, err_color);
+            }
             return ExitCode::from(2);
         }
-    };
+    }
     let loaded = match load_articles(&cli.paths, err_color) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let today = cli.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let bar = Bar::new(!cli.quiet && std::io::stderr().is_terminal());
+    let today = cli
+        .today
+        .or(config.as_ref().and_then(|c| c.today))
+        .unwrap_or_else(|| jiff::Zoned::now().date());
     let opts = kzcheck::check::Options {
         today: Some(today),
-        lang: cli.lang,
+        lang: cli
+            .lang
+            .or(config.as_ref().and_then(|c| c.lang))
+            .unwrap_or_default(),
+        disabled: config
+            .as_ref()
+            .map(|c| c.disable.clone())
+            .unwrap_or_default(),
+        progress: bar.progress(),
     };
-    let report = kzcheck::check::check_with(&loaded.articles, &rules, &opts);
+    let mut report = kzcheck::check::check_with(&loaded.articles, &rules, &opts);
+    bar.finish();
+    if let Some(c) = &config {
+        kzcheck::review::apply_severity(&mut report.findings, &c.severity);
+    }
+
+    // The baseline of accepted findings.
+    let baseline_path = cli.baseline.clone().unwrap_or_else(|| match &config {
+        Some(c) => c.resolve(
+            c.baseline
+                .as_deref()
+                .unwrap_or(Path::new("kzcheck.baseline.yaml")),
+        ),
+        None => PathBuf::from("kzcheck.baseline.yaml"),
+    });
+    let baseline = if cli.no_baseline {
+        Baseline::default()
+    } else {
+        match Baseline::load(&baseline_path) {
+            Ok(b) => b,
+            Err(e) => return fail(&e),
+        }
+    };
+    let shown = baseline_path.display().to_string();
+    if cli.accept {
+        let reviewer = cli
+            .reviewer
+            .clone()
+            .or_else(|| std::env::var("KZCHECK_REVIEWER").ok())
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|r| !r.is_empty());
+        let (next, new) = baseline.accept(
+            &report,
+            cli.note.as_deref(),
+            reviewer.as_deref(),
+            &jiff::Zoned::now().date().to_string(),
+        );
+        if let Err(e) = write_atomically(&baseline_path, &next.to_yaml()) {
+            let _ = writeln!(std::io::stderr(), "kzcheck: cannot write {shown}: {e}");
+            return ExitCode::from(2);
+        }
+        let dropped = baseline.accepted.len() + new - next.accepted.len();
+        let _ = writeln!(
+            std::io::stderr(),
+            "kzcheck: {} findings accepted in {shown} ({new} new, {dropped} no longer found and removed)",
+            next.accepted.len()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if !cli.no_baseline && baseline_path.is_file() {
+        let summary = baseline.apply(&mut report, &shown);
+        report.baseline = Some(summary);
+    }
+
     let texts: HashMap<&str, &str> = loaded
         .articles
         .iter()
         .map(|a| (a.id.as_str(), a.text.as_str()))
         .collect();
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100);
+    let width = terminal_width();
     let out = kzcheck::report::render(&report, cli.format, TextOptions { color, width }, &texts);
     if let Err(code) = emit(cli.output.as_deref(), &out) {
         return code;
     }
-    let threshold = match cli.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    let fail_on = cli
+        .fail_on
+        .or(config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+    let failed = fail_on
+        .threshold()
+        .is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     // Like ripgrep: a file that could not be read makes the run incomplete.
     let incomplete = loaded
         .diagnostics
@@ -289,6 +388,59 @@ fn check(cli: CheckArgs, no_color: bool) -> ExitCode {
     } else {
         0
     })
+}
+
+/// A progress bar on standard error, for long runs on a terminal: it shows
+/// itself only once a run has taken half a second.
+struct Bar(Option<(indicatif::ProgressBar, std::time::Instant)>);
+
+impl Bar {
+    fn new(on: bool) -> Bar {
+        Bar(on.then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} reading articles {pos}/{len} [{bar:30}] {per_sec} eta {eta}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            (bar, std::time::Instant::now())
+        }))
+    }
+
+    fn progress(&self) -> kzcheck::check::Progress {
+        match &self.0 {
+            None => kzcheck::check::Progress::default(),
+            Some((bar, start)) => {
+                let (bar, start) = (bar.clone(), *start);
+                kzcheck::check::Progress::new(move |done, total| {
+                    if bar.is_hidden() && start.elapsed().as_millis() > 500 {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                })
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some((bar, _)) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The width of the text report: $COLUMNS, else the terminal's, else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(100)
+        .clamp(40, 200)
 }
 
 fn rules_command(cmd: RulesCommand, err_color: bool) -> ExitCode {

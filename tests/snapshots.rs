@@ -115,6 +115,7 @@ fn seeds_in_arabic_snapshot() {
     let opts = kzcheck::check::Options {
         today: None,
         lang: kzcheck::explain::Lang::Ar,
+        ..Default::default()
     };
     let report = kzcheck::check::check_with(&loaded.articles, rules(), &opts);
     let text = render_report(&loaded, &report, Format::Text);

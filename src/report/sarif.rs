@@ -1,46 +1,12 @@
 //! SARIF 2.1.0: one result per finding, its first place as the location
 //! and the others as related locations. Columns count Unicode code points
 //! (`columnKind: unicodeCodePoints`); regions also give byte offsets.
-//! `partialFingerprints` are stable across runs and machines (FNV-1a over
-//! what the finding is about, not over line numbers).
+//! `partialFingerprints` are the findings' fingerprints (`review`): stable
+//! across runs and machines, whatever line a finding stands on.
 use crate::check::Report;
-use crate::compare::{Finding, Severity};
+use crate::compare::Severity;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
-
-fn fnv1a(s: &str) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
-}
-
-/// What a finding is, whatever line it stands on.
-pub fn fingerprint(report: &Report, f: &Finding) -> String {
-    let claims: HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut words: Vec<String> = f
-        .claims
-        .iter()
-        .filter_map(|id| claims.get(id.as_str()))
-        .map(|c| format!("{}={}", c.article, c.text))
-        .chain(
-            f.evidence
-                .iter()
-                .map(|e| format!("{}={}", e.article, e.text)),
-        )
-        .collect();
-    words.sort();
-    fnv1a(&format!(
-        "{}|{}|{}|{}",
-        f.kind.as_str(),
-        f.key,
-        f.subject.as_deref().unwrap_or(""),
-        words.join("|")
-    ))
-}
 
 pub fn render(report: &Report) -> String {
     let paths: HashMap<&str, &str> = report
@@ -76,10 +42,12 @@ pub fn render(report: &Report) -> String {
             }
         })
     };
+    let prints = crate::review::fingerprints(report);
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| {
+        .zip(&prints)
+        .map(|(f, print)| {
             let mut places: Vec<Value> = f
                 .claims
                 .iter()
@@ -103,7 +71,7 @@ pub fn render(report: &Report) -> String {
                 "message": {"text": f.message},
                 "locations": first,
                 "relatedLocations": places,
-                "partialFingerprints": {"kzcheck/v1": fingerprint(report, f)},
+                "partialFingerprints": {"kzcheck/v1": print},
                 "properties": {"kind": f.kind.as_str(), "class": f.class, "subject": f.subject, "articles": f.articles}
             })
         })

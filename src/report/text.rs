@@ -322,7 +322,29 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
         out.push('\n');
     }
     out.push_str(&summary(report));
+    if let Some(b) = &report.baseline {
+        out.push_str(&baseline_line(b));
+    }
     out
+}
+
+/// "3 accepted findings not shown (kzcheck.baseline.yaml); 1 accepted finding no longer found"
+pub fn baseline_line(b: &crate::review::BaselineSummary) -> String {
+    let mut s = format!(
+        "{} accepted finding{} not shown ({})",
+        b.accepted,
+        if b.accepted == 1 { "" } else { "s" },
+        b.file
+    );
+    if b.stale > 0 {
+        s.push_str(&format!(
+            "; {} accepted finding{} no longer found: run `kzcheck --accept` to update the baseline",
+            b.stale,
+            if b.stale == 1 { " is" } else { "s are" }
+        ));
+    }
+    s.push('\n');
+    s
 }
 
 /// "5 articles, 40 claims: 2 contradictions, 1 inconsistency, …"

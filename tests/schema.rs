@@ -1,0 +1,110 @@
+//! The JSON contract: every report kzcheck writes (the seeds, every fixture
+//! corpus, a report with a baseline applied) validates against
+//! `schema/report.schema.json`, and reports that break the contract do not.
+use kzcheck::check::check;
+use kzcheck::load::load;
+use kzcheck::rules::Rules;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("schema/report.schema.json").expect("the schema file");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("the schema is a valid 2020-12 schema")
+}
+
+fn report_json(dir: &Path, rules: &Rules) -> Value {
+    let loaded = load(&[dir.to_path_buf()]);
+    let report = check(&loaded.articles, rules);
+    serde_json::from_str(&kzcheck::report::json::render(&report)).expect("JSON")
+}
+
+fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_report_validates() {
+    let v = validator();
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules");
+    let mut dirs = vec![PathBuf::from("seeds")];
+    for e in std::fs::read_dir("tests/fixtures").unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            dirs.push(p);
+        }
+    }
+    dirs.sort();
+    assert!(dirs.len() > 10);
+    let mut kinds = std::collections::BTreeSet::new();
+    for dir in &dirs {
+        let doc = report_json(dir, &rules);
+        let errs = errors(&v, &doc);
+        assert!(errs.is_empty(), "{}: {errs:#?}", dir.display());
+        for c in doc["claims"].as_array().unwrap() {
+            kinds.extend(c["value"].as_object().unwrap().keys().cloned());
+        }
+    }
+    // The corpora exercise most kinds of value, so the schema is tried on them.
+    for k in [
+        "date",
+        "weekday",
+        "count",
+        "more_than",
+        "at_least",
+        "vague",
+        "set",
+        "quote",
+    ] {
+        assert!(kinds.contains(k), "no {k} value in any corpus: {kinds:?}");
+    }
+}
+
+#[test]
+fn a_report_with_a_baseline_validates() {
+    let v = validator();
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules");
+    let loaded = load(&[PathBuf::from("seeds")]);
+    let mut report = check(&loaded.articles, &rules);
+    let (baseline, _) =
+        kzcheck::review::Baseline::default().accept(&report, None, None, "2026-01-01");
+    let summary = baseline.apply(&mut report, "kzcheck.baseline.yaml");
+    assert!(summary.accepted > 0);
+    report.baseline = Some(summary);
+    let doc: Value = serde_json::from_str(&kzcheck::report::json::render(&report)).unwrap();
+    assert_eq!(errors(&v, &doc), Vec::<String>::new());
+    assert!(doc["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn reports_that_break_the_contract_fail() {
+    let v = validator();
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules");
+    let good = report_json(Path::new("seeds"), &rules);
+    let breakages: [(&str, fn(&mut Value)); 6] = [
+        ("span as text", |d| {
+            d["claims"][0]["span"]["start"] = "12".into()
+        }),
+        ("unknown kind", |d| {
+            d["findings"][0]["kind"] = "rumour".into()
+        }),
+        ("two values", |d| {
+            d["claims"][0]["value"]["count"] = 1.into();
+            d["claims"][0]["value"]["date"] = "2022-01-01".into();
+        }),
+        ("bad date", |d| {
+            d["claims"][0]["as_of"] = "14 January".into()
+        }),
+        ("extra key", |d| d["findings"][0]["score"] = 3.into()),
+        ("missing key", |d| {
+            d["articles"][0].as_object_mut().unwrap().remove("path");
+        }),
+    ];
+    for (what, breaks) in breakages {
+        let mut doc = good.clone();
+        breaks(&mut doc);
+        assert!(!errors(&v, &doc).is_empty(), "{what} passes the schema");
+    }
+}
