@@ -9,17 +9,17 @@ use crate::rules::Rules;
 use serde::Serialize;
 
 /// An article as the report lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArticleInfo {
     pub id: String,
     pub path: String,
     pub date: Option<String>,
     pub date_source: Option<DateSource>,
     /// News agencies the article credits.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wire: Vec<String>,
     /// Other articles it shares near-identical sentences with (wire copy).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares_copy_with: Vec<String>,
 }
 
@@ -107,22 +107,30 @@ pub fn check(articles: &[Article], rules: &Rules) -> Report {
 /// report is the same whatever the number of threads or the order the
 /// articles come in.
 pub fn check_with(articles: &[Article], rules: &Rules, opts: &Options) -> Report {
+    let (_, parts) = parts(articles, rules, opts);
+    assemble(parts, rules, opts)
+}
+
+/// The first half of a run: every article analysed (in parallel), in path
+/// order, with the calendar their dates were read on. `assemble` is the
+/// second half; between the two, parts can be written out as shards.
+pub fn parts(articles: &[Article], rules: &Rules, opts: &Options) -> (Calendar, Vec<Part>) {
     use rayon::prelude::*;
     let ex = Extractor::new(rules);
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
     let cal = calendar(&sorted, rules, opts, &ex);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Part> = sorted
+    let parts = sorted
         .par_iter()
         .map(|a| {
-            let part = analyse(a, &ex, rules, &cal, opts);
+            let part = analyse(a, &ex, rules, &cal);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             opts.progress.tell(n, sorted.len());
             part
         })
         .collect();
-    assemble(parts, rules, opts)
+    (cal, parts)
 }
 
 /// The calendar dates are read on: the story's window (declared in the
@@ -168,13 +176,7 @@ pub fn calendar(articles: &[&Article], rules: &Rules, opts: &Options, ex: &Extra
 }
 
 /// Reads one article: extraction, its date, its claims, the names it uses.
-pub fn analyse(
-    article: &Article,
-    ex: &Extractor,
-    rules: &Rules,
-    cal: &Calendar,
-    opts: &Options,
-) -> Part {
+pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
     let doc = ex.prepare(article.body_text());
     let extracted = ex.extract(&doc);
     let a = Analysed {
@@ -219,10 +221,7 @@ pub fn analyse(
             wire,
             shares_copy_with: Vec::new(),
         },
-        claims: claims
-            .into_iter()
-            .filter(|c| !opts.disabled.contains(&c.rule))
-            .collect(),
+        claims,
         mismatches,
         calendar: calendar_mismatches,
         names,
@@ -232,6 +231,9 @@ pub fn analyse(
 
 /// Compares the articles' parts: wire copy between them, then the findings.
 pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
+    for p in &mut parts {
+        p.claims.retain(|c| !opts.disabled.contains(&c.rule));
+    }
     parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
     let links = shared_copy(&parts);
     let mut infos = Vec::with_capacity(parts.len());

@@ -7,7 +7,8 @@
 //! and claims of one story) and `grammar` turns the lexicon into the regex
 //! macros and parsers for dates and quantities; `value` is the value algebra
 //! that `compare` uses; `review` reads the project file and the baseline of
-//! accepted findings. Only the binary prints.
+//! accepted findings; `shard` writes and reads the claims of a run split over
+//! machines. Only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
@@ -25,4 +26,5 @@ pub mod review;
 pub mod rules;
 pub mod scan;
 pub mod segment;
+pub mod shard;
 pub mod value;

@@ -46,7 +46,7 @@ pub enum ResolvedBy {
 }
 
 /// Where an article's date comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     FrontMatter,

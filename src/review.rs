@@ -75,10 +75,16 @@ pub struct Config {
     pub disable: Vec<String>,
 }
 
-fn config_error(path: &str, text: &str, offset: usize, len: usize, message: String) -> RuleError {
+fn config_error(
+    path: &str,
+    text: &str,
+    offset: usize,
+    len: usize,
+    message: String,
+) -> Box<RuleError> {
     let offset = offset.min(text.len());
     let len = len.min(text.len() - offset);
-    RuleError {
+    Box::new(RuleError {
         code: "kzcheck::config",
         label: message.split(": ").last().unwrap_or("here").to_string(),
         message,
@@ -90,7 +96,7 @@ fn config_error(path: &str, text: &str, offset: usize, len: usize, message: Stri
         span: SourceSpan::new(offset.into(), len),
         file: path.to_string(),
         line: text[..offset].matches('\n').count() + 1,
-    }
+    })
 }
 
 /// Where `word` first stands in `text` outside comments, for pointing at it.
@@ -108,7 +114,7 @@ fn position_of(text: &str, word: &str) -> (usize, usize) {
 
 impl Config {
     /// Reads a project file.
-    pub fn load(path: &Path) -> Result<Config, RuleError> {
+    pub fn load(path: &Path) -> Result<Config, Box<RuleError>> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| config_error(&shown, "", 0, 0, format!("cannot read {shown}: {e}")))?;
@@ -133,7 +139,10 @@ impl Config {
     /// The project file for a run: `explicit` (`--config`), else
     /// `kzcheck.yaml` in the first folder given (or the folder of the first
     /// file), else in the current folder.
-    pub fn find(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Option<Config>, RuleError> {
+    pub fn find(
+        explicit: Option<&Path>,
+        inputs: &[PathBuf],
+    ) -> Result<Option<Config>, Box<RuleError>> {
         if let Some(p) = explicit {
             return Config::load(p).map(Some);
         }
@@ -177,7 +186,7 @@ impl Config {
         for id in &self.disable {
             if rules.rule(id).is_none() {
                 let (off, len) = position_of(&self.text, id);
-                errors.push(config_error(
+                errors.push(*config_error(
                     &shown,
                     &self.text,
                     off,
@@ -191,7 +200,7 @@ impl Config {
         for sel in self.severity.keys() {
             if !selector_known(sel, rules) {
                 let (off, len) = position_of(&self.text, sel);
-                errors.push(config_error(
+                errors.push(*config_error(
                     &shown,
                     &self.text,
                     off,
@@ -382,7 +391,7 @@ pub struct BaselineSummary {
 
 impl Baseline {
     /// Reads a baseline; a file that does not exist is an empty baseline.
-    pub fn load(path: &Path) -> Result<Baseline, RuleError> {
+    pub fn load(path: &Path) -> Result<Baseline, Box<RuleError>> {
         let shown = path.display().to_string();
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,

@@ -570,3 +570,72 @@ fn sarif_format() {
         .collect();
     assert_eq!(shifted_prints, prints);
 }
+
+/// A run stopped with Ctrl-C (SIGINT) leaves neither a report nor a
+/// temporary file, and exits with 130; a run let finish writes all of it.
+#[test]
+fn an_interrupted_run_leaves_no_partial_report() {
+    let dir = std::env::temp_dir().join(format!("kzcheck-sigint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    // Enough articles that reading them takes a while.
+    let seeds: Vec<(String, String)> = std::fs::read_dir(Path::new(ROOT).join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    for i in 0..600 {
+        for (stem, text) in &seeds {
+            std::fs::write(corpus.join(format!("{stem}-{i}.txt")), text).unwrap();
+        }
+    }
+    let report = dir.join("report.json");
+    let mut interrupted = 0;
+    for delay_ms in [150, 400, 1000] {
+        let _ = std::fs::remove_file(&report);
+        let child = Command::new(env!("CARGO_BIN_EXE_kzcheck"))
+            .args(["--format", "json", "-q", "-o"])
+            .arg(&report)
+            .arg(&corpus)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let leftovers: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+        match out.status.code() {
+            Some(130) => {
+                interrupted += 1;
+                assert!(!report.exists(), "a report after Ctrl-C");
+                assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+            }
+            Some(0 | 1) => {
+                let text =
+                    std::fs::read_to_string(&report).expect("a finished run writes its report");
+                serde_json::from_str::<Value>(&text).expect("the whole report");
+            }
+            other => panic!("exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+    assert!(
+        interrupted > 0,
+        "no run was interrupted; the corpus is too small"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

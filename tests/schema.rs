@@ -83,7 +83,8 @@ fn reports_that_break_the_contract_fail() {
     let v = validator();
     let rules = Rules::from_dir(Path::new("rules")).expect("rules");
     let good = report_json(Path::new("seeds"), &rules);
-    let breakages: [(&str, fn(&mut Value)); 6] = [
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: [Breakage; 6] = [
         ("span as text", |d| {
             d["claims"][0]["span"]["start"] = "12".into()
         }),

@@ -1,0 +1,3 @@
+//! The binary's own code: the command line (`args`) and the commands (`run`).
+pub mod args;
+pub mod run;

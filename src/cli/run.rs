@@ -1,0 +1,544 @@
+//! What each command does: load rules and articles (or shards), run the
+//! library, apply the project file and the baseline, write the report and
+//! choose the exit code. Everything a person sees on standard error is
+//! written here.
+use super::args::*;
+use kzcheck::check::{Options, Part, Progress, Report};
+use kzcheck::report::TextOptions;
+use kzcheck::review::{Baseline, Config, FailOn};
+use kzcheck::rules::Rules;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+/// Temporary files being written: removed if the run is interrupted, so
+/// Ctrl-C never leaves a partial report behind.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C (or SIGTERM, SIGHUP): remove the temporary files and exit 130.
+pub fn on_interrupt_clean_up() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for p in pending.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        let _ = writeln!(std::io::stderr(), "kzcheck: interrupted; no report written");
+        std::process::exit(130);
+    });
+}
+
+fn eprint_diagnostic(d: &dyn miette::Diagnostic, color: bool) {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut s = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    if handler.render_report(&mut s, d).is_err() {
+        s = format!("{d}\n");
+    }
+    let _ = std::io::stderr().write_all(s.as_bytes());
+}
+
+fn say(message: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr(), "kzcheck: {message}");
+}
+
+/// Writes `data` to a temporary file beside `path`, then renames it: a
+/// reader sees the old file or the whole new one, never part of it.
+fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.kzcheck-{}.tmp", std::process::id()));
+    if let Ok(mut p) = PENDING.lock() {
+        p.push(tmp.clone());
+    }
+    let result = std::fs::write(&tmp, data).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    if let Ok(mut p) = PENDING.lock() {
+        p.retain(|t| t != &tmp);
+    }
+    result
+}
+
+fn emit(output: Option<&Path>, data: &str) -> Result<(), ExitCode> {
+    let written = match output {
+        Some(p) => write_atomically(p, data),
+        None => std::io::stdout().write_all(data.as_bytes()),
+    };
+    written.map_err(|e| {
+        say(format_args!("cannot write the report: {e}"));
+        ExitCode::from(2)
+    })
+}
+
+fn load_rules(dir: Option<&Path>, err_color: bool) -> Result<Rules, ExitCode> {
+    let rules = match dir {
+        Some(d) => Rules::from_dir(d),
+        None if Path::new("rules/lexicon.yaml").is_file() => Rules::from_dir(Path::new("rules")),
+        None => Rules::builtin(),
+    };
+    rules.map_err(|e| {
+        eprint_diagnostic(&e, err_color);
+        ExitCode::from(2)
+    })
+}
+
+fn load_articles(paths: &[PathBuf], err_color: bool) -> Result<kzcheck::load::Loaded, ExitCode> {
+    let loaded = kzcheck::load::load(paths);
+    for d in &loaded.diagnostics {
+        eprint_diagnostic(d, err_color);
+    }
+    if loaded.articles.is_empty() {
+        say(format_args!("no article to check"));
+        return Err(ExitCode::from(2));
+    }
+    Ok(loaded)
+}
+
+/// A progress bar on standard error, for long runs on a terminal: it shows
+/// itself only once a run has taken half a second.
+struct Bar(Option<(indicatif::ProgressBar, std::time::Instant)>);
+
+impl Bar {
+    fn new(on: bool) -> Bar {
+        Bar(on.then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} reading articles {pos}/{len} [{bar:30}] {per_sec} eta {eta}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            (bar, std::time::Instant::now())
+        }))
+    }
+
+    fn progress(&self) -> Progress {
+        match &self.0 {
+            None => Progress::default(),
+            Some((bar, start)) => {
+                let (bar, start) = (bar.clone(), *start);
+                Progress::new(move |done, total| {
+                    if bar.is_hidden() && start.elapsed().as_millis() > 500 {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                })
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some((bar, _)) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The width of the text report: $COLUMNS, else the terminal's, else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(100)
+        .clamp(40, 200)
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Colour on standard error: on a terminal, unless NO_COLOR says not.
+pub fn stderr_color() -> bool {
+    !no_color() && std::io::stderr().is_terminal()
+}
+
+/// What a report command settled before it produced a report.
+struct Setup {
+    config: Option<Config>,
+    rules: Rules,
+    err_color: bool,
+}
+
+fn setup(args: &ReportArgs, inputs: &[PathBuf]) -> Result<Setup, ExitCode> {
+    let err_color = args.color != Color::Never && stderr_color();
+    // The project file; flags given on the command line win over it.
+    let config = Config::find(args.config.as_deref(), inputs).map_err(|e| {
+        eprint_diagnostic(e.as_ref(), err_color);
+        ExitCode::from(2)
+    })?;
+    let rules_dir = args.rules.clone().or_else(|| {
+        config
+            .as_ref()
+            .and_then(|c| c.rules.as_ref().map(|r| c.resolve(r)))
+    });
+    let rules = load_rules(rules_dir.as_deref(), err_color)?;
+    if let Some(c) = &config {
+        if let Err(errors) = c.validate(&rules) {
+            for e in &errors {
+                eprint_diagnostic(e, err_color);
+            }
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(Setup {
+        config,
+        rules,
+        err_color,
+    })
+}
+
+impl Setup {
+    fn options(&self, args: &ReportArgs, today: Option<jiff::civil::Date>) -> Options {
+        let c = self.config.as_ref();
+        Options {
+            today: Some(
+                today
+                    .or(c.and_then(|c| c.today))
+                    .unwrap_or_else(|| jiff::Zoned::now().date()),
+            ),
+            lang: args.lang.or(c.and_then(|c| c.lang)).unwrap_or_default(),
+            disabled: c.map(|c| c.disable.clone()).unwrap_or_default(),
+            progress: Progress::default(),
+        }
+    }
+
+    /// Severity overrides, the baseline (or `--accept`), the report, the
+    /// exit code. `incomplete`: an input could not be read.
+    fn finish(
+        &self,
+        args: &ReportArgs,
+        mut report: Report,
+        texts: &HashMap<&str, &str>,
+        incomplete: bool,
+    ) -> ExitCode {
+        if let Some(c) = &self.config {
+            kzcheck::review::apply_severity(&mut report.findings, &c.severity);
+        }
+        let baseline_path = args.baseline.clone().unwrap_or_else(|| match &self.config {
+            Some(c) => c.resolve(
+                c.baseline
+                    .as_deref()
+                    .unwrap_or(Path::new("kzcheck.baseline.yaml")),
+            ),
+            None => PathBuf::from("kzcheck.baseline.yaml"),
+        });
+        let shown = baseline_path.display().to_string();
+        let baseline = if args.no_baseline {
+            Baseline::default()
+        } else {
+            match Baseline::load(&baseline_path) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprint_diagnostic(e.as_ref(), self.err_color);
+                    return ExitCode::from(2);
+                }
+            }
+        };
+        if args.accept {
+            let reviewer = args
+                .reviewer
+                .clone()
+                .or_else(|| std::env::var("KZCHECK_REVIEWER").ok())
+                .or_else(|| std::env::var("USER").ok())
+                .filter(|r| !r.is_empty());
+            let (next, new) = baseline.accept(
+                &report,
+                args.note.as_deref(),
+                reviewer.as_deref(),
+                &jiff::Zoned::now().date().to_string(),
+            );
+            if let Err(e) = write_atomically(&baseline_path, &next.to_yaml()) {
+                say(format_args!("cannot write {shown}: {e}"));
+                return ExitCode::from(2);
+            }
+            let dropped = baseline.accepted.len() + new - next.accepted.len();
+            say(format_args!(
+                "{} findings accepted in {shown} ({new} new, {dropped} no longer found and removed)",
+                next.accepted.len()
+            ));
+            return ExitCode::SUCCESS;
+        }
+        if !args.no_baseline && baseline_path.is_file() {
+            report.baseline = Some(baseline.apply(&mut report, &shown));
+        }
+
+        let tty = std::io::stdout().is_terminal() && args.output.is_none();
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => tty && !no_color(),
+        };
+        let opts = TextOptions {
+            color,
+            width: terminal_width(),
+        };
+        let out = kzcheck::report::render(&report, args.format, opts, texts);
+        if let Err(code) = emit(args.output.as_deref(), &out) {
+            return code;
+        }
+        let fail_on = args
+            .fail_on
+            .or(self.config.as_ref().and_then(|c| c.fail_on))
+            .unwrap_or(FailOn::Error);
+        let failed = fail_on
+            .threshold()
+            .is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+        // Like ripgrep: an input that could not be read makes the run incomplete.
+        ExitCode::from(if incomplete {
+            2
+        } else if failed {
+            1
+        } else {
+            0
+        })
+    }
+}
+
+/// `kzcheck PATH...`
+pub fn check(args: CheckArgs) -> ExitCode {
+    let s = match setup(&args.report, &args.paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let loaded = match load_articles(&args.paths, s.err_color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let bar = Bar::new(!args.report.quiet && std::io::stderr().is_terminal());
+    let mut opts = s.options(&args.report, args.today);
+    opts.progress = bar.progress();
+    let report = kzcheck::check::check_with(&loaded.articles, &s.rules, &opts);
+    bar.finish();
+    let texts: HashMap<&str, &str> = loaded
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .collect();
+    let incomplete = loaded
+        .diagnostics
+        .iter()
+        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
+    s.finish(&args.report, report, &texts, incomplete)
+}
+
+/// `kzcheck compare SHARD...`
+pub fn compare(args: CompareArgs) -> ExitCode {
+    let s = match setup(&args.report, &args.shards) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut parts: Vec<Part> = Vec::new();
+    let mut calendar: Option<(PathBuf, kzcheck::shard::Header)> = None;
+    for path in &args.shards {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                say(format_args!("cannot read the shard {shown}: {e}"));
+                return ExitCode::from(2);
+            }
+        };
+        let (header, mut p) = match kzcheck::shard::read(&shown, &text, &s.rules) {
+            Ok(r) => r,
+            Err(e) => {
+                eprint_diagnostic(&e, s.err_color);
+                return ExitCode::from(2);
+            }
+        };
+        match &calendar {
+            Some((first, h))
+                if (h.window, h.latest_year) != (header.window, header.latest_year) =>
+            {
+                say(format_args!(
+                    "{shown} was read on another calendar than {} (window {:?}, latest year {:?} versus {:?}, {:?}): \
+                     declare the story's `window:` in story.yaml, or give every extract the same --today",
+                    first.display(),
+                    header.window,
+                    header.latest_year,
+                    h.window,
+                    h.latest_year
+                ));
+                return ExitCode::from(2);
+            }
+            Some(_) => {}
+            None => calendar = Some((path.clone(), header)),
+        }
+        parts.append(&mut p);
+    }
+    // The same article in two shards is compared once.
+    parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
+    parts.dedup_by(|a, b| a.info.id == b.info.id && a.info.path == b.info.path);
+    if parts.is_empty() {
+        say(format_args!("no article in the shards"));
+        return ExitCode::from(2);
+    }
+    let opts = s.options(&args.report, None);
+    let report = kzcheck::check::assemble(parts, &s.rules, &opts);
+    // The words around each claim, for the text and HTML reports, from the
+    // articles themselves where this machine can read them.
+    let owned: Vec<(String, String)> = report
+        .articles
+        .iter()
+        .filter_map(|a| Some((a.id.clone(), std::fs::read_to_string(&a.path).ok()?)))
+        .collect();
+    let texts: HashMap<&str, &str> = owned
+        .iter()
+        .map(|(id, t)| (id.as_str(), t.as_str()))
+        .collect();
+    s.finish(&args.report, report, &texts, false)
+}
+
+/// `kzcheck extract PATH...`: the mentions, or with --claims a shard.
+pub fn extract(args: ExtractArgs, err_color: bool) -> ExitCode {
+    let rules = match load_rules(args.rules.as_deref(), err_color) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let loaded = match load_articles(&args.paths, err_color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let out = if args.claims {
+        let opts = Options {
+            today: Some(args.today.unwrap_or_else(|| jiff::Zoned::now().date())),
+            ..Options::default()
+        };
+        let (cal, parts) = kzcheck::check::parts(&loaded.articles, &rules, &opts);
+        let mut out =
+            serde_json::to_string(&kzcheck::shard::Header::new(&rules, &cal)).unwrap_or_default();
+        out.push('\n');
+        for p in &parts {
+            out.push_str(&kzcheck::shard::to_line(p, &rules));
+            out.push('\n');
+        }
+        out
+    } else {
+        let mentions = kzcheck::check::mentions(&loaded.articles, &rules, args.today);
+        match args.format {
+            MentionFormat::Json => kzcheck::report::mentions::json(&mentions),
+            MentionFormat::Text => {
+                let paths: HashMap<&str, &str> = loaded
+                    .articles
+                    .iter()
+                    .map(|a| (a.id.as_str(), a.path.as_str()))
+                    .collect();
+                kzcheck::report::mentions::text(&mentions, &paths)
+            }
+        }
+    };
+    if let Err(code) = emit(args.output.as_deref(), &out) {
+        return code;
+    }
+    let incomplete = loaded
+        .diagnostics
+        .iter()
+        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
+    ExitCode::from(if incomplete { 2 } else { 0 })
+}
+
+/// `kzcheck rules list|explain|test`
+pub fn rules_command(cmd: RulesCommand, err_color: bool) -> ExitCode {
+    let dir = match &cmd {
+        RulesCommand::List(d) | RulesCommand::Test(d) | RulesCommand::Explain { dir: d, .. } => d,
+    };
+    let rules = match load_rules(dir.rules.as_deref(), err_color) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut out = String::new();
+    let code = match &cmd {
+        RulesCommand::List(_) => {
+            for r in &rules.claims {
+                out.push_str(&format!("{:<28} {:<36} {:?}\n", r.id, r.key, r.value));
+            }
+            0
+        }
+        RulesCommand::Explain { id, .. } => match rules.rule(id) {
+            Some(r) => {
+                out.push_str(&format!(
+                    "{} ({}:{})\n\n{}\n\n",
+                    r.id, r.file, r.line, r.doc
+                ));
+                out.push_str(&format!(
+                    "key:    {}\nvalue:  {:?}\nsubject: {:?}\n",
+                    r.key, r.value, r.subject
+                ));
+                if r.grows {
+                    out.push_str("grows:  yes (a later, larger figure is an update)\n");
+                }
+                out.push_str("\npatterns:\n");
+                for p in &r.sources {
+                    out.push_str(&format!("  {p}\n"));
+                }
+                out.push_str("\nexamples it must match:\n");
+                for e in &r.examples {
+                    let v = e
+                        .value
+                        .as_ref()
+                        .map(|v| format!("  → {v}"))
+                        .unwrap_or_default();
+                    out.push_str(&format!("  {}{v}\n", e.text));
+                }
+                if !r.no_match.is_empty() {
+                    out.push_str("\nexamples it must not match:\n");
+                    for t in &r.no_match {
+                        out.push_str(&format!("  {t}\n"));
+                    }
+                }
+                0
+            }
+            None => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "kzcheck: no rule `{id}` (see `kzcheck rules list`)"
+                );
+                2
+            }
+        },
+        RulesCommand::Test(_) => {
+            let failures = kzcheck::check::run_examples(&rules);
+            let examples: usize = rules
+                .claims
+                .iter()
+                .map(|r| r.examples.len() + r.no_match.len())
+                .sum();
+            for f in &failures {
+                out.push_str(&format!(
+                    "{}:{}: rule {}: «{}»: {}\n",
+                    f.file, f.line, f.rule, f.text, f.problem
+                ));
+            }
+            out.push_str(&format!(
+                "{} rules, {examples} examples: {} passed, {} failed\n",
+                rules.claims.len(),
+                examples - failures.len(),
+                failures.len()
+            ));
+            if failures.is_empty() {
+                0
+            } else {
+                1
+            }
+        }
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::from(code)
+}

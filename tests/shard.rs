@@ -1,0 +1,195 @@
+//! A run split over machines: `kzcheck extract --claims` on groups of
+//! articles, then `kzcheck compare` on the shards, gives the same report as
+//! one run, byte for byte, in every format; shards that do not fit together
+//! are refused with the file and line.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const TODAY: &str = "2026-11-22";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kzcheck"))
+        .args(args)
+        .current_dir(ROOT)
+        .env("COLUMNS", "100")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("kzcheck runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kzcheck-shard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn articles(dir: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(Path::new(ROOT).join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "md"))
+        .map(|p| format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Writes one shard per group of articles; returns the shard paths.
+fn shards(out: &Path, groups: &[&[String]]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let shard = out.join(format!("shard-{i}.jsonl"));
+        let shard_s = shard.to_string_lossy().into_owned();
+        let mut args = vec!["extract", "--claims", "--today", TODAY, "-o", &shard_s];
+        args.extend(group.iter().map(String::as_str));
+        let o = run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        paths.push(shard_s);
+    }
+    paths
+}
+
+fn same_report(dir: &str, shard_paths: &[String], format: &str) {
+    let single = run(&[dir, "--today", TODAY, "--format", format]);
+    let mut args = vec!["compare", "--format", format];
+    args.extend(shard_paths.iter().map(String::as_str));
+    let sharded = run(&args);
+    assert_eq!(
+        single.status.code(),
+        sharded.status.code(),
+        "{dir} {format}"
+    );
+    assert!(!single.stdout.is_empty());
+    assert!(
+        single.stdout == sharded.stdout,
+        "{dir} --format {format}: the sharded report differs\n--- single\n{}\n--- sharded\n{}",
+        String::from_utf8_lossy(&single.stdout),
+        String::from_utf8_lossy(&sharded.stdout)
+    );
+}
+
+#[test]
+fn seeds_in_shards_give_the_single_run_report() {
+    let out = scratch("seeds");
+    let all = articles("seeds");
+    assert_eq!(all.len(), 5);
+    // Uneven groups, and not in path order.
+    let shard_paths = shards(&out, &[&all[3..], &all[..1], &all[1..3]]);
+    for format in ["json", "text", "sarif", "line"] {
+        same_report("seeds", &shard_paths, format);
+    }
+    // One shard with everything is the same too.
+    let whole = shards(&scratch("seeds-whole"), &[&all]);
+    same_report("seeds", &whole, "json");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn every_fixture_in_one_shard_per_article_gives_the_single_run_report() {
+    let mut dirs: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            format!(
+                "tests/fixtures/{}",
+                p.file_name().unwrap().to_string_lossy()
+            )
+        })
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let all = articles(&dir);
+        if all.is_empty() {
+            continue;
+        }
+        let out = scratch(&dir.replace('/', "-"));
+        let groups: Vec<&[String]> = all.chunks(1).collect();
+        // A fixture may hold an article that cannot be read; its exit code
+        // is then 2 in both runs, so compare only the readable ones.
+        let readable: Vec<&[String]> = groups
+            .into_iter()
+            .filter(|g| {
+                run(&["extract", "--claims", "--today", TODAY, &g[0]])
+                    .status
+                    .success()
+            })
+            .collect();
+        let shard_paths = shards(&out, &readable);
+        let mut single_args = vec!["--today", TODAY, "--format", "json"];
+        single_args.extend(readable.iter().map(|g| g[0].as_str()));
+        let single = run(&single_args);
+        let mut args = vec!["compare", "--format", "json"];
+        args.extend(shard_paths.iter().map(String::as_str));
+        let sharded = run(&args);
+        assert!(
+            single.stdout == sharded.stdout,
+            "{dir}: the sharded report differs"
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
+
+#[test]
+fn shards_that_do_not_fit_are_refused() {
+    let out = scratch("refused");
+    let all = articles("seeds");
+    let shard_paths = shards(&out, &[&all[..2], &all[2..]]);
+    let text = std::fs::read_to_string(&shard_paths[1]).unwrap();
+
+    // A line that is not an article's claims: the file and line are named.
+    let broken = out.join("broken.jsonl");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"info\": 3}";
+    std::fs::write(&broken, lines.join("\n")).unwrap();
+    let o = run(&["compare", &shard_paths[0], broken.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("broken.jsonl:3"), "{err}");
+    assert!(o.stdout.is_empty());
+
+    // Another calendar (another --today with no declared window would do it).
+    let other = out.join("other-calendar.jsonl");
+    let header_end = text.find('\n').unwrap();
+    let header = text[..header_end].replace("\"latest_year\":2026", "\"latest_year\":2025");
+    assert_ne!(header, text[..header_end], "{}", &text[..header_end]);
+    std::fs::write(&other, format!("{header}{}", &text[header_end..])).unwrap();
+    let o = run(&["compare", &shard_paths[0], other.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("another calendar"), "{err}");
+
+    // Other rules.
+    let rules = out.join("rules");
+    std::fs::create_dir_all(rules.join("claims")).unwrap();
+    for f in ["lexicon.yaml", "entities.yaml", "story.yaml"] {
+        std::fs::copy(Path::new(ROOT).join("rules").join(f), rules.join(f)).unwrap();
+    }
+    std::fs::copy(
+        Path::new(ROOT).join("rules/claims/forces.yaml"),
+        rules.join("claims/forces.yaml"),
+    )
+    .unwrap();
+    let o = run(&[
+        "compare",
+        "--rules",
+        rules.to_str().unwrap(),
+        &shard_paths[0],
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("other rules"), "{err}");
+
+    // Not a shard at all.
+    let o = run(&["compare", "seeds/000_8a8d74e88c78e18c.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a claims shard"));
+    let _ = std::fs::remove_dir_all(&out);
+}
