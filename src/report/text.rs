@@ -19,7 +19,10 @@ use std::fmt;
 const OPEN: &str = "⟦";
 const CLOSE: &str = "⟧";
 /// Characters of context kept on each side of the marked words.
-const CONTEXT: usize = 40;
+/// Columns kept on each side of a claim however narrow the terminal.
+const CONTEXT_MIN: usize = 12;
+/// Columns miette's gutter takes (`  12 │ `), and a margin.
+const GUTTER: usize = 10;
 
 /// A window of an article's text that tells miette the line it stands on
 /// in the original file, so the gutter shows the article's line number.
@@ -115,13 +118,17 @@ impl Diagnostic for FindingDiag {
     }
 }
 
-/// A window of `text[sentence]` around `span`, with the span marked.
-/// Returns the window and the marked range inside it.
+/// A window of `text[sentence]` around `span`, with the span marked, that
+/// fits in `columns` terminal columns where it can (the span is always
+/// whole; tashkeel takes no column). Returns the window and the marked
+/// range inside it.
 fn window(
     text: &str,
     sentence: std::ops::Range<usize>,
     span: std::ops::Range<usize>,
+    columns: usize,
 ) -> (String, std::ops::Range<usize>) {
+    use unicode_width::UnicodeWidthChar;
     let clamp = |i: usize| {
         let mut i = i.min(text.len());
         while !text.is_char_boundary(i) {
@@ -134,17 +141,46 @@ fn window(
         clamp(sentence.end.max(span.end)),
     );
     let (a, b) = (clamp(span.start), clamp(span.end));
-    let before: Vec<(usize, char)> = text[s0..a].char_indices().collect();
-    let start = if before.len() > CONTEXT {
-        let cut = s0 + before[before.len() - CONTEXT].0;
-        // start at a word
+    let width = |s: &str| -> usize { s.chars().map(|c| c.width().unwrap_or(0)).sum() };
+    // What is left beside the span and its marks, shared by the two sides;
+    // a side that needs less leaves the rest to the other.
+    let room = columns
+        .saturating_sub(width(&text[a..b]) + 4)
+        .max(2 * CONTEXT_MIN);
+    let (need_before, need_after) = (width(&text[s0..a]), width(&text[b..s1]));
+    let half = room / 2;
+    let (keep_before, keep_after) = if need_before < half {
+        (need_before, room - need_before)
+    } else if need_after < half {
+        (room - need_after, need_after)
+    } else {
+        (half, room - half)
+    };
+    // The last `keep_before` columns before the span, from a word's start.
+    let start = if need_before > keep_before {
+        let mut used = 0;
+        let mut cut = a;
+        for (i, c) in text[s0..a].char_indices().rev() {
+            used += c.width().unwrap_or(0);
+            if used > keep_before.saturating_sub(1) {
+                break;
+            }
+            cut = s0 + i;
+        }
         text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
     } else {
         s0
     };
-    let after: Vec<(usize, char)> = text[b..s1].char_indices().collect();
-    let end = if after.len() > CONTEXT {
-        let cut = b + after[CONTEXT].0;
+    let end = if need_after > keep_after {
+        let mut used = 0;
+        let mut cut = b;
+        for (i, c) in text[b..s1].char_indices() {
+            used += c.width().unwrap_or(0);
+            if used > keep_after.saturating_sub(1) {
+                break;
+            }
+            cut = b + i + c.len_utf8();
+        }
         text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
     } else {
         s1
@@ -169,6 +205,7 @@ fn window(
 fn snippet(
     report: &Report,
     texts: &HashMap<&str, &str>,
+    columns: usize,
     ev: &Evidence,
     sentence: Option<std::ops::Range<usize>>,
     label: String,
@@ -176,7 +213,7 @@ fn snippet(
 ) -> Snippet {
     let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
     let sentence = sentence.unwrap_or_else(|| line_of(text, ev.span.start..ev.span.end));
-    let (w, marked) = window(text, sentence, ev.span.start..ev.span.end);
+    let (w, marked) = window(text, sentence, ev.span.start..ev.span.end, columns);
     let path = report
         .articles
         .iter()
@@ -237,7 +274,12 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
     t
 }
 
-fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> FindingDiag {
+fn diagnostic(
+    report: &Report,
+    texts: &HashMap<&str, &str>,
+    columns: usize,
+    f: &Finding,
+) -> FindingDiag {
     let claims: HashMap<&str, &Claim> = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut related = Vec::new();
     for id in &f.claims {
@@ -252,6 +294,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
         related.push(snippet(
             report,
             texts,
+            columns,
             &ev,
             Some(c.sentence.clone()),
             short(&c.value.describe()),
@@ -261,6 +304,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
             related.push(snippet(
                 report,
                 texts,
+                columns,
                 a,
                 None,
                 match report.lang {
@@ -278,6 +322,7 @@ fn diagnostic(report: &Report, texts: &HashMap<&str, &str>, f: &Finding) -> Find
         related.push(snippet(
             report,
             texts,
+            columns,
             ev,
             None,
             short(&ev.text),
@@ -307,7 +352,7 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
         .without_primary_span_start();
     let mut out = String::new();
     for f in &report.findings {
-        let mut d = diagnostic(report, texts, f);
+        let mut d = diagnostic(report, texts, opts.width.saturating_sub(GUTTER), f);
         // The parent first, then each article's words as a diagnostic of its
         // own, so that miette neither prefixes nor re-wraps them.
         let related = std::mem::take(&mut d.related);
