@@ -45,6 +45,19 @@ pub struct Analysed<'a> {
     pub extracted: Extracted,
 }
 
+impl<'a> Analysed<'a> {
+    /// Normalizes, segments and extracts one article.
+    pub fn new(article: &'a Article, ex: &Extractor) -> Analysed<'a> {
+        let doc = ex.prepare(article.body_text());
+        let extracted = ex.extract(&doc);
+        Analysed {
+            article,
+            doc,
+            extracted,
+        }
+    }
+}
+
 /// Called as articles are done: (articles done, articles in all). Called
 /// from several threads.
 #[derive(Clone, Default)]
@@ -177,13 +190,7 @@ pub fn calendar(articles: &[&Article], rules: &Rules, opts: &Options, ex: &Extra
 
 /// Reads one article: extraction, its date, its claims, the names it uses.
 pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
-    let doc = ex.prepare(article.body_text());
-    let extracted = ex.extract(&doc);
-    let a = Analysed {
-        article,
-        doc,
-        extracted,
-    };
+    let a = Analysed::new(article, ex);
     let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
     let ArticleClaims {
         claims,
@@ -511,13 +518,7 @@ pub fn mentions(
     };
     let mut out = Vec::new();
     for article in articles {
-        let doc = ex.prepare(article.body_text());
-        let extracted = ex.extract(&doc);
-        let a = Analysed {
-            article,
-            doc,
-            extracted,
-        };
+        let a = Analysed::new(article, &ex);
         let own = article_date(&a, &cal, &rules.lexicon.month_prepositions).map(|d| d.date);
         let mut ms = Vec::new();
         for d in &a.extracted.dates {

@@ -99,6 +99,17 @@ fn config_error(
     })
 }
 
+/// A YAML error in a project or baseline file, at its line.
+fn yaml_error(path: &str, text: &str, e: &serde_yaml::Error, prefix: &str) -> Box<RuleError> {
+    let off = e
+        .location()
+        .map(|l| SourceOffset::from_location(text, l.line(), l.column()).offset())
+        .unwrap_or(0);
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    config_error(path, text, off, 1, format!("{prefix}{msg}"))
+}
+
 /// Where `word` first stands in `text` outside comments, for pointing at it.
 fn position_of(text: &str, word: &str) -> (usize, usize) {
     let mut at = 0;
@@ -121,15 +132,7 @@ impl Config {
         let mut c: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_yaml::from_str(&text).map_err(|e| {
-                let off = e
-                    .location()
-                    .map(|l| SourceOffset::from_location(&text, l.line(), l.column()).offset())
-                    .unwrap_or(0);
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                config_error(&shown, &text, off, 1, msg)
-            })?
+            serde_yaml::from_str(&text).map_err(|e| yaml_error(&shown, &text, &e, ""))?
         };
         c.path = path.to_path_buf();
         c.text = text;
@@ -407,13 +410,7 @@ impl Baseline {
             }
         };
         serde_yaml::from_str(&text).map_err(|e| {
-            let off = e
-                .location()
-                .map(|l| SourceOffset::from_location(&text, l.line(), l.column()).offset())
-                .unwrap_or(0);
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            let mut err = config_error(&shown, &text, off, 1, format!("baseline: {msg}"));
+            let mut err = yaml_error(&shown, &text, &e, "baseline: ");
             err.code = "kzcheck::baseline";
             err.help = Some(
                 "the baseline is written by `kzcheck --accept`; delete it and accept again".into(),
