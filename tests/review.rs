@@ -131,6 +131,13 @@ fn accepted_findings_are_reported_once_and_changed_ones_again() {
         "{out}"
     );
 
+    let html = run(&dir, &["corpus", "--format", "html"]);
+    let page = String::from_utf8_lossy(&html.stdout);
+    assert!(
+        page.contains(&format!("{n} accepted findings not shown")),
+        "the HTML summary says what the baseline left out"
+    );
+
     // Lines shift (a paragraph added on top): still the same findings.
     edit(&dir, "002_", "\n", "\n\nسطر جديد لا يغير شيئا.\n");
     let shifted = run(&dir, &["corpus", "--format", "json"]);

@@ -1,5 +1,6 @@
 //! Rendering a report: one model, several formats. Each renderer returns a
 //! string; only the binary writes it out.
+pub mod html;
 pub mod json;
 pub mod line;
 pub mod mentions;
@@ -23,6 +24,9 @@ pub enum Format {
     Yaml,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// One self-contained HTML page: summary, claim graph, findings side by
+    /// side, the full texts.
+    Html,
 }
 
 /// Options for the text renderer.
@@ -46,6 +50,7 @@ pub fn render(
         Format::Dot => crate::graph::to_dot(report),
         Format::Line => line::render(report),
         Format::Sarif => sarif::render(report),
+        Format::Html => html::render(report, texts),
         Format::Yaml => serde_yaml::to_string(report).unwrap_or_else(|e| format!("error: {e}\n")),
     }
 }

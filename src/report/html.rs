@@ -1,0 +1,1611 @@
+//! `--format html`: the report as one self-contained page for an editor.
+//!
+//! Nothing is loaded from anywhere: the styles are inline, the claim graph
+//! is an inline SVG laid out here, and there is no script at all, so the page
+//! carries a strict Content-Security-Policy ([`CSP`]). The filters by kind
+//! and severity are checkboxes and CSS `:has()` rules.
+//!
+//! The page, top to bottom: a summary (counts per kind and severity, the
+//! articles), the claim graph, one card per finding in report order (the
+//! message, then each article's words side by side, each linking to its
+//! place in the full text), and the full texts with every span highlighted
+//! and anchored. Every piece of article text stands in an element with
+//! `dir="rtl"`; every string from an article, a rule or a path is escaped.
+//! The output depends on the report and the texts only, so it can be
+//! snapshotted.
+use crate::check::{ArticleInfo, Report};
+use crate::claim::{Claim, Evidence, Span};
+use crate::compare::{Finding, Kind, Severity};
+use crate::explain::{self, Lang};
+use crate::graph::{self, Edge, Node};
+use crate::resolve::DateSource;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+
+/// The page's Content-Security-Policy: no script, no request, inline
+/// styles and `data:` images only.
+pub const CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/// Characters of context kept on each side of a claim's words in a card.
+const CONTEXT: usize = 60;
+
+/// At most this many claims are drawn in the graph.
+pub const MAX_GRAPH_CLAIMS: usize = 80;
+
+const KINDS: [Kind; 5] = [
+    Kind::Contradiction,
+    Kind::Inconsistency,
+    Kind::NameVariant,
+    Kind::Agreement,
+    Kind::Uncorroborated,
+];
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+/// Text escaped for HTML, in element content and in quoted attributes.
+/// Control characters other than tab and newlines become U+FFFD.
+pub struct Esc<'a>(pub &'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let mut last = 0;
+        for (i, c) in s.char_indices() {
+            let rep = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                '\t' | '\n' | '\r' => continue,
+                c if c.is_control() => "\u{FFFD}",
+                _ => continue,
+            };
+            f.write_str(&s[last..i])?;
+            f.write_str(rep)?;
+            last = i + c.len_utf8();
+        }
+        f.write_str(&s[last..])
+    }
+}
+
+/// `s` escaped for HTML.
+pub fn escape(s: &str) -> String {
+    Esc(s).to_string()
+}
+
+fn esc(s: &str) -> Esc<'_> {
+    Esc(s)
+}
+
+fn t(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ar => ar,
+    }
+}
+
+fn kind_label(k: Kind, lang: Lang) -> &'static str {
+    match k {
+        Kind::Contradiction => t(lang, "Contradiction", "تناقض"),
+        Kind::Inconsistency => t(lang, "Inconsistency", "تعارض داخلي"),
+        Kind::NameVariant => t(lang, "Name variant", "اختلاف في كتابة اسم"),
+        Kind::Agreement => t(lang, "Agreement", "اتفاق"),
+        Kind::Uncorroborated => t(lang, "Uncorroborated", "من مصدر واحد"),
+    }
+}
+
+fn severity_label(s: Severity, lang: Lang) -> &'static str {
+    match s {
+        Severity::Error => t(lang, "Error", "خطأ"),
+        Severity::Warning => t(lang, "Warning", "تنبيه"),
+        Severity::Info => t(lang, "Info", "معلومة"),
+    }
+}
+
+fn class_label(f: &Finding, lang: Lang) -> Option<&'static str> {
+    use crate::compare::Class;
+    f.class.map(|c| match c {
+        Class::Conflict => t(lang, "conflict", "تعارض"),
+        Class::Update => t(lang, "update", "تحديث"),
+        Class::ReportedDispute => t(lang, "reported dispute", "خلاف منقول"),
+        Class::Independent => t(lang, "independent sources", "مصادر مستقلة"),
+        Class::Echo => t(lang, "echo of one source", "صدى لمصدر واحد"),
+    })
+}
+
+/// `span` as a byte range of `text`, both ends on character boundaries
+/// (moved back when inside a character), start ≤ end.
+fn clamp(text: &str, span: &Span) -> (usize, usize) {
+    let floor = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let a = floor(span.start);
+    (a, floor(span.end).max(a))
+}
+
+/// The anchor id of a span of article number `art`.
+fn span_id(art: usize, (a, b): (usize, usize)) -> String {
+    format!("s{art}-{a}-{b}")
+}
+
+/// The front matter block (`---` … `---`) at the top of `text`, BOM and
+/// all: the byte where the body starts, or 0.
+fn body_start(text: &str) -> usize {
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let Some(first_end) = rest.find('\n') else {
+        return 0;
+    };
+    if rest[..first_end].trim_end() != "---" {
+        return 0;
+    }
+    let mut line_start = start + first_end + 1;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = text[line_start..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return (line_end + 1).min(text.len());
+        }
+        line_start = line_end + 1;
+    }
+    0
+}
+
+/// What a highlighted span of an article's text is marked with.
+#[derive(Default)]
+struct SpanInfo {
+    /// The most severe finding resting on it.
+    severity: Option<Severity>,
+    /// "#3 contradiction security_forces.killed", for the tooltip.
+    notes: Vec<String>,
+}
+
+/// Why a piece of evidence is in a card.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A claim's words.
+    Claim,
+    /// The day a relative date was read against.
+    Anchor,
+    /// Words a finding rests on without a claim (name variants, weekdays).
+    Words,
+}
+
+/// One piece of evidence in a card.
+struct Item<'a> {
+    ev: Evidence,
+    claim: Option<&'a Claim>,
+    role: Role,
+    sentence: Option<Range<usize>>,
+}
+
+struct Page<'a> {
+    report: &'a Report,
+    texts: &'a HashMap<&'a str, &'a str>,
+    lang: Lang,
+    art: HashMap<&'a str, usize>,
+    claims: HashMap<&'a str, &'a Claim>,
+    /// Per article (report order): its highlighted spans.
+    spans: Vec<BTreeMap<(usize, usize), SpanInfo>>,
+    /// Per article: the findings (1-based numbers) that rest on it.
+    findings_of: Vec<BTreeSet<usize>>,
+}
+
+impl<'a> Page<'a> {
+    fn new(report: &'a Report, texts: &'a HashMap<&'a str, &'a str>) -> Page<'a> {
+        let art: HashMap<&str, usize> = report
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let claims = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut page = Page {
+            report,
+            texts,
+            lang: report.lang,
+            art,
+            claims,
+            spans: report.articles.iter().map(|_| BTreeMap::new()).collect(),
+            findings_of: report.articles.iter().map(|_| BTreeSet::new()).collect(),
+        };
+        for c in &report.claims {
+            page.register(&c.article, &c.span, None, None);
+            for a in &c.anchors {
+                page.register(&a.article, &a.span, None, None);
+            }
+        }
+        for (i, f) in report.findings.iter().enumerate() {
+            let note = format!("#{} {} {}", i + 1, f.label(), f.key);
+            for item in page.items(f) {
+                page.register(
+                    &item.ev.article,
+                    &item.ev.span,
+                    Some(f.severity),
+                    Some(&note),
+                );
+                if let Some(&k) = page.art.get(item.ev.article.as_str()) {
+                    page.findings_of[k].insert(i + 1);
+                }
+            }
+        }
+        page
+    }
+
+    fn text(&self, article: &str) -> &'a str {
+        self.texts.get(article).copied().unwrap_or("")
+    }
+
+    fn register(&mut self, article: &str, span: &Span, sev: Option<Severity>, note: Option<&str>) {
+        let Some(&k) = self.art.get(article) else {
+            return;
+        };
+        let key = clamp(self.text(article), span);
+        let info = self.spans[k].entry(key).or_default();
+        if let Some(s) = sev {
+            info.severity = info.severity.max(Some(s));
+        }
+        if let Some(n) = note {
+            if !info.notes.iter().any(|x| x == n) {
+                info.notes.push(n.to_string());
+            }
+        }
+    }
+
+    /// A finding's evidence in the text report's order: each claim and the
+    /// days it was read against, then the words it rests on.
+    fn items(&self, f: &Finding) -> Vec<Item<'a>> {
+        let mut out = Vec::new();
+        for id in &f.claims {
+            let Some(&c) = self.claims.get(id.as_str()) else {
+                continue;
+            };
+            out.push(Item {
+                ev: Evidence {
+                    article: c.article.clone(),
+                    text: c.text.clone(),
+                    span: c.span.clone(),
+                },
+                claim: Some(c),
+                role: Role::Claim,
+                sentence: Some(c.sentence.clone()),
+            });
+            for a in &c.anchors {
+                out.push(Item {
+                    ev: a.clone(),
+                    claim: None,
+                    role: Role::Anchor,
+                    sentence: None,
+                });
+            }
+        }
+        for ev in &f.evidence {
+            out.push(Item {
+                ev: ev.clone(),
+                claim: None,
+                role: Role::Words,
+                sentence: None,
+            });
+        }
+        out
+    }
+
+    fn path(&self, article: &'a str) -> &'a str {
+        self.art
+            .get(article)
+            .map(|&k| self.report.articles[k].path.as_str())
+            .unwrap_or(article)
+    }
+}
+
+/// Renders the page. `texts` maps each article id to its original text.
+pub fn render(report: &Report, texts: &HashMap<&str, &str>) -> String {
+    let page = Page::new(report, texts);
+    let lang = page.lang;
+    let mut o = String::with_capacity(64 * 1024);
+    let (code, dir) = match lang {
+        Lang::En => ("en", "ltr"),
+        Lang::Ar => ("ar", "rtl"),
+    };
+    let title = t(lang, "kzcheck report", "تقرير kzcheck");
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{code}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"color-scheme\" content=\"light\">\n\
+         <meta name=\"generator\" content=\"kzcheck {}\">\n\
+         <title>{title}: {}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n",
+        esc(CSP),
+        env!("CARGO_PKG_VERSION"),
+        esc(&totals(&page)),
+        STYLE,
+        filter_css(),
+    );
+    let _ = writeln!(
+        o,
+        "<nav class=\"top\" aria-label=\"{}\"><span class=\"brand\">kzcheck</span>\
+         <a href=\"#summary\">{}</a><a href=\"#graph\">{}</a><a href=\"#findings\">{}</a><a href=\"#texts\">{}</a></nav>",
+        t(lang, "Sections", "الأقسام"),
+        t(lang, "Summary", "الملخص"),
+        t(lang, "Claim graph", "شبكة الادعاءات"),
+        t(lang, "Findings", "الملاحظات"),
+        t(lang, "Article texts", "نصوص المقالات"),
+    );
+    let _ = write!(
+        o,
+        "<main>\n<header class=\"page\"><h1>{}</h1><p class=\"totals\">{}</p>\
+         <p class=\"print-note\">{}</p></header>\n",
+        t(lang, "Fact-consistency report", "تقرير اتساق الوقائع"),
+        esc(&totals(&page)),
+        t(
+            lang,
+            "Filtered: some findings are not shown.",
+            "مُصفّى: بعض الملاحظات غير معروضة."
+        ),
+    );
+    summary(&mut o, &page);
+    graph_svg(&mut o, &page);
+    findings(&mut o, &page);
+    article_texts(&mut o, &page);
+    let _ = write!(
+        o,
+        "</main>\n<footer><p>{} kzcheck {}.</p></footer>\n</body>\n</html>\n",
+        t(lang, "Made by", "أعدّه"),
+        env!("CARGO_PKG_VERSION"),
+    );
+    o
+}
+
+fn totals(page: &Page) -> String {
+    let r = page.report;
+    let (a, c, f) = (r.articles.len(), r.claims.len(), r.findings.len());
+    match page.lang {
+        Lang::En => format!(
+            "{a} article{} · {c} claim{} · {f} finding{}",
+            if a == 1 { "" } else { "s" },
+            if c == 1 { "" } else { "s" },
+            if f == 1 { "" } else { "s" },
+        ),
+        Lang::Ar => format!("المقالات: {a} · الادعاءات: {c} · الملاحظات: {f}"),
+    }
+}
+
+/// The `:has()` rules that hide the cards of an unchecked kind or severity.
+fn filter_css() -> String {
+    let mut s = String::from("@media screen {\n");
+    let mut sel: Vec<String> = Vec::new();
+    for k in KINDS {
+        let k = k.as_str();
+        sel.push(format!("body:has(#fk-{k}:not(:checked)) .card.kind-{k}"));
+    }
+    for v in SEVERITIES {
+        let v = v.as_str();
+        sel.push(format!("body:has(#fs-{v}:not(:checked)) .card.sev-{v}"));
+    }
+    s.push_str(&sel.join(",\n"));
+    s.push_str(" { display: none; }\n}\n");
+    s
+}
+
+fn summary(o: &mut String, page: &Page) {
+    let lang = page.lang;
+    let r = page.report;
+    let _ = write!(
+        o,
+        "<section id=\"summary\" class=\"block\">\n<h2>{}</h2>\n<div class=\"summary-grid\">\n",
+        t(lang, "Summary", "الملخص")
+    );
+    // Counts per kind and severity.
+    let _ = write!(
+        o,
+        "<table class=\"counts\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th>",
+        t(
+            lang,
+            "Findings by kind and severity",
+            "الملاحظات حسب النوع والخطورة"
+        ),
+        t(lang, "Kind", "النوع"),
+    );
+    for s in SEVERITIES {
+        let _ = write!(
+            o,
+            "<th scope=\"col\" class=\"num\"><span class=\"dot sev-{}\"></span>{}</th>",
+            s.as_str(),
+            severity_label(s, lang)
+        );
+    }
+    let _ = write!(
+        o,
+        "<th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        t(lang, "Total", "المجموع")
+    );
+    let count = |k: Option<Kind>, s: Option<Severity>| {
+        r.findings
+            .iter()
+            .filter(|f| k.is_none_or(|k| f.kind == k) && s.is_none_or(|s| f.severity == s))
+            .count()
+    };
+    let cell = |n: usize| {
+        if n == 0 {
+            "<td class=\"num zero\">0</td>".to_string()
+        } else {
+            format!("<td class=\"num\">{n}</td>")
+        }
+    };
+    for k in KINDS {
+        let _ = write!(
+            o,
+            "<tr><th scope=\"row\"><span class=\"kind-tag kind-{}\">{}</span></th>",
+            k.as_str(),
+            kind_label(k, lang)
+        );
+        for s in SEVERITIES {
+            o.push_str(&cell(count(Some(k), Some(s))));
+        }
+        let _ = writeln!(
+            o,
+            "<td class=\"num total\">{}</td></tr>",
+            count(Some(k), None)
+        );
+    }
+    let _ = write!(
+        o,
+        "</tbody>\n<tfoot><tr><th scope=\"row\">{}</th>",
+        t(lang, "Total", "المجموع")
+    );
+    for s in SEVERITIES {
+        let _ = write!(o, "<td class=\"num\">{}</td>", count(None, Some(s)));
+    }
+    let _ = write!(
+        o,
+        "<td class=\"num total\">{}</td></tr></tfoot>\n</table>\n",
+        r.findings.len()
+    );
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(
+            o,
+            "<p class=\"baseline\">{} <code dir=\"ltr\">{}</code>{}</p>",
+            match lang {
+                Lang::En => format!("{} accepted findings not shown: reviewed in", b.accepted),
+                Lang::Ar => format!("{} ملاحظة مقبولة غير معروضة: رُوجعت في", b.accepted),
+            },
+            esc(&b.file),
+            match (b.stale, lang) {
+                (0, _) => String::new(),
+                (n, Lang::En) => format!("; {n} accepted findings are no longer found"),
+                (n, Lang::Ar) => format!("؛ {n} ملاحظة مقبولة لم تعد موجودة"),
+            }
+        );
+    }
+
+    // The articles.
+    let _ = write!(
+        o,
+        "<div class=\"table-wrap\"><table class=\"articles\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
+         <th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        t(lang, "Articles", "المقالات"),
+        t(lang, "Article", "المقالة"),
+        t(lang, "Path", "المسار"),
+        t(lang, "Date", "التاريخ"),
+        t(lang, "Agencies (wire)", "الوكالات"),
+        t(lang, "Shares copy with", "يتقاسم النص مع"),
+        t(lang, "Claims", "الادعاءات"),
+        t(lang, "Findings", "الملاحظات"),
+    );
+    let mut claims_of: HashMap<&str, usize> = HashMap::new();
+    for c in &r.claims {
+        *claims_of.entry(c.article.as_str()).or_default() += 1;
+    }
+    for (i, a) in r.articles.iter().enumerate() {
+        let claims = claims_of.get(a.id.as_str()).copied().unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "<tr><th scope=\"row\"><a href=\"#a{i}\"><code dir=\"ltr\">{}</code></a></th><td><code dir=\"ltr\" class=\"path\">{}</code></td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"num\">{claims}</td><td class=\"num\">{}</td></tr>",
+            esc(&a.id),
+            esc(&a.path),
+            date_cell(a, lang),
+            list_or_dash(a.wire.iter().map(|w| format!("<span class=\"tag\" dir=\"ltr\">{}</span>", esc(w)))),
+            list_or_dash(a.shares_copy_with.iter().map(|s| match page.art.get(s.as_str()) {
+                Some(k) => format!("<a href=\"#a{k}\"><code dir=\"ltr\">{}</code></a>", esc(s)),
+                None => format!("<code dir=\"ltr\">{}</code>", esc(s)),
+            })),
+            page.findings_of[i].len(),
+        );
+    }
+    o.push_str("</tbody>\n</table></div>\n</div>\n</section>\n");
+}
+
+fn date_cell(a: &ArticleInfo, lang: Lang) -> String {
+    match &a.date {
+        None => format!(
+            "<span class=\"muted\">{}</span>",
+            t(lang, "unknown", "غير معروف")
+        ),
+        Some(d) => {
+            let source = match a.date_source {
+                Some(DateSource::FrontMatter) => t(lang, "front matter", "البيانات الوصفية"),
+                Some(DateSource::Dateline) => t(lang, "dateline", "سطر التاريخ"),
+                None => t(lang, "unknown source", "مصدر غير معروف"),
+            };
+            format!(
+                "<span dir=\"ltr\" class=\"date\">{}</span> <span class=\"muted src\">({source})</span>",
+                esc(d)
+            )
+        }
+    }
+}
+
+fn list_or_dash(items: impl Iterator<Item = String>) -> String {
+    let v: Vec<String> = items.collect();
+    if v.is_empty() {
+        "<span class=\"muted\">—</span>".into()
+    } else {
+        v.join(" ")
+    }
+}
+
+/// A window of `text[sentence]` around `span`: the words before, the
+/// span's words and the words after, newlines as spaces, with "…" where
+/// the sentence was cut.
+fn window(text: &str, sentence: Range<usize>, (a, b): (usize, usize)) -> (String, String, String) {
+    let floor = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (s0, s1) = (floor(sentence.start.min(a)), floor(sentence.end.max(b)));
+    let before: Vec<(usize, char)> = text[s0..a].char_indices().collect();
+    let start = if before.len() > CONTEXT {
+        let cut = s0 + before[before.len() - CONTEXT].0;
+        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+    } else {
+        s0
+    };
+    let after: Vec<(usize, char)> = text[b..s1].char_indices().collect();
+    let end = if after.len() > CONTEXT {
+        let cut = b + after[CONTEXT].0;
+        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+    } else {
+        s1
+    };
+    let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    let mut pre = String::new();
+    if start > s0 {
+        pre.push('…');
+    }
+    pre.push_str(&flat(text[start..a].trim_start()));
+    let mut post = flat(text[b..end].trim_end());
+    if end < s1 {
+        post.push('…');
+    }
+    (pre, flat(&text[a..b]), post)
+}
+
+/// The line around `span`, for words that have no sentence.
+fn line_of(text: &str, (a, b): (usize, usize)) -> Range<usize> {
+    let start = text[..a].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[b..].find('\n').map(|i| b + i).unwrap_or(text.len());
+    start..end
+}
+
+fn findings(o: &mut String, page: &Page) {
+    let lang = page.lang;
+    let r = page.report;
+    let _ = write!(
+        o,
+        "<section id=\"findings\" class=\"block\">\n<h2>{}</h2>\n",
+        t(lang, "Findings", "الملاحظات")
+    );
+    // The filters: checkboxes the CSS reads with :has().
+    let _ = write!(
+        o,
+        "<div class=\"filters\">\n<fieldset><legend>{}</legend>",
+        t(lang, "Severity", "الخطورة")
+    );
+    for s in SEVERITIES {
+        let n = r.findings.iter().filter(|f| f.severity == s).count();
+        let _ = write!(
+            o,
+            "<label class=\"chip sev-{v}\" for=\"fs-{v}\"><input type=\"checkbox\" id=\"fs-{v}\" checked><span class=\"dot sev-{v}\"></span>{} <span class=\"n\">{n}</span></label>",
+            severity_label(s, lang),
+            v = s.as_str()
+        );
+    }
+    let _ = write!(
+        o,
+        "</fieldset>\n<fieldset><legend>{}</legend>",
+        t(lang, "Kind", "النوع")
+    );
+    for k in KINDS {
+        let n = r.findings.iter().filter(|f| f.kind == k).count();
+        let _ = write!(
+            o,
+            "<label class=\"chip kind-{v}{}\" for=\"fk-{v}\"><input type=\"checkbox\" id=\"fk-{v}\" checked>{} <span class=\"n\">{n}</span></label>",
+            if n == 0 { " none" } else { "" },
+            kind_label(k, lang),
+            v = k.as_str()
+        );
+    }
+    o.push_str("</fieldset>\n</div>\n<div class=\"cards\">\n");
+    if r.findings.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"empty\">{}</p>",
+            t(lang, "No finding: nothing to compare.", "لا ملاحظات.")
+        );
+    }
+    for (i, f) in r.findings.iter().enumerate() {
+        card(o, page, i + 1, f);
+    }
+    let _ = write!(
+        o,
+        "<p class=\"shown\" aria-live=\"polite\">{}</p>\n</div>\n</section>\n",
+        match lang {
+            Lang::En => format!(
+                "<span class=\"count\"></span> of {} finding{} shown",
+                r.findings.len(),
+                if r.findings.len() == 1 { "" } else { "s" }
+            ),
+            Lang::Ar => format!(
+                "المعروض: <span class=\"count\"></span> من أصل {}",
+                r.findings.len()
+            ),
+        }
+    );
+}
+
+fn card(o: &mut String, page: &Page, n: usize, f: &Finding) {
+    let lang = page.lang;
+    let _ = write!(
+        o,
+        "<article class=\"card kind-{k} sev-{s}\" id=\"f{n}\" data-kind=\"{k}\" data-severity=\"{s}\">\n<header class=\"card-head\">\
+         <a class=\"num\" href=\"#f{n}\">#{n}</a><span class=\"badge sev-{s}\">{}</span><span class=\"kind-tag kind-{k}\">{}{}</span>\
+         <code class=\"key\" dir=\"ltr\">{}</code>",
+        severity_label(f.severity, lang),
+        kind_label(f.kind, lang),
+        class_label(f, lang)
+            .map(|c| format!(" · {c}"))
+            .unwrap_or_default(),
+        esc(&f.key),
+        k = f.kind.as_str(),
+        s = f.severity.as_str(),
+    );
+    if let Some(s) = &f.subject {
+        let _ = write!(
+            o,
+            "<span class=\"subject\">{} <code dir=\"ltr\">{}</code></span>",
+            t(lang, "about", "عن"),
+            esc(s)
+        );
+    }
+    let _ = write!(
+        o,
+        "</header>\n<p class=\"msg\" dir=\"{}\">{}</p>\n<div class=\"evidence\">\n",
+        match lang {
+            Lang::En => "ltr",
+            Lang::Ar => "rtl",
+        },
+        message(&f.message, lang)
+    );
+    for item in page.items(f) {
+        evidence(o, page, &item);
+    }
+    o.push_str("</div>\n</article>\n");
+}
+
+/// A finding's message, escaped, in the interface's direction: each
+/// «quoted» piece is isolated in a `<bdi>` so Arabic words inside an English
+/// sentence keep their order, and in an Arabic sentence so are the Latin
+/// identifiers (article ids, keys, speakers).
+fn message(m: &str, lang: Lang) -> String {
+    let mut out = String::new();
+    let mut rest = m;
+    while let Some(i) = rest.find('«') {
+        let Some(j) = rest[i..].find('»').map(|j| i + j + '»'.len_utf8()) else {
+            break;
+        };
+        plain_part(&mut out, &rest[..i], lang);
+        let _ = write!(out, "<bdi>{}</bdi>", esc(&rest[i..j]));
+        rest = &rest[j..];
+    }
+    plain_part(&mut out, rest, lang);
+    out
+}
+
+fn plain_part(out: &mut String, s: &str, lang: Lang) {
+    if lang == Lang::En {
+        let _ = write!(out, "{}", esc(s));
+        return;
+    }
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/');
+    let mut last = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_token(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if !is_token(d) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let mut word = &s[i..end];
+        while word.ends_with(['.', '-', '/']) {
+            word = &word[..word.len() - 1];
+        }
+        let date = word.contains('-') && word.starts_with(|c: char| c.is_ascii_digit());
+        if date || word.chars().any(|c| c.is_ascii_alphabetic()) {
+            let _ = write!(
+                out,
+                "{}<bdi dir=\"ltr\">{}</bdi>",
+                esc(&s[last..i]),
+                esc(word)
+            );
+            last = i + word.len();
+        }
+    }
+    let _ = write!(out, "{}", esc(&s[last..]));
+}
+
+fn evidence(o: &mut String, page: &Page, item: &Item) {
+    let lang = page.lang;
+    let ev = &item.ev;
+    let text = page.text(&ev.article);
+    let span = clamp(text, &ev.span);
+    let sentence = item.sentence.clone().unwrap_or_else(|| line_of(text, span));
+    let (pre, words, post) = window(text, sentence, span);
+    let k = page.art.get(ev.article.as_str()).copied();
+    let role = match item.role {
+        Role::Claim => "claim",
+        Role::Anchor => "anchor",
+        Role::Words => "words",
+    };
+    let _ = write!(o, "<figure class=\"ev {role}\">\n<figcaption>");
+    match k {
+        Some(k) => {
+            let _ = write!(
+                o,
+                "<a class=\"art\" href=\"#a{k}\"><code dir=\"ltr\">{}</code></a> <a class=\"loc\" href=\"#{}\"><code dir=\"ltr\">{}:{}:{}</code></a>",
+                esc(&ev.article),
+                span_id(k, span),
+                esc(page.path(&ev.article)),
+                ev.span.line,
+                ev.span.column
+            );
+        }
+        None => {
+            let _ = write!(
+                o,
+                "<code dir=\"ltr\">{}:{}:{}</code>",
+                esc(&ev.article),
+                ev.span.line,
+                ev.span.column
+            );
+        }
+    }
+    if item.role == Role::Anchor {
+        let _ = write!(
+            o,
+            " <span class=\"role\">{}</span>",
+            t(
+                lang,
+                "the day it was read against",
+                "اليوم الذي قُرئ بالنسبة إليه"
+            )
+        );
+    }
+    let _ = write!(
+        o,
+        "</figcaption>\n<blockquote class=\"snippet\" dir=\"rtl\" lang=\"ar\">{}<mark>{}</mark>{}</blockquote>\n",
+        esc(&pre),
+        esc(&words),
+        esc(&post)
+    );
+    if let Some(c) = item.claim {
+        let _ = write!(
+            o,
+            "<dl class=\"meta\"><div><dt>{}</dt><dd dir=\"auto\" class=\"value\">{}</dd></div>",
+            t(lang, "value", "القيمة"),
+            esc(&explain::value(&c.value, lang))
+        );
+        if let Some(s) = &c.speaker {
+            let _ = write!(
+                o,
+                "<div><dt>{}</dt><dd><code dir=\"ltr\">{}</code></dd></div>",
+                t(lang, "said by", "على لسان"),
+                esc(s)
+            );
+        }
+        if let Some(d) = &c.as_of {
+            let _ = write!(
+                o,
+                "<div><dt>{}</dt><dd dir=\"ltr\">{}</dd></div>",
+                t(lang, "as of", "بتاريخ"),
+                esc(d)
+            );
+        }
+        for (q, v) in &c.qualifiers {
+            let name = match q.as_str() {
+                "place" => t(lang, "place", "المكان"),
+                "speaker" => t(lang, "speaker", "المتحدث"),
+                _ => q.as_str(),
+            };
+            let _ = write!(
+                o,
+                "<div><dt>{}</dt><dd><code dir=\"ltr\">{}</code></dd></div>",
+                esc(name),
+                esc(v)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "<div><dt>{}</dt><dd><code dir=\"ltr\">{}</code></dd></div></dl>",
+            t(lang, "rule", "القاعدة"),
+            esc(&c.rule)
+        );
+    }
+    o.push_str("</figure>\n");
+}
+
+/// `text[range]` with the spans marked: `<mark id=…>` at each span's
+/// start. Spans that cross are closed and reopened (without the id) so the
+/// markup stays well nested.
+/// A span to mark: its key (the anchor), its range clipped to the part
+/// of the text being written, what it is marked with.
+type Marked<'a> = ((usize, usize), (usize, usize), &'a SpanInfo);
+
+fn marked(
+    o: &mut String,
+    text: &str,
+    range: Range<usize>,
+    art: usize,
+    spans: &BTreeMap<(usize, usize), SpanInfo>,
+    lang: Lang,
+) {
+    let (lo, hi) = (range.start, range.end);
+    // Longer spans first at one start, so they are the outer ones.
+    let mut list: Vec<Marked> = spans
+        .iter()
+        .filter(|((a, _), _)| *a >= lo && (*a < hi || (*a == hi && hi == text.len())))
+        .map(|(&(a, b), info)| ((a, b), (a, b.min(hi)), info))
+        .collect();
+    list.sort_by(|x, y| {
+        (x.1 .0, std::cmp::Reverse(x.1 .1)).cmp(&(y.1 .0, std::cmp::Reverse(y.1 .1)))
+    });
+    let mut bounds: BTreeSet<usize> = BTreeSet::from([lo, hi]);
+    for (_, (a, b), _) in &list {
+        bounds.insert(*a);
+        bounds.insert(*b);
+    }
+    let bounds: Vec<usize> = bounds.into_iter().collect();
+    let open = |o: &mut String, i: usize, cont: bool| {
+        let (key, _, info) = &list[i];
+        let sev = info
+            .severity
+            .map(|s| format!(" sev-{}", s.as_str()))
+            .unwrap_or_default();
+        let title = if info.notes.is_empty() {
+            t(lang, "claim", "ادعاء").to_string()
+        } else {
+            info.notes.join("; ")
+        };
+        if cont {
+            let _ = write!(o, "<mark class=\"hl cont{sev}\" title=\"{}\">", esc(&title));
+        } else {
+            let _ = write!(
+                o,
+                "<mark class=\"hl{sev}\" id=\"{}\" title=\"{}\">",
+                span_id(art, *key),
+                esc(&title)
+            );
+        }
+    };
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for (w, &p) in bounds.iter().enumerate() {
+        if stack.iter().any(|&i| list[i].1 .1 <= p) {
+            let mut reopen = Vec::new();
+            while stack.iter().any(|&i| list[i].1 .1 <= p) {
+                let Some(top) = stack.pop() else { break };
+                o.push_str("</mark>");
+                if list[top].1 .1 > p {
+                    reopen.push(top);
+                }
+            }
+            for i in reopen.into_iter().rev() {
+                open(o, i, true);
+                stack.push(i);
+            }
+        }
+        while next < list.len() && list[next].1 .0 == p {
+            open(o, next, false);
+            if list[next].1 .1 == p {
+                o.push_str("</mark>");
+            } else {
+                stack.push(next);
+            }
+            next += 1;
+        }
+        if let Some(&q) = bounds.get(w + 1) {
+            let _ = write!(o, "{}", esc(&text[p..q]));
+        }
+    }
+    for _ in stack {
+        o.push_str("</mark>");
+    }
+}
+
+fn article_texts(o: &mut String, page: &Page) {
+    let lang = page.lang;
+    let _ = write!(
+        o,
+        "<section id=\"texts\" class=\"block\">\n<h2>{}</h2>\n",
+        t(lang, "Article texts", "نصوص المقالات")
+    );
+    for (k, a) in page.report.articles.iter().enumerate() {
+        let text = page.text(&a.id);
+        let _ = write!(
+            o,
+            "<section class=\"article\" id=\"a{k}\">\n<header class=\"art-head\"><h3><code dir=\"ltr\">{}</code></h3> <code dir=\"ltr\" class=\"path\">{}</code>",
+            esc(&a.id),
+            esc(&a.path)
+        );
+        let fs = &page.findings_of[k];
+        if !fs.is_empty() {
+            let _ = write!(
+                o,
+                " <span class=\"refs\">{} {}</span>",
+                t(lang, "findings:", "الملاحظات:"),
+                fs.iter()
+                    .map(|n| format!("<a href=\"#f{n}\">#{n}</a>"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+        o.push_str("</header>\n");
+        if text.is_empty() {
+            let _ = writeln!(
+                o,
+                "<p class=\"muted\">{}</p>",
+                t(lang, "(the text is not available)", "(النص غير متاح)")
+            );
+        } else {
+            let body = body_start(text);
+            if body > 0 {
+                o.push_str("<pre class=\"front-matter\" dir=\"ltr\">");
+                marked(o, text, 0..body, k, &page.spans[k], lang);
+                o.push_str("</pre>\n");
+            }
+            o.push_str("<div class=\"article-text\" dir=\"rtl\" lang=\"ar\">");
+            marked(o, text, body..text.len(), k, &page.spans[k], lang);
+            o.push_str("</div>\n");
+        }
+        o.push_str("</section>\n");
+    }
+    o.push_str("</section>\n");
+}
+
+// ---------------------------------------------------------------------------
+// The claim graph, drawn.
+
+const PALETTE: [&str; 8] = [
+    "#3b6ea8", "#8a5a9e", "#2e8b8b", "#b0722c", "#5f7f3a", "#a14d6a", "#56707f", "#7a6a2f",
+];
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn graph_svg(o: &mut String, page: &Page) {
+    let lang = page.lang;
+    let r = page.report;
+    let g = graph::build(r);
+    // Claim pairs that agree and that contradict; a pair in both (two equal
+    // values inside a contradiction) is drawn as agreeing.
+    let mut agree: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut contra: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let claim_index: HashMap<&str, usize> = r
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let claim_of = |n| match &g[n] {
+        Node::Claim(c) => claim_index.get(c.as_str()).copied(),
+        _ => None,
+    };
+    for e in g.edge_indices() {
+        let Some((x, y)) = g.edge_endpoints(e) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (claim_of(x), claim_of(y)) else {
+            continue;
+        };
+        let pair = (a.min(b), a.max(b));
+        match g[e] {
+            Edge::Agrees => {
+                agree.insert(pair);
+            }
+            Edge::Contradicts => {
+                contra.insert(pair);
+            }
+            _ => {}
+        }
+    }
+    contra.retain(|p| !agree.contains(p));
+    // Claims that agree form groups; each group is drawn as a chain, not
+    // as every pair.
+    let mut group: Vec<usize> = (0..r.claims.len()).collect();
+    fn root(group: &mut [usize], mut i: usize) -> usize {
+        while group[i] != i {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        i
+    }
+    for &(a, b) in &agree {
+        let (ra, rb) = (root(&mut group, a), root(&mut group, b));
+        group[ra.max(rb)] = ra.min(rb);
+    }
+
+    // Which claims to draw: those in contradictions first, then agreements,
+    // then the rest; shown in report order (grouped by key).
+    let total = r.claims.len();
+    let mut rank: Vec<(u8, usize)> = (0..total)
+        .map(|i| {
+            let in_c = contra.iter().any(|&(a, b)| a == i || b == i);
+            let in_a = agree.iter().any(|&(a, b)| a == i || b == i);
+            (
+                if in_c {
+                    0
+                } else if in_a {
+                    1
+                } else {
+                    2
+                },
+                i,
+            )
+        })
+        .collect();
+    rank.sort();
+    let mut drawn: Vec<usize> = rank
+        .into_iter()
+        .take(MAX_GRAPH_CLAIMS)
+        .map(|(_, i)| i)
+        .collect();
+    let capped = drawn.len() < total;
+    // Grouped by key, and within a key the claims that agree together.
+    let roots: Vec<usize> = (0..total).map(|i| root(&mut group, i)).collect();
+    let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    for (i, c) in r.claims.iter().enumerate() {
+        first
+            .entry((c.key.as_str(), c.subject.as_deref()))
+            .or_insert(i);
+    }
+    drawn.sort_by_key(|&i| {
+        let c = &r.claims[i];
+        (first[&(c.key.as_str(), c.subject.as_deref())], roots[i], i)
+    });
+
+    // Layout: claims in one column, grouped by key; articles in another.
+    const TOP: f64 = 28.0;
+    const ROW: f64 = 20.0;
+    const HEAD: f64 = 24.0;
+    const ART_X: f64 = 16.0;
+    const ART_W: f64 = 210.0;
+    const ART_H: f64 = 26.0;
+    const CX: f64 = 500.0;
+    const WIDTH: f64 = 940.0;
+    let mut y = TOP;
+    let mut claim_y: HashMap<usize, f64> = HashMap::new();
+    let mut heads: Vec<(f64, String)> = Vec::new();
+    let mut last_key: Option<(&str, Option<&str>)> = None;
+    for &i in &drawn {
+        let c = &r.claims[i];
+        let key = (c.key.as_str(), c.subject.as_deref());
+        if last_key != Some(key) {
+            y += if last_key.is_some() { 8.0 } else { 0.0 };
+            let label = match c.subject.as_deref() {
+                Some(s) => format!("{} · {s}", c.key),
+                None => c.key.clone(),
+            };
+            heads.push((y + 12.0, label));
+            y += HEAD;
+            last_key = Some(key);
+        }
+        claim_y.insert(i, y + ROW / 2.0);
+        y += ROW;
+    }
+    let claims_h = y - TOP;
+    let n_art = r.articles.len().max(1);
+    let step = (claims_h / n_art as f64).max(ART_H + 10.0);
+    let arts_h = step * n_art as f64;
+    let height = TOP + claims_h.max(arts_h) + 16.0;
+    let art_y: Vec<f64> = (0..r.articles.len())
+        .map(|k| TOP + (claims_h.max(arts_h) - arts_h) / 2.0 + step * k as f64 + step / 2.0)
+        .collect();
+
+    let _ = write!(
+        o,
+        "<section id=\"graph\" class=\"block\">\n<h2>{}</h2>\n<figure class=\"graph\" dir=\"ltr\">\n\
+         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" width=\"{WIDTH}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"graph-title\" font-family=\"system-ui, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif\" font-size=\"12\">\n\
+         <title id=\"graph-title\">{}</title>\n",
+        t(lang, "Claim graph", "شبكة الادعاءات"),
+        t(
+            lang,
+            "Articles and the claims they state; red: contradicts, green: agrees",
+            "المقالات وادعاءاتها؛ الأحمر: تناقض، الأخضر: اتفاق"
+        ),
+    );
+    let _ = writeln!(
+        o,
+        "<text x=\"{ART_X}\" y=\"16\" class=\"col\">{}</text><text x=\"{}\" y=\"16\" class=\"col\">{}</text>",
+        t(lang, "Articles", "المقالات"),
+        CX - 6.0,
+        if capped {
+            match lang {
+                Lang::En => format!(
+                    "Claims by key ({} of {total} shown)",
+                    drawn.len()
+                ),
+                Lang::Ar => format!("الادعاءات حسب المفتاح (المعروض {} من {total})", drawn.len()),
+            }
+        } else {
+            t(lang, "Claims by key", "الادعاءات حسب المفتاح").to_string()
+        }
+    );
+    // Article → claim edges.
+    o.push_str("<g class=\"states\" fill=\"none\" stroke-width=\"1\">\n");
+    for &i in &drawn {
+        let c = &r.claims[i];
+        let Some(&k) = page.art.get(c.article.as_str()) else {
+            continue;
+        };
+        let (x1, y1, x2, y2) = (ART_X + ART_W, art_y[k], CX - 5.0, claim_y[&i]);
+        let mx = (x1 + x2) / 2.0;
+        let _ = writeln!(
+            o,
+            "<path d=\"M{x1:.1} {y1:.1} C{mx:.1} {y1:.1} {mx:.1} {y2:.1} {x2:.1} {y2:.1}\" stroke=\"{}\"><title>{} → {}</title></path>",
+            PALETTE[k % PALETTE.len()],
+            esc(&c.article),
+            esc(&c.key)
+        );
+    }
+    o.push_str("</g>\n");
+    // Agree and contradict arcs, bulging left of the claim column.
+    let value = |i: usize| {
+        let c = &r.claims[i];
+        format!("{} ({})", explain::value(&c.value, lang), c.article)
+    };
+    // Agreeing claims stand next to each other: a chain joins them. A
+    // contradiction is drawn once between two groups of agreeing claims,
+    // from the first claim of each (between the claims themselves when
+    // they are in one group).
+    let mut chains: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut rep: HashMap<usize, usize> = HashMap::new();
+    let mut last: HashMap<usize, usize> = HashMap::new();
+    for &i in &drawn {
+        rep.entry(roots[i]).or_insert(i);
+        if let Some(prev) = last.insert(roots[i], i) {
+            chains.insert((prev, i));
+        }
+    }
+    let between: BTreeSet<(usize, usize)> = contra
+        .iter()
+        .filter_map(|&(a, b)| {
+            let (ra, rb) = (*rep.get(&roots[a])?, *rep.get(&roots[b])?);
+            // Agreement is not transitive: a weekday agrees with two dates
+            // that contradict each other. Then the two claims are joined.
+            let (x, y) = if ra == rb { (a, b) } else { (ra, rb) };
+            Some((x.min(y), x.max(y)))
+        })
+        .collect();
+    for (set, class, word) in [
+        (&chains, "agrees", t(lang, "agrees with", "يتفق مع")),
+        (&between, "contradicts", t(lang, "contradicts", "يناقض")),
+    ] {
+        let _ = writeln!(o, "<g class=\"{class}\" fill=\"none\">");
+        for &(a, b) in set.iter() {
+            let (Some(&y1), Some(&y2)) = (claim_y.get(&a), claim_y.get(&b)) else {
+                continue;
+            };
+            let d = (14.0 + (y2 - y1).abs() * 0.4).min(220.0);
+            let x = CX - 6.0;
+            let _ = writeln!(
+                o,
+                "<path d=\"M{x:.1} {y1:.1} C{:.1} {y1:.1} {:.1} {y2:.1} {x:.1} {y2:.1}\"><title>{} {word} {}</title></path>",
+                x - d,
+                x - d,
+                esc(&value(a)),
+                esc(&value(b)),
+            );
+        }
+        o.push_str("</g>\n");
+    }
+    // Key headings.
+    for (y, label) in &heads {
+        let _ = writeln!(
+            o,
+            "<text x=\"{:.1}\" y=\"{y:.1}\" class=\"key\">{}</text>",
+            CX - 6.0,
+            esc(&short(label, 60))
+        );
+    }
+    // Article nodes.
+    for (k, a) in r.articles.iter().enumerate() {
+        let y = art_y[k];
+        let _ = writeln!(
+            o,
+            "<a href=\"#a{k}\"><g class=\"article\"><title>{}\n{}{}</title><rect x=\"{ART_X}\" y=\"{:.1}\" width=\"{ART_W}\" height=\"{ART_H}\" rx=\"4\" stroke=\"{c}\"/>\
+             <rect x=\"{ART_X}\" y=\"{:.1}\" width=\"4\" height=\"{ART_H}\" fill=\"{c}\" stroke=\"none\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g></a>",
+            esc(&a.id),
+            esc(&a.path),
+            a.date
+                .as_deref()
+                .map(|d| format!("\n{}", esc(d)))
+                .unwrap_or_default(),
+            y - ART_H / 2.0,
+            y - ART_H / 2.0,
+            ART_X + 12.0,
+            y + 4.0,
+            esc(&short(&a.id, 30)),
+            c = PALETTE[k % PALETTE.len()],
+        );
+    }
+    // Claim nodes.
+    for &i in &drawn {
+        let c = &r.claims[i];
+        let y = claim_y[&i];
+        let state = if contra.iter().any(|&(a, b)| a == i || b == i) {
+            "c-contra"
+        } else if agree.iter().any(|&(a, b)| a == i || b == i) {
+            "c-agree"
+        } else {
+            "c-alone"
+        };
+        let href = page
+            .art
+            .get(c.article.as_str())
+            .map(|&k| format!("#{}", span_id(k, clamp(page.text(&c.article), &c.span))))
+            .unwrap_or_default();
+        let colour = page
+            .art
+            .get(c.article.as_str())
+            .map(|&k| PALETTE[k % PALETTE.len()])
+            .unwrap_or("#888");
+        let label = short(&explain::value(&c.value, lang), 50);
+        let _ = writeln!(
+            o,
+            "<a href=\"{href}\"><g class=\"claim {state}\"><title>{}: {}\n{}\n«{}»</title><circle cx=\"{CX}\" cy=\"{y:.1}\" r=\"5\"/>\
+             <rect x=\"{:.1}\" y=\"{:.1}\" width=\"7\" height=\"7\" rx=\"1.5\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\"{}>{}</text></g></a>",
+            esc(&c.key),
+            esc(&explain::value(&c.value, lang)),
+            esc(&c.article),
+            esc(&short(&c.text, 80)),
+            CX + 11.0,
+            y - 3.5,
+            CX + 23.0,
+            y + 4.0,
+            // Arabic words (quotes) read right to left, still starting at x.
+            if label.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)) {
+                " direction=\"rtl\" text-anchor=\"end\""
+            } else {
+                ""
+            },
+            esc(&label),
+        );
+    }
+    o.push_str("</svg>\n");
+    let _ = write!(
+        o,
+        "<figcaption><span class=\"legend\"><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><path d=\"M1 5H27\" class=\"lg-contra\"/></svg>{}</span>\
+         <span class=\"legend\"><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><path d=\"M1 5H27\" class=\"lg-agree\"/></svg>{}</span>\
+         <span class=\"legend\"><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><path d=\"M1 5H27\" class=\"lg-states\"/></svg>{}</span>{}</figcaption>\n</figure>\n</section>\n",
+        t(lang, "contradicts", "تناقض"),
+        t(lang, "agrees", "اتفاق"),
+        t(lang, "states (article → claim)", "تذكر (مقالة ← ادعاء)"),
+        if capped {
+            match lang {
+                Lang::En => format!(
+                    " <strong class=\"capped\">Only {} of {total} claims are drawn (those in contradictions and agreements first).</strong>",
+                    drawn.len()
+                ),
+                Lang::Ar => format!(
+                    " <strong class=\"capped\">رُسم {} فقط من أصل {total} ادعاء (الداخلة في تناقض أو اتفاق أولًا).</strong>",
+                    drawn.len()
+                ),
+            }
+        } else {
+            String::new()
+        }
+    );
+}
+
+const STYLE: &str = r#":root {
+  --ink: #1d2433; --muted: #5b6475; --line: #d9dde5; --paper: #ffffff; --bg: #f5f6f8;
+  --accent: #2f5d8a;
+  --error: #b42318; --error-bg: #fdf0ee; --warning: #a15c07; --warning-bg: #fdf6e7;
+  --info: #3b5b7c; --info-bg: #eef3f8; --agree: #2f7d4f; --contra: #c0362c;
+  --mark: rgba(246, 206, 88, .45); --mark-error: rgba(226, 98, 84, .28); --mark-warning: rgba(240, 170, 60, .32);
+  --mark-info: rgba(110, 150, 200, .26);
+  --ui: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+  --arabic: "Noto Naskh Arabic", "Amiri", "Segoe UI", Tahoma, sans-serif;
+  --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+}
+* { box-sizing: border-box; }
+html { background: var(--bg); color: var(--ink); font: 15px/1.5 var(--ui); }
+html[lang="ar"] { font-family: var(--arabic); }
+body { margin: 0; }
+main { max-width: 1180px; margin: 0 auto; padding: 0 24px 48px; }
+a { color: var(--accent); text-decoration: none; }
+a:hover { text-decoration: underline; }
+code { font-family: var(--mono); font-size: .86em; }
+:target { scroll-margin-top: 64px; }
+nav.top { position: sticky; top: 0; z-index: 5; display: flex; gap: 20px; align-items: center; padding: 10px 24px;
+  background: #1f2a3c; color: #fff; font-family: var(--ui); font-size: 14px; }
+nav.top a { color: #d6e2f2; }
+nav.top .brand { font-weight: 650; letter-spacing: .02em; margin-inline-end: 12px; }
+header.page { padding: 28px 0 8px; }
+h1 { font-size: 26px; font-weight: 650; margin: 0 0 4px; }
+h2 { font-size: 19px; font-weight: 650; margin: 0 0 14px; }
+h3 { font-size: 15px; margin: 0; display: inline; }
+.totals { color: var(--muted); margin: 0; }
+.print-note { display: none; }
+.block { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 20px 22px; margin: 18px 0; }
+.muted, .zero { color: var(--muted); }
+.zero { opacity: .55; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+caption { text-align: start; font-weight: 600; padding-bottom: 6px; color: var(--muted); font-size: 13px;
+  text-transform: uppercase; letter-spacing: .04em; }
+th, td { text-align: start; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+thead th { font-weight: 600; color: var(--muted); font-size: 13px; }
+tfoot th, tfoot td { font-weight: 650; border-bottom: 0; }
+.num { text-align: end; font-variant-numeric: tabular-nums; }
+.total { font-weight: 650; }
+.summary-grid { display: flex; flex-direction: column; gap: 24px; }
+table.counts { width: auto; min-width: 460px; align-self: flex-start; }
+.date { white-space: nowrap; }
+.path { color: var(--muted); white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
+thead th { white-space: nowrap; }
+.tag { display: inline-block; padding: 0 6px; border: 1px solid var(--line); border-radius: 10px; font-size: 12px; }
+.dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-inline-end: 6px; vertical-align: middle; }
+.dot.sev-error, .badge.sev-error { background: var(--error); }
+.dot.sev-warning, .badge.sev-warning { background: var(--warning); }
+.dot.sev-info, .badge.sev-info { background: var(--info); }
+.kind-tag { font-size: 13px; font-weight: 600; }
+.kind-tag.kind-contradiction, .kind-tag.kind-inconsistency { color: var(--error); }
+.kind-tag.kind-name_variant { color: var(--warning); }
+.kind-tag.kind-agreement { color: var(--agree); }
+.kind-tag.kind-uncorroborated { color: var(--info); }
+.filters { display: flex; flex-wrap: wrap; gap: 12px 28px; margin: 0 0 16px; }
+.filters fieldset { border: 0; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.filters legend { float: inline-start; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted);
+  margin-inline-end: 6px; padding: 0; }
+.chip { display: inline-flex; align-items: center; gap: 4px; padding: 3px 10px 3px 6px; border: 1px solid var(--line);
+  border-radius: 16px; font-size: 13px; cursor: pointer; background: #fff; user-select: none; }
+.chip input { margin: 0 4px 0 0; accent-color: var(--accent); }
+.chip:has(input:not(:checked)) { opacity: .5; background: var(--bg); text-decoration: line-through; }
+.chip.none { opacity: .45; }
+.chip .n { color: var(--muted); font-variant-numeric: tabular-nums; }
+.cards { display: flex; flex-direction: column; gap: 14px; counter-reset: shown; }
+.shown { order: -1; margin: 0; color: var(--muted); font-size: 13px; }
+.shown .count::before { content: counter(shown); }
+.card { counter-increment: shown; border: 1px solid var(--line); border-inline-start: 4px solid var(--info);
+  border-radius: 6px; padding: 14px 16px; background: #fff; }
+.card.sev-error { border-inline-start-color: var(--error); }
+.card.sev-warning { border-inline-start-color: var(--warning); }
+.card-head { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; }
+.card-head .num { color: var(--muted); font-variant-numeric: tabular-nums; font-size: 13px; }
+.badge { color: #fff; border-radius: 4px; padding: 1px 7px; font-size: 12px; font-weight: 600; letter-spacing: .02em; }
+.key { background: var(--bg); padding: 1px 6px; border-radius: 4px; }
+.subject { color: var(--muted); font-size: 13px; }
+.msg { margin: 10px 0 12px; }
+.evidence { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
+.ev { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: #fbfbfc;
+  display: flex; flex-direction: column; gap: 6px; }
+.ev.anchor { background: var(--bg); border-style: dashed; }
+.ev figcaption { font-size: 13px; display: flex; flex-wrap: wrap; gap: 2px 10px; align-items: baseline; }
+.ev figcaption .loc code { color: var(--muted); }
+.role { font-size: 12px; color: var(--muted); font-style: italic; }
+.snippet { margin: 0; font-family: var(--arabic); font-size: 17px; line-height: 1.85; }
+.snippet mark, .article-text mark, .front-matter mark { background: var(--mark); color: inherit; border-radius: 3px;
+  padding: 0 1px; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+.sev-error .snippet mark { background: var(--mark-error); }
+.sev-warning .snippet mark { background: var(--mark-warning); }
+.sev-info .snippet mark { background: var(--mark-info); }
+.meta { margin: 0; display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 13px; }
+.meta div { display: flex; gap: 5px; }
+.meta dt { color: var(--muted); }
+.meta dd { margin: 0; font-weight: 550; }
+.article { border-top: 1px solid var(--line); padding: 16px 0 8px; }
+.article:first-of-type { border-top: 0; padding-top: 0; }
+.art-head { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: baseline; margin-bottom: 8px; }
+.refs { font-size: 13px; color: var(--muted); }
+.refs a { margin-inline-start: 4px; }
+.front-matter { font-family: var(--mono); font-size: 12px; color: var(--muted); background: var(--bg); padding: 8px 10px;
+  border-radius: 4px; margin: 0 0 8px; white-space: pre-wrap; }
+.article-text { white-space: pre-wrap; font-family: var(--arabic); font-size: 17px; line-height: 1.9; overflow-wrap: anywhere; }
+mark.hl.sev-error { background: var(--mark-error); }
+mark.hl.sev-warning { background: var(--mark-warning); }
+mark.hl.sev-info { background: var(--mark-info); }
+mark.hl:target { outline: 2px solid var(--accent); outline-offset: 1px; background: var(--mark); }
+.graph { margin: 0; overflow-x: auto; }
+.graph svg { display: block; max-width: 100%; height: auto; }
+.graph text { fill: var(--ink); }
+.graph text.col { fill: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }
+.graph text.key { fill: var(--muted); font-weight: 600; font-size: 11.5px; font-family: var(--mono); }
+.graph .article rect { fill: #fff; stroke-width: 1.2; }
+.graph .states path { stroke-opacity: .35; }
+.graph .agrees path { stroke: var(--agree); stroke-width: 1.8; stroke-dasharray: 5 3; }
+.graph .contradicts path { stroke: var(--contra); stroke-width: 2.2; }
+.graph .claim circle { fill: #fff; stroke: var(--muted); stroke-width: 1.5; }
+.graph .claim.c-contra circle { fill: var(--contra); stroke: var(--contra); }
+.graph .claim.c-agree circle { fill: var(--agree); stroke: var(--agree); }
+.graph a:hover text { text-decoration: underline; }
+.graph figcaption { font-size: 13px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 8px; }
+.legend { display: inline-flex; align-items: center; gap: 6px; }
+.lg-contra { stroke: var(--contra); stroke-width: 2.2; }
+.lg-agree { stroke: var(--agree); stroke-width: 1.8; stroke-dasharray: 5 3; }
+.lg-states { stroke: var(--muted); stroke-opacity: .5; }
+.capped { color: var(--warning); font-weight: 600; }
+footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 32px; }
+@media print {
+  @page { margin: 16mm 14mm; }
+  html { background: #fff; font-size: 11pt; }
+  nav.top, .filters, .shown { display: none !important; }
+  main { max-width: none; padding: 0; }
+  .block { border: 0; padding: 0; margin: 0 0 14pt; }
+  body:has(.filters input:not(:checked)) .print-note { display: block; color: var(--warning); }
+  .card, .ev, tr, .graph { break-inside: avoid; page-break-inside: avoid; }
+  .card-head, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .card { border: 1px solid #999; border-inline-start-width: 4px; }
+  #texts { break-before: page; }
+  main a[href]:not(.num)::after { content: " (" attr(href) ")"; font-size: 8pt; color: var(--muted);
+    font-family: var(--mono); }
+  .graph a::after { content: none; }
+  .article-text, .snippet { font-size: 12pt; }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_special_character() {
+        assert_eq!(
+            escape(r#"<script>alert("x") & 'y'</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+        assert_eq!(escape("قتل 13\u{0}\n"), "قتل 13\u{FFFD}\n");
+        assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn front_matter_is_found_like_the_loader_does() {
+        let t = "---\npublished: 2022-01-08\n---\nنص";
+        assert_eq!(&t[body_start(t)..], "نص");
+        assert_eq!(body_start("نص\n---\n"), 0);
+        let bom = "\u{FEFF}---\r\na: b\r\n...\r\nنص";
+        assert_eq!(&bom[body_start(bom)..], "نص");
+    }
+
+    fn marks(text: &str, spans: &[(usize, usize)]) -> String {
+        let map: BTreeMap<(usize, usize), SpanInfo> =
+            spans.iter().map(|&s| (s, SpanInfo::default())).collect();
+        let mut o = String::new();
+        marked(&mut o, text, 0..text.len(), 0, &map, Lang::En);
+        o
+    }
+
+    /// The text with the tags taken out and the entities decoded.
+    fn plain(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    fn spans_are_marked_exactly_and_crossing_spans_stay_nested() {
+        let text = "أبجد هوز حطي";
+        let (a, b) = (text.find("هوز").unwrap(), text.find(" حطي").unwrap());
+        let html = marks(text, &[(a, b)]);
+        assert_eq!(
+            html,
+            format!("أبجد <mark class=\"hl\" id=\"s0-{a}-{b}\" title=\"claim\">هوز</mark> حطي")
+        );
+        // Crossing: [0, b) and [a, len): closed and reopened.
+        let html = marks(text, &[(0, b), (a, text.len())]);
+        assert_eq!(plain(&html), text);
+        assert_eq!(
+            html.matches("<mark").count(),
+            html.matches("</mark>").count()
+        );
+        assert_eq!(html.matches("<mark").count(), 3);
+        assert!(html.contains(&format!("id=\"s0-0-{b}\"")));
+        assert!(html.contains(&format!("id=\"s0-{a}-{}\"", text.len())));
+        // Nested, equal, empty.
+        let html = marks(text, &[(0, text.len()), (a, b), (a, a), (a, b)]);
+        assert_eq!(plain(&html), text);
+        assert_eq!(
+            html.matches("<mark").count(),
+            html.matches("</mark>").count()
+        );
+        let mut depth = 0i32;
+        for piece in html.split('<').skip(1) {
+            if piece.starts_with("/mark") {
+                depth -= 1;
+            } else if piece.starts_with("mark") {
+                depth += 1;
+            }
+            assert!(depth >= 0, "{html}");
+        }
+    }
+
+    #[test]
+    fn clamped_spans_fall_on_character_boundaries() {
+        let text = "قتل";
+        let s = Span {
+            start: 1,
+            end: 5,
+            line: 1,
+            column: 1,
+        };
+        assert_eq!(clamp(text, &s), (0, 4));
+        let s = Span {
+            start: 40,
+            end: 2,
+            line: 1,
+            column: 1,
+        };
+        assert_eq!(clamp(text, &s), (6, 6));
+    }
+
+    #[test]
+    fn the_window_keeps_the_words_and_cuts_at_a_word() {
+        let long = "كلمة ".repeat(40);
+        let text = format!("{long}13 قتيلا{long}");
+        let a = long.len();
+        let b = a + "13 قتيلا".len();
+        let (pre, words, post) = window(&text, 0..text.len(), (a, b));
+        assert_eq!(words, "13 قتيلا");
+        assert!(pre.starts_with('…') && post.ends_with('…'));
+        assert!(pre.chars().count() <= CONTEXT + 2, "{pre}");
+        assert!(!pre.contains("…ك") || pre.starts_with("…كلمة"));
+    }
+}
