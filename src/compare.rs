@@ -9,7 +9,8 @@ use crate::claim::{Claim, Evidence, WeekdayMismatch};
 use crate::explain::{self, Lang};
 use crate::normalize::display_form;
 use crate::rules::{Level, Rules};
-use crate::value::{quotes_match, Value};
+use crate::value::{hash_value, quote_words_match, Value};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -170,18 +171,16 @@ pub fn compare(
 
 /// Most severe first, then by kind, key, subject and message.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                std::cmp::Reverse(f.severity),
-                f.kind,
-                f.key.clone(),
-                f.subject.clone(),
-                f.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key(f: &Finding) -> (std::cmp::Reverse<Severity>, Kind, &str, Option<&str>, &str) {
+        (
+            std::cmp::Reverse(f.severity),
+            f.kind,
+            &f.key,
+            f.subject.as_deref(),
+            &f.message,
+        )
+    }
+    findings.sort_by(|a, b| key(a).cmp(&key(b)));
 }
 
 /// A Hijri date and the Gregorian date given beside it that are not the same
@@ -239,13 +238,10 @@ fn side(c: &Claim, lang: Lang) -> String {
 /// credit the same agency, or share wire copy, count once.
 fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, String) {
     let wire = |a: &String| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
-    let copies = |a: &String| sources.copies.get(a.as_str()).copied().unwrap_or(&[]);
-    let groups: Vec<Vec<&String>> = clusters(arts, |a, b| {
-        wire(a).iter().any(|w| wire(b).contains(w)) || copies(a).contains(b)
-    })
-    .into_iter()
-    .map(|g| g.into_iter().map(|i| &arts[i]).collect())
-    .collect();
+    let groups: Vec<Vec<&String>> = source_clusters(arts, sources)
+        .into_iter()
+        .map(|g| g.into_iter().map(|i| &arts[i]).collect())
+        .collect();
     let describe = |g: &Vec<&String>| {
         let mut agencies: Vec<&str> = g
             .iter()
@@ -277,33 +273,141 @@ fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, St
     (class, explain::sources(groups.len(), &parts, lang))
 }
 
-/// Groups of items joined, directly or through others, by `linked`
-/// (union-find), in the order of their first item.
-fn clusters<T>(items: &[T], linked: impl Fn(&T, &T) -> bool) -> Vec<Vec<usize>> {
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
+/// Union-find over `0..n`.
+struct Partition {
+    parent: Vec<usize>,
+}
+
+impl Partition {
+    fn new(n: usize) -> Partition {
+        Partition {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
         }
         i
     }
-    let mut parent: Vec<usize> = (0..items.len()).collect();
-    for i in 0..items.len() {
-        for j in i + 1..items.len() {
-            if linked(&items[i], &items[j]) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
+
+    fn join(&mut self, i: usize, j: usize) {
+        let (a, b) = (self.root(i), self.root(j));
+        self.parent[a] = b;
+    }
+
+    /// The groups, each in ascending order, in the order of their first
+    /// item.
+    fn groups(mut self) -> Vec<Vec<usize>> {
+        let n = self.parent.len();
+        let mut first: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n {
+            let r = self.root(i);
+            let k = *first.entry(r).or_insert_with(|| {
+                out.push(Vec::new());
+                out.len() - 1
+            });
+            out[k].push(i);
+        }
+        out
+    }
+}
+
+/// The articles (sorted, distinct) joined, directly or through others, by
+/// crediting one agency or by sharing wire copy (`a` lists `b` among its
+/// copies, `a` before `b`), in the order of their first article.
+fn source_clusters(arts: &[String], sources: &Sources) -> Vec<Vec<usize>> {
+    let mut p = Partition::new(arts.len());
+    let mut by_agency: FxHashMap<&str, usize> = FxHashMap::default();
+    let position: FxHashMap<&str, usize> = arts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.as_str(), i))
+        .collect();
+    for (i, a) in arts.iter().enumerate() {
+        for w in sources.wires.get(a.as_str()).copied().unwrap_or(&[]) {
+            match by_agency.get(w.as_str()) {
+                Some(&k) => p.join(k, i),
+                None => {
+                    by_agency.insert(w.as_str(), i);
+                }
+            }
+        }
+        for c in sources.copies.get(a.as_str()).copied().unwrap_or(&[]) {
+            if let Some(&j) = position.get(c.as_str()) {
+                if j > i {
+                    p.join(i, j);
+                }
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..items.len() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
+    p.groups()
+}
+
+/// Quotes joined, directly or through others, by `quote_words_match`, in
+/// the order of their first quote: the same groups as trying every pair,
+/// found without trying every pair. Equal word lists always match, so
+/// each distinct list is tried once. A match needs nine in ten of the
+/// shorter quote's words to stand in the longer one, so of any
+/// `len - ⌈0.9·len⌉ + 1` of its words one at least must: the longer
+/// quotes worth trying are those that hold one of the shorter quote's
+/// rarest words.
+fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
+    let mut p = Partition::new(quotes.len());
+    // distinct word lists, with the first quote of each
+    let mut distinct: Vec<usize> = Vec::new();
+    let mut seen: FxHashMap<&[&str], usize> = FxHashMap::default();
+    for (i, q) in quotes.iter().enumerate() {
+        match seen.get(q.as_slice()) {
+            Some(&first) => p.join(first, i),
+            None => {
+                seen.insert(q.as_slice(), i);
+                distinct.push(i);
+            }
+        }
     }
-    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
-    out.sort();
-    out
+    // word -> the distinct lists that hold it
+    let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (d, &i) in distinct.iter().enumerate() {
+        let mut words: Vec<&str> = quotes[i].clone();
+        words.sort_unstable();
+        words.dedup();
+        for w in words {
+            postings.entry(w).or_default().push(d);
+        }
+    }
+    let mut tried: Vec<usize> = vec![usize::MAX; distinct.len()];
+    for (d, &i) in distinct.iter().enumerate() {
+        let short = &quotes[i];
+        // a list of fewer than two words only matches itself
+        if short.len() < 2 {
+            continue;
+        }
+        let needed = (short.len() * 9).div_ceil(10);
+        let mut rare: Vec<&str> = short.clone();
+        rare.sort_unstable_by_key(|w| (postings.get(w).map_or(0, Vec::len), *w));
+        rare.dedup();
+        rare.truncate(short.len() - needed + 1);
+        for w in rare {
+            for &e in postings.get(w).map_or(&[][..], Vec::as_slice) {
+                let j = distinct[e];
+                if e == d || tried[e] == d || quotes[j].len() < short.len() {
+                    continue;
+                }
+                tried[e] = d;
+                if p.root(i) == p.root(j) {
+                    continue;
+                }
+                if quote_words_match(short, &quotes[j]) {
+                    p.join(i, j);
+                }
+            }
+        }
+    }
+    p.groups()
 }
 
 /// What tells which articles are one source.
@@ -333,16 +437,39 @@ fn compare_group(
     if !shown.is_empty() {
         about.push_str(&format!(" [{}]", shown.join(", ")));
     }
-    // Distinct values.
+    // Distinct values, in the order they come; equal values are found by
+    // their hash, not by comparing with every value before.
     let mut classes: Vec<(&Value, Vec<&Claim>)> = Vec::new();
+    let mut by_hash: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for c in group {
-        match classes.iter_mut().find(|(v, _)| **v == c.value) {
-            Some((_, cs)) => cs.push(c),
-            None => classes.push((&c.value, vec![c])),
+        let mut h = rustc_hash::FxHasher::default();
+        hash_value(&c.value, &mut h);
+        let bucket = by_hash.entry(std::hash::Hasher::finish(&h)).or_default();
+        match bucket.iter().find(|&&k| *classes[k].0 == c.value) {
+            Some(&k) => classes[k].1.push(c),
+            None => {
+                bucket.push(classes.len());
+                classes.push((&c.value, vec![c]));
+            }
         }
     }
     classes.truncate(24);
     let n = classes.len();
+    // Each class's claims by article, and its one article if it has one.
+    let by_article: Vec<FxHashMap<&str, Vec<&Claim>>> = classes
+        .iter()
+        .map(|(_, cs)| {
+            let mut m: FxHashMap<&str, Vec<&Claim>> = FxHashMap::default();
+            for c in cs {
+                m.entry(c.article.as_str()).or_default().push(c);
+            }
+            m
+        })
+        .collect();
+    let only_article = |i: usize| -> Option<&str> {
+        let m = &by_article[i];
+        (m.len() == 1).then(|| m.keys().next().copied()).flatten()
+    };
     let compat: Vec<Vec<bool>> = (0..n)
         .map(|i| {
             (0..n)
@@ -361,24 +488,23 @@ fn compare_group(
             if compat[i][j] {
                 continue;
             }
-            let (a, b) = (&classes[i].1, &classes[j].1);
-            if a.iter().any(|x| b.iter().any(|y| x.article != y.article)) {
+            let a = &classes[i].1;
+            // Two articles among the claims of both values.
+            let one = only_article(i);
+            if one.is_none() || one != only_article(j) {
                 across.push((i, j));
             }
-            {
-                for x in a {
-                    // a growing count given twice on different days is an update
-                    let same_day_or_flat =
-                        |y: &&&Claim| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
-                    for y in b
-                        .iter()
-                        .filter(|y| y.article == x.article)
-                        .filter(same_day_or_flat)
-                    {
-                        let v = within.entry(x.article.as_str()).or_default();
-                        v.push(x);
-                        v.push(y);
-                    }
+            for x in a {
+                let Some(same_article) = by_article[j].get(x.article.as_str()) else {
+                    continue;
+                };
+                // a growing count given twice on different days is an update
+                let same_day_or_flat =
+                    |y: &&&Claim| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
+                for y in same_article.iter().filter(same_day_or_flat) {
+                    let v = within.entry(x.article.as_str()).or_default();
+                    v.push(x);
+                    v.push(y);
                 }
             }
         }
@@ -466,14 +592,7 @@ fn compare_group(
     }
 
     // Agreements: maximal sets of pairwise compatible values.
-    let mut cliques = Vec::new();
-    bron_kerbosch(
-        &compat,
-        Vec::new(),
-        (0..n).collect(),
-        Vec::new(),
-        &mut cliques,
-    );
+    let cliques = maximal_cliques(&compat);
     let all_articles = articles_of(group);
     for clique in cliques {
         let cs: Vec<&Claim> = clique
@@ -541,34 +660,61 @@ fn is_update(a: &[&Claim], b: &[&Claim]) -> bool {
     (a_max < b_min && vb > va) || (b_max < a_min && va > vb)
 }
 
-fn bron_kerbosch(
-    adj: &[Vec<bool>],
-    r: Vec<usize>,
-    mut p: Vec<usize>,
-    mut x: Vec<usize>,
-    out: &mut Vec<Vec<usize>>,
-) {
-    if p.is_empty() && x.is_empty() {
-        out.push(r);
-        return;
+/// The maximal sets of pairwise compatible values (`adj[v][u]`, `u != v`;
+/// at most 32 values), each in ascending order, in lexicographic order: the
+/// cliques and order of plain Bron–Kerbosch taking the lowest vertex first,
+/// found with Tomita's pivot on bit sets so a dense graph stays cheap.
+fn maximal_cliques(adj: &[Vec<bool>]) -> Vec<Vec<usize>> {
+    fn bk(adj: &[u32], r: u32, mut p: u32, mut x: u32, out: &mut Vec<u32>) {
+        if p == 0 {
+            if x == 0 {
+                out.push(r);
+            }
+            return;
+        }
+        // the pivot: the vertex of P ∪ X with the most neighbours in P
+        let mut best = (0, 0);
+        let mut px = p | x;
+        while px != 0 {
+            let u = px.trailing_zeros() as usize;
+            px &= px - 1;
+            let k = (p & adj[u]).count_ones();
+            if k >= best.1 {
+                best = (u, k);
+            }
+        }
+        let mut cand = p & !adj[best.0];
+        while cand != 0 {
+            let v = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let bit = 1u32 << v;
+            bk(adj, r | bit, p & adj[v], x & adj[v], out);
+            p &= !bit;
+            x |= bit;
+        }
     }
-    while let Some(v) = p.first().copied() {
-        let mut r2 = r.clone();
-        r2.push(v);
-        let p2 = p
-            .iter()
-            .copied()
-            .filter(|u| *u != v && adj[v][*u])
-            .collect();
-        let x2 = x
-            .iter()
-            .copied()
-            .filter(|u| *u != v && adj[v][*u])
-            .collect();
-        bron_kerbosch(adj, r2, p2, x2, out);
-        p.retain(|u| *u != v);
-        x.push(v);
+    let n = adj.len();
+    assert!(n <= 32, "at most 32 values are compared");
+    let masks: Vec<u32> = (0..n)
+        .map(|v| {
+            (0..n)
+                .filter(|&u| u != v && adj[v][u])
+                .fold(0u32, |m, u| m | (1 << u))
+        })
+        .collect();
+    let mut found = Vec::new();
+    if n > 0 {
+        let all = if n == 32 { u32::MAX } else { (1u32 << n) - 1 };
+        bk(&masks, 0, all, 0, &mut found);
+    } else {
+        found.push(0);
     }
+    let mut out: Vec<Vec<usize>> = found
+        .into_iter()
+        .map(|m| (0..n).filter(|&v| m & (1 << v) != 0).collect())
+        .collect();
+    out.sort();
+    out
 }
 
 /// Quotes of one speaker: words that match across articles agree.
@@ -580,11 +726,8 @@ fn compare_quotes(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let text = |c: &Claim| match &c.value {
-        Value::Quote(q) => q.clone(),
-        _ => String::new(),
-    };
-    let found: Vec<Vec<&Claim>> = clusters(group, |a, b| quotes_match(&text(a), &text(b)))
+    let words: Vec<Vec<&str>> = group.iter().map(|c| quote_words(c)).collect();
+    let found: Vec<Vec<&Claim>> = quote_clusters(&words)
         .into_iter()
         .map(|g| g.into_iter().map(|i| group[i]).collect())
         .collect();
@@ -613,6 +756,14 @@ fn compare_quotes(
     }
 }
 
+/// The words of a quote claim (none for another value).
+fn quote_words(c: &Claim) -> Vec<&str> {
+    match &c.value {
+        Value::Quote(q) => q.split_whitespace().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The same words put in two different mouths by two articles: a
 /// contradiction on who said them (key `quote.speaker`).
 fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
@@ -620,11 +771,8 @@ fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
         .iter()
         .filter(|c| c.key == "quote" && c.speaker.is_some())
         .collect();
-    let text = |c: &Claim| match &c.value {
-        Value::Quote(q) => q.clone(),
-        _ => String::new(),
-    };
-    for cluster in clusters(&quotes, |a, b| quotes_match(&text(a), &text(b))) {
+    let words: Vec<Vec<&str>> = quotes.iter().map(|c| quote_words(c)).collect();
+    for cluster in quote_clusters(&words) {
         let cs: Vec<&Claim> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
         let arts = articles_of(&cs);

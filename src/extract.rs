@@ -105,6 +105,19 @@ pub struct Extractor<'r> {
     /// Names of people of five letters or more, with their word counts, for
     /// finding spellings one letter off.
     person_names: Vec<(usize, String, usize)>,
+    /// For each of `person_names`: its first and last character and its
+    /// length in characters.
+    person_shapes: Vec<(char, char, usize)>,
+    /// The claim patterns' required words (`ClaimRule::literals`), all in
+    /// one automaton run once over each article.
+    rule_words: AhoCorasick,
+    /// For every word of `rule_words`: the patterns (numbered across all
+    /// rules, see `pattern_base`) that require it.
+    word_patterns: Vec<Vec<usize>>,
+    /// The number of the first pattern of each rule.
+    pattern_base: Vec<usize>,
+    /// Patterns without required words: searched in every sentence.
+    always: Vec<bool>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -138,26 +151,66 @@ impl<'r> Extractor<'r> {
         let lex = &rules.lexicon;
         let mut sources = lex.source_phrases.clone();
         sources.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let person_names: Vec<(usize, String, usize)> = rules
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == "person")
+            .flat_map(|(i, e)| {
+                e.names
+                    .iter()
+                    .filter(|(_, n)| n.chars().filter(|c| !c.is_whitespace()).count() >= 5)
+                    .map(move |(_, n)| (i, n.clone(), n.split_whitespace().count()))
+            })
+            .collect();
+        let person_shapes = person_names
+            .iter()
+            .map(|(_, n, _)| {
+                let first = n.chars().next().unwrap_or(' ');
+                let last = n.chars().next_back().unwrap_or(' ');
+                (first, last, n.chars().count())
+            })
+            .collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut word_patterns: Vec<Vec<usize>> = Vec::new();
+        let mut pattern_base = Vec::new();
+        let mut always = Vec::new();
+        for rule in &rules.claims {
+            pattern_base.push(always.len());
+            for k in 0..rule.patterns.len() {
+                let id = always.len();
+                match rule.literals.get(k).and_then(Option::as_ref) {
+                    Some(lits) => {
+                        always.push(false);
+                        for l in lits {
+                            match words.iter().position(|w| w == l) {
+                                Some(i) => word_patterns[i].push(id),
+                                None => {
+                                    words.push(l.clone());
+                                    word_patterns.push(vec![id]);
+                                }
+                            }
+                        }
+                    }
+                    None => always.push(true),
+                }
+            }
+        }
+        let rule_words = AhoCorasick::new(&words).expect("an automaton of the rules' words");
         Extractor {
             rules,
+            person_shapes,
+            rule_words,
+            word_patterns,
+            pattern_base,
+            always,
             names,
             name_entity,
             speech: lex.speech_verbs.iter().cloned().collect(),
             participles: lex.speech_participles.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
             sources,
-            person_names: rules
-                .entities
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.kind == "person")
-                .flat_map(|(i, e)| {
-                    e.names
-                        .iter()
-                        .filter(|(_, n)| n.chars().filter(|c| !c.is_whitespace()).count() >= 5)
-                        .map(move |(_, n)| (i, n.clone(), n.split_whitespace().count()))
-                })
-                .collect(),
+            person_names,
             name_set: rules
                 .entities
                 .iter()
@@ -179,6 +232,30 @@ impl<'r> Extractor<'r> {
             speakers: vec![None; doc.sentences.len()],
             ..Extracted::default()
         };
+        // Which patterns may match in which sentence: those whose required
+        // words stand inside it, found in one pass over the article.
+        let npat = self.always.len();
+        // (Sentences come in text order and do not overlap; should they
+        // not, every pattern is tried everywhere.)
+        let ordered = doc
+            .sentences
+            .windows(2)
+            .all(|w| w[0].range.end <= w[1].range.start);
+        let mut possible = vec![!ordered; doc.sentences.len() * npat];
+        for m in self
+            .rule_words
+            .find_overlapping_iter(text)
+            .filter(|_| ordered)
+        {
+            let si = doc.sentences.partition_point(|s| s.range.end <= m.start());
+            if let Some(s) = doc.sentences.get(si) {
+                if s.range.start <= m.start() && m.end() <= s.range.end {
+                    for &p in &self.word_patterns[m.pattern().as_usize()] {
+                        possible[si * npat + p] = true;
+                    }
+                }
+            }
+        }
         let mut previous_speaker: Option<usize> = None;
         for (si, s) in doc.sentences.iter().enumerate() {
             if s.boilerplate {
@@ -244,11 +321,21 @@ impl<'r> Extractor<'r> {
             let has_entity = !ents.is_empty();
             for (ri, rule) in self.rules.claims.iter().enumerate() {
                 let mut taken: Vec<Range<usize>> = Vec::new();
-                for (re, &(date, number, entity)) in rule.patterns.iter().zip(&rule.needs) {
+                for (k, ((re, pre), &(date, number, entity))) in rule
+                    .patterns
+                    .iter()
+                    .zip(&rule.prefilters)
+                    .zip(&rule.needs)
+                    .enumerate()
+                {
                     if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
                         continue;
                     }
-                    for caps in re.captures_iter(sent) {
+                    let id = self.pattern_base[ri] + k;
+                    if !self.always[id] && !possible[si * npat + id] {
+                        continue;
+                    }
+                    for caps in rule_matches(re, pre.as_ref(), sent) {
                         let Some(whole) = caps.get(0) else { continue };
                         let shift =
                             |m: regex::Match| range.start + m.start()..range.start + m.end();
@@ -300,6 +387,27 @@ impl<'r> Extractor<'r> {
                 }
             }
             out.entities.extend(ents);
+        }
+        out
+    }
+
+    /// The date mentions of `doc`, exactly the `dates` of `extract(doc)`,
+    /// found by the scanner alone (no names, speakers or claim rules): what
+    /// reading the story's window off a corpus needs.
+    pub fn dates(&self, doc: &Doc) -> Vec<DateMention> {
+        let text = doc.norm.text.as_str();
+        let mut out = Vec::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            if s.boilerplate {
+                continue;
+            }
+            let start = s.range.start;
+            let found = self.rules.grammar.scanner.scan(&text[s.range.clone()]);
+            out.extend(found.dates.into_iter().map(|(r, expr)| DateMention {
+                range: start + r.start..start + r.end,
+                sentence: si,
+                expr,
+            }));
         }
         out
     }
@@ -389,9 +497,29 @@ impl<'r> Extractor<'r> {
             .into_iter()
             .map(|(r, _)| r)
             .collect();
+        // Per word: its first and last letter and its length in letters;
+        // one letter off needs the same first and last letter and a length
+        // within one, which is checked before any string is built.
+        let shape: Vec<(char, char, usize)> = words
+            .iter()
+            .map(|r| {
+                let w = &text[r.clone()];
+                let first = w.chars().next().unwrap_or(' ');
+                let last = w.chars().next_back().unwrap_or(' ');
+                (first, last, w.chars().count())
+            })
+            .collect();
         let mut out: Vec<EntityMention> = Vec::new();
-        for (ei, name, n) in &self.person_names {
+        for (k, (ei, name, n)) in self.person_names.iter().enumerate() {
+            let (first, last, len) = self.person_shapes[k];
             for w in 0..words.len().saturating_sub(n - 1) {
+                if shape[w].0 != first || shape[w + n - 1].1 != last {
+                    continue;
+                }
+                let cand_len: usize = shape[w..w + n].iter().map(|s| s.2).sum::<usize>() + n - 1;
+                if cand_len.abs_diff(len) > 1 {
+                    continue;
+                }
                 let span = words[w].start..words[w + n - 1].end;
                 if found
                     .iter()
@@ -589,6 +717,43 @@ impl<'r> Extractor<'r> {
     }
 }
 
+/// The matches of a claim pattern in `hay`, exactly as
+/// `re.captures_iter(hay)` gives them, found faster: `pre` (the pattern
+/// without its word boundaries, see `ClaimRule::prefilters`) matches
+/// wherever `re` does, so no match of `re` starts before the leftmost match
+/// of `pre`; the slow engine that Unicode word boundaries need only runs
+/// from there, and not at all where `pre` finds nothing.
+pub fn rule_matches<'h>(
+    re: &'h regex::Regex,
+    pre: Option<&'h regex::Regex>,
+    hay: &'h str,
+) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
+    let mut plain = pre.is_none().then(|| re.captures_iter(hay));
+    let mut pos = 0;
+    let mut last_end: Option<usize> = None;
+    std::iter::from_fn(move || {
+        if let Some(it) = plain.as_mut() {
+            return it.next();
+        }
+        let pre = pre?;
+        while pos <= hay.len() {
+            let from = pre.find_at(hay, pos)?.start();
+            let caps = re.captures_at(hay, from)?;
+            let whole = caps.get(0)?;
+            if whole.is_empty() && Some(whole.end()) == last_end {
+                // An empty match right where the last one ended is skipped,
+                // as `captures_iter` does; search on one byte later.
+                pos = whole.end() + 1;
+                continue;
+            }
+            pos = whole.end();
+            last_end = Some(whole.end());
+            return Some(caps);
+        }
+        None
+    })
+}
+
 /// One letter inserted, deleted or changed, in words of the same count, not
 /// at the very start (a clitic) and not an ending (ة، ي، ا، ون، ين).
 pub fn one_letter_off(a: &str, b: &str) -> bool {
@@ -654,5 +819,61 @@ fn word_start(text: &str, pos: usize) -> bool {
             Some(c) if CLITICS.contains(&c) && clitics < 2 => clitics += 1,
             Some(_) => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `dates` finds what `extract` finds, and the fast claim-pattern
+    /// search finds what `captures_iter` finds, on the seed articles.
+    #[test]
+    fn fast_paths_agree_with_the_plain_ones() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let ex = Extractor::new(&rules);
+        let mut seen = 0;
+        for entry in std::fs::read_dir("seeds").expect("seeds/") {
+            let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("UTF-8");
+            let doc = ex.prepare(&text);
+            let full = ex.extract(&doc);
+            let fast = ex.dates(&doc);
+            assert_eq!(full.dates.len(), fast.len());
+            for (a, b) in full.dates.iter().zip(&fast) {
+                assert_eq!(
+                    (&a.range, a.sentence, &a.expr),
+                    (&b.range, b.sentence, &b.expr)
+                );
+            }
+            for s in &doc.sentences {
+                let sent = &doc.norm.text[s.range.clone()];
+                for rule in &rules.claims {
+                    for (re, pre) in rule.patterns.iter().zip(&rule.prefilters) {
+                        let plain: Vec<_> = re
+                            .captures_iter(sent)
+                            .map(|c| c.get(0).map(|m| m.range()))
+                            .collect();
+                        let quick: Vec<_> = rule_matches(re, pre.as_ref(), sent)
+                            .map(|c| c.get(0).map(|m| m.range()))
+                            .collect();
+                        assert_eq!(plain, quick, "rule {}", rule.id);
+                        seen += plain.len();
+                    }
+                }
+            }
+        }
+        assert!(seen > 0, "some pattern matches the seeds");
+    }
+
+    #[test]
+    fn word_boundaries_are_dropped_outside_classes_only() {
+        use crate::rules::without_word_boundaries as w;
+        assert_eq!(w(r"\bab\b"), Some("ab".into()));
+        assert_eq!(w(r"a\\b"), None);
+        assert_eq!(w(r"[\b]x\b"), Some(r"[\b]x".into()));
+        assert_eq!(w(r"x\b{start}y"), Some("xy".into()));
+        assert_eq!(w(r"x\b+y"), Some("xy".into()));
+        assert_eq!(w(r"[]\b]\b"), Some(r"[]\b]".into()));
+        assert_eq!(w(r"\Bx"), None);
     }
 }

@@ -813,6 +813,16 @@ pub struct ClaimRule {
     pub grows: bool,
     pub level: Level,
     pub patterns: Vec<Regex>,
+    /// For each pattern, the same regex with its word boundaries (`\b`)
+    /// dropped, when it has any: it matches wherever the pattern does (and
+    /// maybe more), but without Unicode word boundaries the regex crate can
+    /// run it on its fast DFAs instead of the PikeVM, so it tells cheaply
+    /// where the real pattern may start (see `extract::rule_matches`).
+    pub prefilters: Vec<Option<Regex>>,
+    /// For each pattern, words of which every match holds one, when there
+    /// are such (`جندي` or `عسكري` for `{count}\s+(?:جنديا|جندي|عسكريا|عسكري)`):
+    /// a sentence with none of them is not searched.
+    pub literals: Vec<Option<Vec<String>>>,
     /// What each pattern needs in a sentence before it is worth running:
     /// (a date, a number, an entity), from the macros it uses.
     pub needs: Vec<(bool, bool, bool)>,
@@ -1080,6 +1090,132 @@ fn expand_one(
     })
 }
 
+/// The most a compiled claim pattern (or its lazy DFA's cache) may take.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 24;
+pub const DFA_SIZE_LIMIT: usize = 1 << 21;
+/// The longest a claim pattern may be once its macros are expanded, in
+/// bytes (`{date}` alone is about 20 KB).
+pub const MAX_PATTERN_LEN: usize = 100_000;
+
+/// How claim patterns are compiled: with bounded sizes, so a rule cannot
+/// make the run take all the memory.
+fn pattern_builder(pattern: &str) -> regex::RegexBuilder {
+    let mut b = regex::RegexBuilder::new(pattern);
+    b.size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT);
+    b
+}
+
+/// `pattern` with every `\b` dropped (escapes and character classes are
+/// respected), or None when it has none. Dropping an assertion only widens
+/// what a regex matches: the result matches wherever `pattern` does.
+pub fn without_word_boundaries(pattern: &str) -> Option<String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    let mut class_depth = 0usize;
+    let mut dropped = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => {
+                    dropped = true;
+                    // `\b{start}`, and a repetition of the assertion, go too.
+                    let mut look = chars.clone();
+                    if look.next() == Some('{') {
+                        if let Some(close) = look.as_str().find('}') {
+                            chars = look.as_str()[close + 1..].chars();
+                        }
+                    }
+                    while chars.as_str().starts_with(['*', '+', '?']) {
+                        chars.next();
+                    }
+                }
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // `[]…]` and `[^]…]`: a leading `]` is a literal.
+                let mut look = chars.clone();
+                let mut lead = String::new();
+                if look.next() == Some('^') {
+                    lead.push('^');
+                } else {
+                    look = chars.clone();
+                }
+                if look.next() == Some(']') {
+                    lead.push(']');
+                    out.push_str(&lead);
+                    chars = look;
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    dropped.then_some(out)
+}
+
+/// Words of which every match of `pattern` holds one (at most 64, none
+/// shorter than 2 bytes), or None when the pattern has no such words (or
+/// does not parse). Read off the syntax tree: a literal is required; an
+/// alternation requires one of its branches' words (when each has some); a
+/// sequence requires the best of its parts' (longest shortest word, then
+/// fewest words); a group or a repetition of at least one, its content's.
+pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    const MAX: usize = 64;
+    fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+        let shortest = set.iter().map(String::len).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(set.len()))
+    }
+    fn walk(h: &Hir) -> Option<Vec<String>> {
+        let set = match h.kind() {
+            HirKind::Literal(lit) => vec![String::from_utf8(lit.0.to_vec()).ok()?],
+            HirKind::Capture(c) => walk(&c.sub)?,
+            HirKind::Repetition(r) if r.min >= 1 => walk(&r.sub)?,
+            HirKind::Alternation(alts) => {
+                let mut all = Vec::new();
+                for a in alts {
+                    all.extend(walk(a)?);
+                    if all.len() > MAX {
+                        return None;
+                    }
+                }
+                all
+            }
+            HirKind::Concat(parts) => parts
+                .iter()
+                .filter_map(walk)
+                .max_by(|a, b| score(a).cmp(&score(b)))?,
+            _ => return None,
+        };
+        let mut set = set;
+        // A word that holds another word of the set adds nothing.
+        set.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        set.dedup();
+        let mut kept: Vec<String> = Vec::new();
+        for w in set {
+            if !kept.iter().any(|k| w.contains(k.as_str())) {
+                kept.push(w);
+            }
+        }
+        (kept.len() <= MAX && kept.iter().all(|w| w.len() >= 2)).then_some(kept)
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    walk(&hir)
+}
+
 fn compile_rule(
     f: &RuleFile,
     r: RawClaimRule,
@@ -1091,6 +1227,8 @@ fn compile_rule(
 ) -> Option<ClaimRule> {
     let before = errors.len();
     let mut patterns = Vec::new();
+    let mut prefilters = Vec::new();
+    let mut literals = Vec::new();
     for p in &r.patterns {
         let (o, l) = locate(&f.text, p, at);
         let expanded = match expand(&fold(p), grammar, entities) {
@@ -1108,10 +1246,27 @@ fn compile_rule(
                 continue;
             }
         };
-        match regex::RegexBuilder::new(&expanded)
-            .size_limit(1 << 24)
-            .build()
-        {
+        if expanded.len() > MAX_PATTERN_LEN {
+            errors.push(problem(
+                f,
+                o,
+                l,
+                "kzcheck::rules::pattern_too_long",
+                format!(
+                    "rule `{}`: the pattern is {} KB long once its macros are expanded; the limit is {} KB",
+                    r.id,
+                    expanded.len().div_ceil(1000),
+                    MAX_PATTERN_LEN / 1000
+                ),
+                "too long once expanded",
+                Some(format!(
+                    "every macro is pasted in whole ({{date}} alone is {} KB): split the pattern into several, or use narrower macros such as {{weekday}}, {{month}} or {{number}}",
+                    grammar.macro_body("date").map_or(0, |d| d.len().div_ceil(1000))
+                )),
+            ));
+            continue;
+        }
+        match pattern_builder(&expanded).build() {
             Ok(re) => {
                 if r.value != ValueKind::Statement
                     && !re.capture_names().any(|n| n == Some("value"))
@@ -1143,13 +1298,30 @@ fn compile_rule(
                     ));
                 }
                 patterns.push(re);
+                prefilters.push(
+                    without_word_boundaries(&expanded)
+                        .and_then(|relaxed| pattern_builder(&relaxed).build().ok()),
+                );
+                literals.push(required_literals(&expanded));
+            }
+            Err(regex::Error::CompiledTooBig(n)) => {
+                errors.push(problem(
+                    f,
+                    o,
+                    l,
+                    "kzcheck::rules::regex_too_big",
+                    format!(
+                        "rule `{}`: the pattern compiles to more than {} MB",
+                        r.id,
+                        n >> 20
+                    ),
+                    "compiles too big",
+                    Some("a counted repetition multiplies what it repeats ((?:\\s+{date}){40} is forty copies of {date}): repeat less, or split the pattern".into()),
+                ));
             }
             Err(e) => {
                 let why = match &e {
                     regex::Error::Syntax(s) => s.lines().last().unwrap_or(s).to_string(),
-                    regex::Error::CompiledTooBig(n) => {
-                        format!("the compiled regex is larger than {n} bytes")
-                    }
                     _ => e.to_string(),
                 };
                 errors.push(problem(
@@ -1250,6 +1422,8 @@ fn compile_rule(
     }
     Some(ClaimRule {
         needs,
+        prefilters,
+        literals,
         qualifiers: r.qualifiers,
         id: r.id,
         key: r.key,

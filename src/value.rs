@@ -362,6 +362,11 @@ fn describe_quantity(q: &Quantity) -> String {
 pub fn quotes_match(a: &str, b: &str) -> bool {
     let wa: Vec<&str> = a.split_whitespace().collect();
     let wb: Vec<&str> = b.split_whitespace().collect();
+    quote_words_match(&wa, &wb)
+}
+
+/// `quotes_match` on quotes already cut into words.
+pub fn quote_words_match(wa: &[&str], wb: &[&str]) -> bool {
     let (short, long) = if wa.len() <= wb.len() {
         (wa, wb)
     } else {
@@ -370,8 +375,47 @@ pub fn quotes_match(a: &str, b: &str) -> bool {
     if short.len() < 2 {
         return short == long;
     }
-    let common = lcs(&short, &long);
+    let common = lcs(short, long);
     common * 10 >= short.len() * 9
+}
+
+/// Feeds `v` to `h` so that values equal by `==` hash alike (`-0.0` and
+/// `0.0` hash as one), for bucketing equal values without comparing every
+/// pair.
+pub fn hash_value<H: std::hash::Hasher>(v: &Value, h: &mut H) {
+    use std::hash::Hash;
+    fn num<H: std::hash::Hasher>(x: f64, h: &mut H) {
+        // 0.0 == -0.0; NaN equals nothing, so how it hashes does not matter.
+        let x = if x == 0.0 { 0.0 } else { x };
+        x.to_bits().hash(h);
+    }
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Date(d) => d.hash(h),
+        Value::Quantity(q) => {
+            std::mem::discriminant(&q.said).hash(h);
+            match &q.said {
+                Said::Exact(a)
+                | Said::AtLeast(a)
+                | Said::MoreThan(a)
+                | Said::AtMost(a)
+                | Said::LessThan(a)
+                | Said::About(a) => num(*a, h),
+                Said::Between(a, b) => {
+                    num(*a, h);
+                    num(*b, h);
+                }
+                Said::Vague(s) => s.hash(h),
+            }
+            for e in [&q.lo, &q.hi] {
+                num(e.value, h);
+                e.inclusive.hash(h);
+            }
+            q.percent.hash(h);
+        }
+        Value::Set(s) => s.hash(h),
+        Value::Statement(s) | Value::Quote(s) | Value::Duration(s) => s.hash(h),
+    }
 }
 
 fn lcs(a: &[&str], b: &[&str]) -> usize {

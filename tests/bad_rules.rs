@@ -41,6 +41,18 @@ const CASES: &[(&str, &[Expect])] = &[
         &[e("kzcheck::rules::duplicate_id", "claims/people.yaml", 3)],
     ),
     (
+        "exploding-regex",
+        &[e("kzcheck::rules::regex_too_big", "claims/forces.yaml", 41)],
+    ),
+    (
+        "huge-regex",
+        &[e(
+            "kzcheck::rules::pattern_too_long",
+            "claims/forces.yaml",
+            41,
+        )],
+    ),
+    (
         "missing-field",
         &[e("kzcheck::rules::missing_field", "claims/forces.yaml", 36)],
     ),
@@ -210,6 +222,10 @@ cases! {
     duplicate_id => "duplicate-id";
     /// The first rule of a file whose id is also named in a comment above it.
     duplicate_id_after_comment => "duplicate-id-after-comment";
+    /// A counted repetition of a macro: compiles past the size limit.
+    exploding_regex => "exploding-regex";
+    /// Twelve `{date}`s in one pattern: too long once expanded.
+    huge_regex => "huge-regex";
     missing_field => "missing-field";
     no_value_group => "no-value-group";
     two_errors => "two-errors";
