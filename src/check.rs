@@ -159,10 +159,9 @@ pub fn calendar(articles: &[&Article], rules: &Rules, opts: &Options, ex: &Extra
         articles
             .par_iter()
             .flat_map_iter(|a| {
+                // Only the date scanner: the same dates as a full extraction.
                 let doc = ex.prepare(a.body_text());
-                let extracted = ex.extract(&doc);
-                extracted
-                    .dates
+                ex.dates(&doc)
                     .into_iter()
                     .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
                     .filter_map(|d| d.expr.year)
@@ -312,35 +311,42 @@ fn fnv1a_words(words: &[&str]) -> u64 {
 /// it: three runs of six words in common make wire copy. Runs found in
 /// more than 20 articles are boilerplate, not copy.
 fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
-    use std::collections::BTreeMap;
-    let mut runs: Vec<(u64, u32)> = parts
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.runs.iter().map(move |h| (*h, i as u32)))
-        .collect();
-    runs.sort_unstable();
-    let mut pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for group in runs.chunk_by(|a, b| a.0 == b.0) {
-        if !(2..=20).contains(&group.len()) {
-            continue;
-        }
-        for x in 0..group.len() {
-            for y in x + 1..group.len() {
-                let key = (group[x].1 as usize, group[y].1 as usize);
-                *pairs.entry(key).or_default() += 1;
+    // The runs are counted in slices by hash, so that the list sorted at
+    // once is an eighth of all of them.
+    const SLICES: u64 = 8;
+    let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
+    for slice in 0..SLICES {
+        let mut runs: Vec<(u64, u32)> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.runs
+                    .iter()
+                    .filter(move |h| *h % SLICES == slice)
+                    .map(move |h| (*h, i as u32))
+            })
+            .collect();
+        runs.sort_unstable();
+        for group in runs.chunk_by(|a, b| a.0 == b.0) {
+            if !(2..=20).contains(&group.len()) {
+                continue;
+            }
+            for x in 0..group.len() {
+                for y in x + 1..group.len() {
+                    *pairs.entry((group[x].1, group[y].1)).or_default() += 1;
+                }
             }
         }
     }
+    let mut pairs: Vec<((u32, u32), u32)> = pairs.into_iter().filter(|(_, n)| *n >= 3).collect();
+    pairs.sort_unstable();
     let mut out = vec![Vec::new(); parts.len()];
-    for ((x, y), n) in pairs {
-        if n >= 3 {
-            out[x].push(y);
-            out[y].push(x);
-        }
+    for ((x, y), _) in pairs {
+        out[x as usize].push(y as usize);
+        out[y as usize].push(x as usize);
     }
     out
 }
-
 /// The article's date: front matter, else a dateline in the lead.
 fn article_date(a: &Analysed, cal: &Calendar, event_words: &[String]) -> Option<ArticleDate> {
     if let Some(d) = a.article.meta.published {
