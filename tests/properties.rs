@@ -510,3 +510,31 @@ proptest! {
         let _ = json::render(&report);
     }
 }
+
+/// The report is the same on one thread as on several: the seeds and every
+/// fixture corpus read together, so that there are enough articles for the
+/// threads to interleave.
+#[test]
+fn the_report_does_not_depend_on_the_number_of_threads() {
+    let mut paths = vec![std::path::PathBuf::from("seeds")];
+    let mut fixtures: Vec<_> = std::fs::read_dir("tests/fixtures")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    fixtures.sort();
+    paths.extend(fixtures);
+    let loaded = kzcheck::load::load(&paths);
+    assert!(loaded.articles.len() > 40, "{}", loaded.articles.len());
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| json::render(&check(&loaded.articles, rules())))
+    };
+    let one = run(1);
+    for threads in [2, 4, 7] {
+        assert!(run(threads) == one, "{threads} threads give another report");
+    }
+}
