@@ -146,6 +146,55 @@ pub fn parts(articles: &[Article], rules: &Rules, opts: &Options) -> (Calendar, 
     (cal, parts)
 }
 
+/// `parts` on files not yet read: each article is read, analysed and
+/// dropped in turn (in parallel), so memory holds the claims, not the texts.
+/// `stdin` is an article already read. Returns the calendar, the parts and
+/// what went wrong reading files, in path order.
+pub fn parts_from(
+    sources: &[crate::load::Source],
+    stdin: Option<&Article>,
+    rules: &Rules,
+    opts: &Options,
+) -> (Calendar, Vec<Part>, Vec<crate::load::LoadError>) {
+    use rayon::prelude::*;
+    let ex = Extractor::new(rules);
+    let total = sources.len() + usize::from(stdin.is_some());
+    let cal = if rules.story.window.is_some() && opts.today.is_some() {
+        calendar(&[], rules, opts, &ex)
+    } else {
+        // The window is read off the corpus: a first pass for its dates.
+        let mut all: Vec<Article> = sources.par_iter().filter_map(|s| s.read().0).collect();
+        all.extend(stdin.cloned());
+        let refs: Vec<&Article> = all.iter().collect();
+        calendar(&refs, rules, opts, &ex)
+    };
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tell = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        opts.progress.tell(n, total);
+    };
+    let read: Vec<(Option<Part>, Vec<crate::load::LoadError>)> = sources
+        .par_iter()
+        .map(|s| {
+            let (article, diagnostics) = s.read();
+            let part = article.map(|a| analyse(&a, &ex, rules, &cal));
+            tell();
+            (part, diagnostics)
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(total);
+    if let Some(a) = stdin {
+        parts.push(analyse(a, &ex, rules, &cal));
+        tell();
+    }
+    let mut diagnostics = Vec::new();
+    for (part, mut d) in read {
+        parts.extend(part);
+        diagnostics.append(&mut d);
+    }
+    (cal, parts, diagnostics)
+}
+
 /// The calendar dates are read on: the story's window (declared in the
 /// rules, else read off the corpus's full dates) and the latest year a
 /// date without one can be in. Reads the corpus only when the rules and

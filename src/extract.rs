@@ -321,10 +321,11 @@ impl<'r> Extractor<'r> {
             let has_entity = !ents.is_empty();
             for (ri, rule) in self.rules.claims.iter().enumerate() {
                 let mut taken: Vec<Range<usize>> = Vec::new();
-                for (k, ((re, pre), &(date, number, entity))) in rule
+                for (k, (((re, pre), exact), &(date, number, entity))) in rule
                     .patterns
                     .iter()
                     .zip(&rule.prefilters)
+                    .zip(&rule.anchored)
                     .zip(&rule.needs)
                     .enumerate()
                 {
@@ -335,15 +336,14 @@ impl<'r> Extractor<'r> {
                     if !self.always[id] && !possible[si * npat + id] {
                         continue;
                     }
-                    for caps in rule_matches(re, pre.as_ref(), sent) {
+                    for caps in rule_matches(re, pre.as_ref(), exact.as_ref(), sent) {
                         let Some(whole) = caps.get(0) else { continue };
-                        let shift =
-                            |m: regex::Match| range.start + m.start()..range.start + m.end();
+                        let shift = |m: Range<usize>| range.start + m.start..range.start + m.end;
                         let span = trim_clitic(
                             text,
-                            caps.name("claim")
+                            caps.name(re, "claim")
                                 .map(shift)
-                                .unwrap_or_else(|| shift(whole)),
+                                .unwrap_or_else(|| shift(whole.clone())),
                         );
                         if taken
                             .iter()
@@ -351,12 +351,12 @@ impl<'r> Extractor<'r> {
                         {
                             continue;
                         }
-                        let value = match (rule.value, caps.name("value")) {
+                        let value = match (rule.value, caps.name(re, "value")) {
                             (_, Some(v)) => shift(v),
                             (ValueKind::Statement, None) => shift(whole),
                             _ => continue,
                         };
-                        let subject = caps.name("subject").and_then(|m| {
+                        let subject = caps.name(re, "subject").and_then(|m| {
                             let r = shift(m);
                             ents.iter()
                                 .find(|e| e.range.start >= r.start && e.range.end <= r.end)
@@ -717,37 +717,85 @@ impl<'r> Extractor<'r> {
     }
 }
 
+/// The groups of one claim-pattern match: byte ranges of the haystack, by
+/// group index (0 is the whole match), as `regex::Captures` has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleCaps {
+    groups: Vec<Option<Range<usize>>>,
+}
+
+impl RuleCaps {
+    pub fn get(&self, i: usize) -> Option<Range<usize>> {
+        self.groups.get(i).cloned().flatten()
+    }
+
+    /// The group named `name` of `re`'s match.
+    pub fn name(&self, re: &regex::Regex, name: &str) -> Option<Range<usize>> {
+        self.get(re.capture_names().position(|n| n == Some(name))?)
+    }
+
+    fn from_regex(caps: &regex::Captures) -> RuleCaps {
+        RuleCaps {
+            groups: caps.iter().map(|m| m.map(|m| m.range())).collect(),
+        }
+    }
+}
+
 /// The matches of a claim pattern in `hay`, exactly as
 /// `re.captures_iter(hay)` gives them, found faster: `pre` (the pattern
 /// without its word boundaries, see `ClaimRule::prefilters`) matches
-/// wherever `re` does, so no match of `re` starts before the leftmost match
-/// of `pre`; the slow engine that Unicode word boundaries need only runs
-/// from there, and not at all where `pre` finds nothing.
+/// wherever `re` does, so every match of `re` starts where one of `pre`
+/// may start. The leftmost match of `re` from a position is the one of
+/// `exact` (`re` compiled for anchored searches) anchored at the first such
+/// start where it matches at all; the slow engine that Unicode word
+/// boundaries need then only reads as far as the match goes, never the rest
+/// of the sentence, and does not run where `pre` finds nothing.
 pub fn rule_matches<'h>(
     re: &'h regex::Regex,
     pre: Option<&'h regex::Regex>,
+    exact: Option<&'h regex_automata::meta::Regex>,
     hay: &'h str,
-) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
-    let mut plain = pre.is_none().then(|| re.captures_iter(hay));
+) -> impl Iterator<Item = RuleCaps> + 'h {
+    use regex_automata::{Anchored, Input};
+    let fast = pre.zip(exact);
+    let mut plain = fast.is_none().then(|| re.captures_iter(hay));
+    let mut caps = exact.map(|e| e.create_captures());
     let mut pos = 0;
     let mut last_end: Option<usize> = None;
+    // The leftmost match of `re` at or after `from`.
+    let mut leftmost = move |from: usize| -> Option<RuleCaps> {
+        let (pre, exact) = fast?;
+        let caps = caps.as_mut()?;
+        let mut at = from;
+        loop {
+            let start = pre.find_at(hay, at)?.start();
+            let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
+            exact.search_captures(&input, caps);
+            if caps.is_match() {
+                let groups = (0..caps.group_len())
+                    .map(|g| caps.get_group(g).map(|s| s.range()))
+                    .collect();
+                return Some(RuleCaps { groups });
+            }
+            // No match of `re` starts here: the next place `pre` may start.
+            at = start + hay[start..].chars().next()?.len_utf8();
+        }
+    };
     std::iter::from_fn(move || {
         if let Some(it) = plain.as_mut() {
-            return it.next();
+            return it.next().map(|c| RuleCaps::from_regex(&c));
         }
-        let pre = pre?;
         while pos <= hay.len() {
-            let from = pre.find_at(hay, pos)?.start();
-            let caps = re.captures_at(hay, from)?;
+            let caps = leftmost(pos)?;
             let whole = caps.get(0)?;
-            if whole.is_empty() && Some(whole.end()) == last_end {
+            if whole.is_empty() && Some(whole.end) == last_end {
                 // An empty match right where the last one ended is skipped,
                 // as `captures_iter` does; search on one byte later.
-                pos = whole.end() + 1;
+                pos = whole.end + 1;
                 continue;
             }
-            pos = whole.end();
-            last_end = Some(whole.end());
+            pos = whole.end;
+            last_end = Some(whole.end);
             return Some(caps);
         }
         None
@@ -848,14 +896,18 @@ mod tests {
             for s in &doc.sentences {
                 let sent = &doc.norm.text[s.range.clone()];
                 for rule in &rules.claims {
-                    for (re, pre) in rule.patterns.iter().zip(&rule.prefilters) {
+                    for ((re, pre), exact) in rule
+                        .patterns
+                        .iter()
+                        .zip(&rule.prefilters)
+                        .zip(&rule.anchored)
+                    {
                         let plain: Vec<_> = re
                             .captures_iter(sent)
-                            .map(|c| c.get(0).map(|m| m.range()))
+                            .map(|c| RuleCaps::from_regex(&c))
                             .collect();
-                        let quick: Vec<_> = rule_matches(re, pre.as_ref(), sent)
-                            .map(|c| c.get(0).map(|m| m.range()))
-                            .collect();
+                        let quick: Vec<_> =
+                            rule_matches(re, pre.as_ref(), exact.as_ref(), sent).collect();
                         assert_eq!(plain, quick, "rule {}", rule.id);
                         seen += plain.len();
                     }

@@ -6,16 +6,33 @@
 //! [`LoadError`] in [`Loaded::diagnostics`] and the run goes on with the rest.
 //! The result is deterministic: articles are sorted by path, diagnostics by
 //! path (then by the order they were found in).
+//!
+//! Hostile input is expected: a file is read only up to
+//! [`MAX_ARTICLE_BYTES`]; binary files (NUL bytes, control characters) are
+//! skipped; UTF-16 (with a byte order mark, or recognised by its NUL bytes)
+//! and Windows-1256 Arabic are decoded with a warning; symlink loops end with
+//! a diagnostic; FIFOs and devices in folders are not opened.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use miette::{NamedSource, SourceSpan};
 
 const BOM: &str = "\u{feff}";
+
+/// The largest article file kzcheck reads: 4 MiB. A news article is a few
+/// tens of kilobytes; a bigger file is refused with
+/// [`LoadError::TooLarge`] (nothing past the limit is read, so an endless
+/// stream such as `/dev/zero` ends too). The limit counts the file's bytes.
+pub const MAX_ARTICLE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A line longer than this (in bytes) is not quoted in a diagnostic: the
+/// message still names the file, line and column.
+const MAX_QUOTED_LINE: usize = 2000;
 
 /// One article file, read whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +48,11 @@ pub struct Article {
     /// it was given absolute.
     pub path: String,
     /// The whole original file, exactly (BOM included if there was one).
+    /// For a file that was not UTF-8 but was decoded (UTF-16, Windows-1256:
+    /// see [`LoadError::Decoded`]), the decoded text, converted to UTF-8 (a
+    /// UTF-16 BOM kept as U+FEFF): every span and byte offset of the article
+    /// is into this text, not into the file's bytes. Lines and columns (in
+    /// characters) are the same in both.
     pub text: String,
     /// Byte range of the article body in `text`: after the BOM and after the
     /// front matter block, if any.
@@ -62,7 +84,8 @@ pub struct Meta {
 }
 
 /// What [`load`] returns: the articles read and one diagnostic per problem.
-/// A file with bad front matter is in both lists.
+/// A file with a warning (bad front matter, decoded from another encoding, a
+/// folder link loop) is in both lists; an error means the file was not read.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub articles: Vec<Article>,
@@ -97,6 +120,104 @@ pub enum LoadError {
     )]
     Empty { path: String },
 
+    /// Front matter and nothing after it.
+    #[error("{path}:{line}: no article text after the front matter")]
+    #[diagnostic(
+        code(kzcheck::load::no_body),
+        help("an article needs some text after its front matter block")
+    )]
+    NoBody {
+        path: String,
+        /// 1-based line of the closing fence.
+        line: usize,
+    },
+
+    /// The file is larger than [`MAX_ARTICLE_BYTES`].
+    #[error("{path}: too large for one article ({size}; the limit is 4 MiB)")]
+    #[diagnostic(
+        code(kzcheck::load::too_large),
+        help("kzcheck reads one news article per file, at most 4 MiB; split the file into its articles")
+    )]
+    TooLarge {
+        path: String,
+        /// "52428800 bytes", or "more than 4194304 bytes" for a stream.
+        size: String,
+    },
+
+    /// A binary file: NUL bytes or control characters, not text.
+    #[error("{path}: binary file, not text ({reason}); skipped")]
+    #[diagnostic(
+        code(kzcheck::load::binary),
+        help("kzcheck reads text articles: UTF-8, or UTF-16 and Windows-1256 it can recognise; is this the right file?")
+    )]
+    Binary {
+        path: String,
+        /// Byte offset in the file of the first NUL or control character.
+        offset: usize,
+        /// What gave it away, with the offset.
+        reason: String,
+    },
+
+    /// Not UTF-8 but decoded from another encoding. A warning: the article
+    /// is read. Its [`Article::text`] is the decoded text, and byte offsets
+    /// (claim spans) refer to that UTF-8 text, not to the file's bytes.
+    #[error("{path}: decoded from {encoding} ({why}); byte offsets in the report refer to the UTF-8 decoded text, not to the file's bytes")]
+    #[diagnostic(
+        code(kzcheck::load::decoded),
+        severity(Warning),
+        help("re-save the file as UTF-8 to read it as it is; lines and columns are the same either way")
+    )]
+    Decoded {
+        path: String,
+        /// `UTF-16LE`, `UTF-16BE` or `windows-1256`.
+        encoding: &'static str,
+        /// Why that encoding: a byte order mark, NUL bytes, Arabic letters.
+        why: &'static str,
+    },
+
+    /// It starts like UTF-16 but is not valid UTF-16.
+    #[error("{path}: not valid {encoding} ({problem} at byte offset {offset})")]
+    #[diagnostic(
+        code(kzcheck::load::bad_utf16),
+        help(
+            "the file starts with a {encoding} byte order mark but is damaged; re-save it as UTF-8"
+        )
+    )]
+    BadUtf16 {
+        path: String,
+        encoding: &'static str,
+        offset: usize,
+        problem: &'static str,
+    },
+
+    /// In a folder, a file named like an article that is not a regular file
+    /// (a FIFO, a socket, a device): not opened, reading it could block.
+    #[error("{path}: not a regular file ({kind}); skipped")]
+    #[diagnostic(
+        code(kzcheck::load::not_a_file),
+        help("give the path explicitly to read it anyway (a pipe, for instance)")
+    )]
+    NotAFile { path: String, kind: &'static str },
+
+    /// A symbolic link that never resolves: it points, through other links,
+    /// back at itself.
+    #[error("{path}: symbolic link loop (too many levels of symbolic links)")]
+    #[diagnostic(
+        code(kzcheck::load::symlink_loop),
+        help("the link leads back to itself; fix or remove it")
+    )]
+    SymlinkLoop { path: String },
+
+    /// A link inside a folder to that folder or one above it. Not followed:
+    /// its files are read once, under their own path. A warning.
+    #[error("{path}: link to {target}, a folder that contains it; not followed (a loop)")]
+    #[diagnostic(
+        code(kzcheck::load::folder_loop),
+        severity(Warning),
+        help("kzcheck reads each folder once; remove the link to silence this")
+    )]
+    FolderLoop { path: String, target: String },
+
     /// The file is not UTF-8.
     #[error("{path}:{line}:{column}: not UTF-8 (first invalid byte at offset {offset})")]
     #[diagnostic(code(kzcheck::load::not_utf8))]
@@ -108,12 +229,13 @@ pub enum LoadError {
         line: usize,
         /// 1-based column (in characters) of that byte.
         column: usize,
-        /// The file decoded lossily (invalid bytes shown as U+FFFD).
+        /// The file decoded lossily (invalid bytes shown as U+FFFD); none
+        /// when the line is too long to quote or holds control characters.
         #[source_code]
-        src: NamedSource<String>,
+        src: Option<NamedSource<String>>,
         /// Where the first U+FFFD stands in `src`.
         #[label("first invalid byte")]
-        span: SourceSpan,
+        span: Option<SourceSpan>,
         #[help]
         help: String,
     },
@@ -145,10 +267,11 @@ pub enum LoadError {
         /// 1-based column (in characters) in the file.
         column: usize,
         message: String,
+        /// The file; none when the line is too long to quote.
         #[source_code]
-        src: NamedSource<String>,
+        src: Option<NamedSource<String>>,
         #[label("{message}")]
-        span: SourceSpan,
+        span: Option<SourceSpan>,
     },
 }
 
@@ -159,6 +282,14 @@ impl LoadError {
             LoadError::NotFound { path }
             | LoadError::EmptyFolder { path }
             | LoadError::Empty { path }
+            | LoadError::NoBody { path, .. }
+            | LoadError::TooLarge { path, .. }
+            | LoadError::Binary { path, .. }
+            | LoadError::Decoded { path, .. }
+            | LoadError::BadUtf16 { path, .. }
+            | LoadError::NotAFile { path, .. }
+            | LoadError::SymlinkLoop { path }
+            | LoadError::FolderLoop { path, .. }
             | LoadError::NotUtf8 { path, .. }
             | LoadError::Io { path, .. }
             | LoadError::FrontMatter { path, .. } => path,
@@ -169,11 +300,81 @@ impl LoadError {
 /// Read every article under `paths` (files, or folders walked recursively).
 ///
 /// Folders are walked in sorted order, taking `.txt` and `.md` files
-/// (any case) and skipping hidden entries; symlinks are followed, and a folder
-/// already visited (by canonical path) is skipped silently, so loops end. A
-/// file given explicitly is read whatever its extension. The same file
-/// reached twice is read once. Articles come back sorted by path.
+/// (any case) and skipping hidden entries and other extensions; symlinks are
+/// followed, and a folder already visited (by canonical path) is skipped, so
+/// loops end: silently when it was reached another way, with a
+/// [`LoadError::FolderLoop`] warning when the link points back up. Entries
+/// that are not regular files (FIFOs, sockets, devices) are not opened. A
+/// path given explicitly is read whatever its extension or kind (a pipe
+/// works). The same file reached twice is read once. Articles come back
+/// sorted by path.
 pub fn load(paths: &[PathBuf]) -> Loaded {
+    let Plan {
+        sources,
+        mut diagnostics,
+        stdin,
+    } = plan(paths);
+    let mut articles = Vec::with_capacity(sources.len() + 1);
+    articles.extend(stdin);
+    for source in &sources {
+        let (a, mut d) = source.read();
+        articles.extend(a);
+        diagnostics.append(&mut d);
+    }
+    diagnostics.sort_by(|a, b| a.path().cmp(b.path()));
+    Loaded {
+        articles,
+        diagnostics,
+    }
+}
+
+/// The files a run will read, each with the id its article will have,
+/// before any is read: a large corpus can then be read one article at a
+/// time (`Source::read`), in parallel, without holding every text.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Sorted by path, each file once.
+    pub sources: Vec<Source>,
+    /// Problems found while listing (missing paths, empty folders, loops),
+    /// and with standard input.
+    pub diagnostics: Vec<LoadError>,
+    /// The article read from standard input (`-`), read at once.
+    pub stdin: Option<Article>,
+}
+
+/// One file to read, and the id its article gets.
+#[derive(Debug)]
+pub struct Source {
+    cand: Candidate,
+    pub id: String,
+}
+
+impl Source {
+    /// The path as shown to a person (and as `Article::path`).
+    pub fn shown(&self) -> &str {
+        &self.cand.shown
+    }
+
+    /// The path on disk.
+    pub fn fs_path(&self) -> &Path {
+        &self.cand.fs_path
+    }
+
+    /// Reads the file: its article, or what went wrong (warnings come with
+    /// the article).
+    pub fn read(&self) -> (Option<Article>, Vec<LoadError>) {
+        let mut diagnostics = Vec::new();
+        let article = read_article(&self.cand, &mut diagnostics).map(|mut a| {
+            a.id = self.id.clone();
+            a
+        });
+        (article, diagnostics)
+    }
+}
+
+/// Lists what `paths` hold (files, or folders walked recursively; see
+/// `load`), reads standard input if asked, and gives each file its id.
+pub fn plan(paths: &[PathBuf]) -> Plan {
     let mut diagnostics = Vec::new();
     let mut candidates = Vec::new();
     let mut visited_dirs = HashSet::new();
@@ -183,10 +384,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
         if given.as_os_str() == "-" {
             // Standard input, read once, shown as "-" with the id "stdin".
             if stdin_article.is_none() {
-                let mut bytes = Vec::new();
-                let (a, mut d) = match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                {
-                    Ok(_) => from_bytes("-", bytes),
+                let (a, mut d) = match read_limited(io::stdin().lock(), None) {
+                    Ok(Ok(bytes)) => from_bytes("-", bytes),
+                    Ok(Err(size)) => (None, vec![too_large("-", size)]),
                     Err(source) => (
                         None,
                         vec![LoadError::Io {
@@ -211,27 +411,22 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut seen_files = HashSet::with_capacity(candidates.len());
     candidates.retain(|c| seen_files.insert(c.canonical.clone()));
 
-    let mut articles = Vec::with_capacity(candidates.len());
-    let mut rels = Vec::with_capacity(candidates.len());
-    for cand in candidates {
-        if let Some(article) = read_article(&cand, &mut diagnostics) {
-            articles.push(article);
-            rels.push(cand.rel);
-        }
-    }
-    assign_ids(&mut articles, &rels);
-    if let Some(Some(a)) = stdin_article {
-        articles.insert(0, a);
-    }
-
-    diagnostics.sort_by(|a, b| a.path().cmp(b.path()));
-    Loaded {
-        articles,
+    let shown: Vec<String> = candidates.iter().map(|c| c.shown.clone()).collect();
+    let rels: Vec<String> = candidates.iter().map(|c| c.rel.clone()).collect();
+    let ids = assign_ids(&shown, &rels);
+    Plan {
+        sources: candidates
+            .into_iter()
+            .zip(ids)
+            .map(|(cand, id)| Source { cand, id })
+            .collect(),
         diagnostics,
+        stdin: stdin_article.flatten(),
     }
 }
 
 /// A file to read.
+#[derive(Debug)]
 struct Candidate {
     /// The path on disk.
     fs_path: PathBuf,
@@ -252,15 +447,8 @@ fn collect_input(
     let shown = show(given);
     let meta = match fs::metadata(given) {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            diagnostics.push(LoadError::NotFound { path: shown });
-            return;
-        }
-        Err(source) => {
-            diagnostics.push(LoadError::Io {
-                path: shown,
-                source,
-            });
+        Err(e) => {
+            diagnostics.push(metadata_error(shown, e));
             return;
         }
     };
@@ -293,6 +481,10 @@ fn collect_input(
 /// Walk `root` (a folder) depth first, iteratively, pushing `.txt` / `.md`
 /// files. Children are visited in order of their name's bytes. Returns
 /// whether a subfolder was skipped because it was visited before.
+///
+/// Linear in the number of entries: an entry that is not a symlink costs no
+/// system call beyond the folder listing (its canonical path is its folder's
+/// plus its name); only symlinks are stat'ed and resolved.
 fn walk(
     root: &Path,
     candidates: &mut Vec<Candidate>,
@@ -313,20 +505,24 @@ fn walk(
                 continue;
             }
         };
+        let dir_canonical = fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
         let mut names = Vec::new();
         for entry in entries {
             match entry {
-                Ok(entry) => names.push(entry.file_name()),
+                Ok(entry) => {
+                    let file_type = entry.file_type().ok();
+                    names.push((entry.file_name(), file_type));
+                }
                 Err(source) => diagnostics.push(LoadError::Io {
                     path: show(&dir),
                     source,
                 }),
             }
         }
-        names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        names.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
 
         let mut subdirs = Vec::new();
-        for name in names {
+        for (name, file_type) in names {
             if name.as_encoded_bytes().first() == Some(&b'.') {
                 continue;
             }
@@ -338,46 +534,109 @@ fn walk(
                 format!("{rel_dir}/{name_str}")
             };
             let is_article_name = has_article_extension(&path);
-            // Follows symlinks.
-            let meta = match fs::metadata(&path) {
-                Ok(m) => m,
-                Err(e) => {
-                    // A broken link or a vanished entry: only worth a word if
-                    // it looked like an article.
-                    if is_article_name {
-                        diagnostics.push(if e.kind() == io::ErrorKind::NotFound {
-                            LoadError::NotFound { path: show(&path) }
-                        } else {
-                            LoadError::Io {
-                                path: show(&path),
-                                source: e,
+            // A plain entry: its type from the listing, its canonical path
+            // from its folder's. A symlink (or an unknown type): followed.
+            let (file_type, canonical) = match file_type {
+                Some(t) if !t.is_symlink() => (t, dir_canonical.join(&name)),
+                _ => {
+                    let meta = match fs::metadata(&path) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            // A broken link, a link loop or a vanished entry:
+                            // only worth a word if it looked like an article.
+                            if is_article_name {
+                                diagnostics.push(metadata_error(show(&path), e));
                             }
-                        });
-                    }
-                    continue;
+                            continue;
+                        }
+                    };
+                    let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                    (meta.file_type(), canonical)
                 }
             };
-            if meta.is_dir() {
-                let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-                if visited_dirs.insert(canonical) {
+            if file_type.is_dir() {
+                if dir_canonical.starts_with(&canonical) {
+                    // A link back to this folder or one above it (even above
+                    // the folder given: following it would walk the parent).
+                    diagnostics.push(LoadError::FolderLoop {
+                        path: show(&path),
+                        target: show(&canonical),
+                    });
+                } else if visited_dirs.insert(canonical) {
                     subdirs.push((path, rel));
                 } else {
                     skipped_visited = true;
                 }
             } else if is_article_name {
-                let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-                candidates.push(Candidate {
-                    shown: show(&path),
-                    fs_path: path,
-                    rel,
-                    canonical,
-                });
+                if file_type.is_file() {
+                    candidates.push(Candidate {
+                        shown: show(&path),
+                        fs_path: path,
+                        rel,
+                        canonical,
+                    });
+                } else {
+                    diagnostics.push(LoadError::NotAFile {
+                        path: show(&path),
+                        kind: special_kind(&file_type),
+                    });
+                }
             }
         }
         // Reverse, so the first subfolder is popped first.
         stack.extend(subdirs.into_iter().rev());
     }
     skipped_visited
+}
+
+/// What kind of special file this is, for a diagnostic.
+fn special_kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "not a file or folder"
+}
+
+/// The error `fs::metadata` gave for `shown`, as a diagnostic.
+fn metadata_error(shown: String, e: io::Error) -> LoadError {
+    if e.kind() == io::ErrorKind::NotFound {
+        LoadError::NotFound { path: shown }
+    } else if is_symlink_loop(&e) {
+        LoadError::SymlinkLoop { path: shown }
+    } else {
+        LoadError::Io {
+            path: shown,
+            source: e,
+        }
+    }
+}
+
+/// ELOOP: too many levels of symbolic links (`io::ErrorKind::FilesystemLoop`
+/// is not stable yet).
+fn is_symlink_loop(e: &io::Error) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const ELOOP: i32 = 40;
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+    const ELOOP: i32 = 62;
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        format!("{:?}", e.kind()) == "FilesystemLoop"
+    }
 }
 
 fn has_article_extension(path: &Path) -> bool {
@@ -411,10 +670,13 @@ fn stem(shown: &str) -> &str {
 
 /// Give every article a unique id: its stem, and on a collision a longer
 /// form, step by step, only for the articles that collide.
-fn assign_ids(articles: &mut [Article], rels: &[String]) {
+/// Each file's id: its stem, made longer (its path under its input, then
+/// the whole path) only where two files would share one.
+fn assign_ids(shown: &[String], rels: &[String]) -> Vec<String> {
+    let mut ids = vec![String::new(); shown.len()];
     const LEVELS: u8 = 5;
-    let candidate = |i: usize, level: u8, articles: &[Article]| -> String {
-        let shown = &articles[i].path;
+    let candidate = |i: usize, level: u8| -> String {
+        let shown = &shown[i];
         match level {
             0 => stem(shown).to_string(),
             1 => strip_extension(&rels[i]).to_string(),
@@ -423,18 +685,18 @@ fn assign_ids(articles: &mut [Article], rels: &[String]) {
             _ => shown.clone(),
         }
     };
-    let mut levels = vec![0u8; articles.len()];
-    for i in 0..articles.len() {
-        articles[i].id = candidate(i, 0, articles);
+    let mut levels = vec![0u8; shown.len()];
+    for (i, id) in ids.iter_mut().enumerate() {
+        *id = candidate(i, 0);
     }
     loop {
         let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, a) in articles.iter().enumerate() {
-            groups.entry(a.id.as_str()).or_default().push(i);
+        for (i, id) in ids.iter().enumerate() {
+            groups.entry(id.as_str()).or_default().push(i);
         }
         let colliding: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
         if colliding.is_empty() {
-            return;
+            return ids;
         }
         let mut moved = false;
         for group in &colliding {
@@ -448,36 +710,58 @@ fn assign_ids(articles: &mut [Article], rels: &[String]) {
         if !moved {
             // Only possible when two distinct files show the same path
             // (lossy names): number them.
-            let mut taken: HashSet<String> = articles.iter().map(|a| a.id.clone()).collect();
+            let mut taken: HashSet<String> = ids.iter().cloned().collect();
             for group in colliding {
                 for &i in group.iter().skip(1) {
                     let mut n = 2usize;
-                    let mut id = format!("{}~{n}", articles[i].id);
+                    let mut id = format!("{}~{n}", ids[i]);
                     while taken.contains(&id) {
                         n += 1;
-                        id = format!("{}~{n}", articles[i].id);
+                        id = format!("{}~{n}", ids[i]);
                     }
                     taken.insert(id.clone());
-                    articles[i].id = id;
+                    ids[i] = id;
                 }
             }
-            return;
+            return ids;
         }
         for group in colliding {
             for i in group {
-                articles[i].id = candidate(i, levels[i], articles);
+                ids[i] = candidate(i, levels[i]);
             }
         }
     }
 }
 
 fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Article> {
-    let bytes = match fs::read(&cand.fs_path) {
-        Ok(b) => b,
-        Err(source) => {
-            diagnostics.push(LoadError::Io {
-                path: cand.shown.clone(),
-                source,
+    let read = fs::File::open(&cand.fs_path).and_then(|file| {
+        let len = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        match len {
+            // Refused without reading a byte.
+            Some(len) if len > MAX_ARTICLE_BYTES as u64 => Ok(Err(format!("{len} bytes"))),
+            _ => read_limited(file, len),
+        }
+    });
+    let bytes = match read {
+        Ok(Ok(b)) => b,
+        Ok(Err(size)) => {
+            diagnostics.push(too_large(&cand.shown, size));
+            return None;
+        }
+        Err(e) => {
+            diagnostics.push(if is_symlink_loop(&e) {
+                LoadError::SymlinkLoop {
+                    path: cand.shown.clone(),
+                }
+            } else {
+                LoadError::Io {
+                    path: cand.shown.clone(),
+                    source: e,
+                }
             });
             return None;
         }
@@ -485,10 +769,35 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
     article_from_bytes(&cand.shown, bytes, diagnostics)
 }
 
+/// Reads at most [`MAX_ARTICLE_BYTES`] from `r`: the bytes, or a description
+/// of the size when there are more.
+fn read_limited(r: impl Read, len_hint: Option<u64>) -> io::Result<Result<Vec<u8>, String>> {
+    let cap = len_hint.map_or(8 * 1024, |l| l.min(MAX_ARTICLE_BYTES as u64) as usize + 1);
+    let mut bytes = Vec::with_capacity(cap);
+    r.take(MAX_ARTICLE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        return Ok(Err(format!("more than {MAX_ARTICLE_BYTES} bytes")));
+    }
+    Ok(Ok(bytes))
+}
+
+fn too_large(path: &str, size: String) -> LoadError {
+    LoadError::TooLarge {
+        path: path.to_string(),
+        size,
+    }
+}
+
 /// An article from bytes read elsewhere (standard input, a test): decoded,
-/// checked and split like a file's. Its id is the stem of `shown`.
+/// checked and split like a file's. Its id is the stem of `shown`. More than
+/// [`MAX_ARTICLE_BYTES`] is refused like a file.
 pub fn from_bytes(shown: &str, bytes: Vec<u8>) -> (Option<Article>, Vec<LoadError>) {
     let mut diagnostics = Vec::new();
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        diagnostics.push(too_large(shown, format!("{} bytes", bytes.len())));
+        return (None, diagnostics);
+    }
     let article = article_from_bytes(shown, bytes, &mut diagnostics).map(|mut a| {
         a.id = Path::new(shown)
             .file_stem()
@@ -505,18 +814,17 @@ fn article_from_bytes(
     diagnostics: &mut Vec<LoadError>,
 ) -> Option<Article> {
     let cand_shown = shown.to_string();
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    let (text, decoded) = match decode(shown, bytes) {
+        Ok(decoded) => decoded,
         Err(e) => {
-            diagnostics.push(not_utf8(shown, e.as_bytes(), e.utf8_error()));
+            diagnostics.push(*e);
             return None;
         }
     };
+    // The note on the encoding comes first, and only for an article read.
+    let note_at = diagnostics.len();
     let content_start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let is_blank = text[content_start..]
-        .chars()
-        .all(|c| c.is_whitespace() || c == '\u{feff}');
-    if is_blank {
+    if is_blank(&text[content_start..]) {
         diagnostics.push(LoadError::Empty {
             path: cand_shown.clone(),
         });
@@ -524,8 +832,26 @@ fn article_from_bytes(
     }
 
     let (meta, body) = match find_front_matter(&text, content_start) {
-        None => (Meta::default(), content_start..text.len()),
-        Some(fm) => {
+        FrontMatter::None => (Meta::default(), content_start..text.len()),
+        FrontMatter::Unclosed { fence } => {
+            diagnostics.push(front_matter_error(
+                &cand_shown,
+                &text,
+                fence,
+                0,
+                "front matter opened here is never closed (no `---` or `...` line after it); read as article text".into(),
+            ));
+            (Meta::default(), content_start..text.len())
+        }
+        FrontMatter::Block(fm) => {
+            if is_blank(&text[fm.body_start..]) {
+                let (line, _) = line_col(&text, fm.yaml.end);
+                diagnostics.push(LoadError::NoBody {
+                    path: cand_shown,
+                    line,
+                });
+                return None;
+            }
             let meta = match parse_front_matter(&text[fm.yaml.clone()]) {
                 Ok(meta) => meta,
                 Err((offset_in_yaml, message)) => {
@@ -543,6 +869,9 @@ fn article_from_bytes(
         }
     };
 
+    if let Some(note) = decoded {
+        diagnostics.insert(note_at, note);
+    }
     Some(Article {
         id: String::new(),
         path: cand_shown.clone(),
@@ -552,6 +881,237 @@ fn article_from_bytes(
     })
 }
 
+fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// The file's text: UTF-8 as it is; UTF-16 and Windows-1256 Arabic decoded
+/// (with a [`LoadError::Decoded`] warning); anything else refused.
+fn decode(shown: &str, bytes: Vec<u8>) -> Result<(String, Option<LoadError>), Box<LoadError>> {
+    let decoded = |encoding: &'static Encoding, why: &'static str| LoadError::Decoded {
+        path: shown.to_string(),
+        encoding: encoding.name(),
+        why,
+    };
+    // A UTF-16 byte order mark.
+    for (bom, encoding) in [([0xFF, 0xFE], UTF_16LE), ([0xFE, 0xFF], UTF_16BE)] {
+        if bytes.starts_with(&bom) {
+            return match decode_utf16(&bytes, encoding) {
+                Utf16::Text(text) => Ok((text, Some(decoded(encoding, "byte order mark")))),
+                Utf16::Invalid { offset, problem } => Err(Box::new(LoadError::BadUtf16 {
+                    path: shown.to_string(),
+                    encoding: encoding.name(),
+                    offset,
+                    problem,
+                })),
+                Utf16::Binary { offset, reason } => Err(Box::new(binary(shown, offset, reason))),
+            };
+        }
+    }
+    let has_utf8_bom = bytes.starts_with(BOM.as_bytes());
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        // UTF-16 without a byte order mark: ASCII (spaces, digits) has a NUL
+        // high byte.
+        if !has_utf8_bom {
+            if let Some(encoding) = sniff_utf16(&bytes) {
+                if let Utf16::Text(text) = decode_utf16(&bytes, encoding) {
+                    if looks_like_text(&text) {
+                        return Ok((
+                            text,
+                            Some(decoded(encoding, "NUL bytes in a UTF-16 pattern")),
+                        ));
+                    }
+                }
+            }
+        }
+        return Err(Box::new(binary(shown, nul, "a NUL byte")));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => match control_heavy(text.as_bytes()) {
+            Some(offset) => Err(Box::new(binary(shown, offset, "control characters"))),
+            None => Ok((text, None)),
+        },
+        Err(e) => {
+            let bytes = e.as_bytes();
+            if !has_utf8_bom {
+                if let Some(text) = windows_1256_arabic(bytes) {
+                    return Ok((
+                        text,
+                        Some(decoded(WINDOWS_1256, "not UTF-8; reads as Arabic")),
+                    ));
+                }
+            }
+            if let Some(offset) = control_heavy(bytes) {
+                return Err(Box::new(binary(shown, offset, "control characters")));
+            }
+            Err(Box::new(not_utf8(shown, bytes, e.utf8_error())))
+        }
+    }
+}
+
+fn binary(path: &str, offset: usize, what: &str) -> LoadError {
+    LoadError::Binary {
+        path: path.to_string(),
+        offset,
+        reason: format!("{what} at byte offset {offset}"),
+    }
+}
+
+/// A C0 control that text does not hold (NUL included; tab, line breaks,
+/// form feed, ESC and DOS's end-of-file ^Z are allowed), or DEL.
+fn is_odd_control(b: u32) -> bool {
+    (b < 0x20 && !matches!(b, 0x09..=0x0D | 0x1A | 0x1B)) || b == 0x7F
+}
+
+/// When more than one byte in 16 of the first 8 KiB is an odd control
+/// character: the offset of the first one.
+fn control_heavy(bytes: &[u8]) -> Option<usize> {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let n = sample.iter().filter(|&&b| is_odd_control(b.into())).count();
+    if n * 16 > sample.len() {
+        sample.iter().position(|&b| is_odd_control(b.into()))
+    } else {
+        None
+    }
+}
+
+enum Utf16 {
+    Text(String),
+    /// An unpaired surrogate, or an odd number of bytes.
+    Invalid {
+        offset: usize,
+        problem: &'static str,
+    },
+    /// A NUL or another control character a text does not hold.
+    Binary {
+        offset: usize,
+        reason: &'static str,
+    },
+}
+
+/// Decodes UTF-16 (a byte order mark is kept as U+FEFF). Problems are given
+/// with their byte offset in the file.
+fn decode_utf16(bytes: &[u8], encoding: &'static Encoding) -> Utf16 {
+    let unit = |pair: &[u8]| {
+        if encoding == UTF_16LE {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    };
+    let mut offset = 0;
+    for c in char::decode_utf16(bytes.chunks_exact(2).map(unit)) {
+        match c {
+            Ok(c) => {
+                if is_odd_control(c.into()) {
+                    let reason = if c == '\0' {
+                        "a NUL character"
+                    } else {
+                        "a control character"
+                    };
+                    return Utf16::Binary { offset, reason };
+                }
+                offset += 2 * c.len_utf16();
+            }
+            Err(_) => {
+                return Utf16::Invalid {
+                    offset,
+                    problem: "an unpaired surrogate",
+                }
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        return Utf16::Invalid {
+            offset: bytes.len() - 1,
+            problem: "an odd number of bytes: a truncated last character",
+        };
+    }
+    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
+    Utf16::Text(text.into_owned())
+}
+
+/// UTF-16 without a byte order mark, told by where its NUL bytes are: in
+/// the high byte of many units (spaces, digits, Latin letters), almost
+/// never in the low byte.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 == 1 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let units = sample.len() / 2;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let clear = |high: usize, low: usize| high * 20 >= units && low * 20 <= high;
+    if clear(odd, even) {
+        Some(UTF_16LE)
+    } else if clear(even, odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decoded text that reads like text: at least half of what is not white
+/// space is letters.
+fn looks_like_text(text: &str) -> bool {
+    let (mut letters, mut other) = (0usize, 0usize);
+    for c in text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+    {
+        if c.is_alphabetic() {
+            letters += 1;
+        } else {
+            other += 1;
+        }
+    }
+    letters > 0 && letters >= other
+}
+
+/// Bytes that are not UTF-8 but read as Arabic in Windows-1256: the decoded
+/// text, if at least 60% of its letters are Arabic and it holds no control
+/// character text does not. Bytes that are mostly UTF-8 with a few stray
+/// bytes are not taken for Windows-1256.
+fn windows_1256_arabic(bytes: &[u8]) -> Option<String> {
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if valid_multibyte >= invalid {
+        return None;
+    }
+    if bytes.iter().any(|&b| is_odd_control(b.into())) {
+        return None;
+    }
+    let (text, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
+    let (mut letters, mut arabic) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        arabic += usize::from(is_arabic(c));
+    }
+    (arabic >= 2 && arabic * 10 >= letters * 6).then(|| text.into_owned())
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// A source to quote in a diagnostic about `offset` in `text`, or none when
+/// its line is too long to quote or the text holds control characters.
+fn quotable(path: &str, text: String, offset: usize) -> Option<NamedSource<String>> {
+    let offset = floor_char_boundary(&text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let quotable = line_end - line_start <= MAX_QUOTED_LINE
+        && !text.bytes().any(|b| is_odd_control(b.into()) || b == 0x1B);
+    quotable.then(|| NamedSource::new(path, text))
+}
+
 fn not_utf8(path: &str, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
     let offset = err.valid_up_to();
     // The prefix is valid UTF-8 by definition.
@@ -559,20 +1119,18 @@ fn not_utf8(path: &str, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
     let (line, column) = line_col(prefix, prefix.len());
     // The lossy text equals the bytes up to `offset`, then U+FFFD.
     let lossy = String::from_utf8_lossy(bytes).into_owned();
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    let help = if utf16 {
-        "the file looks like UTF-16 (it starts with a UTF-16 byte order mark); re-save the file as UTF-8; kzcheck does not guess encodings".to_string()
-    } else {
-        "re-save the file as UTF-8; kzcheck does not guess encodings".to_string()
-    };
+    let src = quotable(path, lossy, offset);
+    let span = src
+        .as_ref()
+        .map(|_| SourceSpan::new(offset.into(), '\u{fffd}'.len_utf8()));
     LoadError::NotUtf8 {
         path: path.to_string(),
         offset,
         line,
         column,
-        src: NamedSource::new(path, lossy),
-        span: SourceSpan::new(offset.into(), '\u{fffd}'.len_utf8()),
-        help,
+        src,
+        span,
+        help: "re-save the file as UTF-8; kzcheck does not guess encodings".to_string(),
     }
 }
 
@@ -602,13 +1160,24 @@ struct FrontMatterBlock {
     body_start: usize,
 }
 
+enum FrontMatter {
+    None,
+    /// A first line `---` and no closing fence: the range of that line.
+    Unclosed {
+        fence: Range<usize>,
+    },
+    Block(FrontMatterBlock),
+}
+
 /// A front matter block: a first line `---` (after the BOM) and a later line
 /// `---` or `...`. Fences may end with `\r` or trailing spaces.
-fn find_front_matter(text: &str, start: usize) -> Option<FrontMatterBlock> {
+fn find_front_matter(text: &str, start: usize) -> FrontMatter {
     let rest = &text[start..];
-    let first_end = rest.find('\n')?;
+    let Some(first_end) = rest.find('\n') else {
+        return FrontMatter::None;
+    };
     if rest[..first_end].trim_end() != "---" {
-        return None;
+        return FrontMatter::None;
     }
     let yaml_start = start + first_end + 1;
     let mut line_start = yaml_start;
@@ -618,14 +1187,16 @@ fn find_front_matter(text: &str, start: usize) -> Option<FrontMatterBlock> {
             .map_or(text.len(), |i| line_start + i);
         let line = text[line_start..line_end].trim_end();
         if line == "---" || line == "..." {
-            return Some(FrontMatterBlock {
+            return FrontMatter::Block(FrontMatterBlock {
                 yaml: yaml_start..line_start,
                 body_start: (line_end + 1).min(text.len()),
             });
         }
         line_start = line_end + 1;
     }
-    None
+    FrontMatter::Unclosed {
+        fence: start..start + first_end,
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -663,6 +1234,12 @@ fn parse_front_matter(yaml: &str) -> Result<Meta, (usize, String)> {
     if is_blank {
         return Ok(Meta::default());
     }
+    if let Some(offset) = too_deep(yaml) {
+        return Err((
+            offset,
+            format!("nested more than {MAX_FRONT_MATTER_DEPTH} levels deep; front matter is a flat list of keys"),
+        ));
+    }
     match serde_yaml::from_str::<Option<RawMeta>>(yaml) {
         Ok(None) => Ok(Meta::default()),
         Ok(Some(raw)) => {
@@ -688,15 +1265,66 @@ fn parse_front_matter(yaml: &str) -> Result<Meta, (usize, String)> {
             })
         }
         Err(e) => {
-            let offset = e.location().map_or(0, |l| l.index());
+            let mut offset = e.location().map_or(0, |l| l.index());
             let full = e.to_string();
             let message = match full.find(" at line ") {
                 Some(i) => full[..i].to_string(),
                 None => full,
             };
+            // serde_yaml points at the mapping; point at the second key.
+            if let Some(key) = message
+                .strip_prefix("duplicate field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                if let Some(first) = find_top_level_value(yaml, key) {
+                    let next_line = yaml[first..]
+                        .find('\n')
+                        .map_or(yaml.len(), |i| first + i + 1);
+                    if let Some(second) = find_top_level_value(&yaml[next_line..], key) {
+                        let line_start =
+                            yaml[..next_line + second].rfind('\n').map_or(0, |i| i + 1);
+                        offset = line_start;
+                    }
+                }
+            }
             Err((offset, message))
         }
     }
+}
+
+/// How deep front matter may nest. The YAML parser takes time quadratic in
+/// the depth of `[[[[…` (about 30 s for 100 000 levels), so deeper front
+/// matter is refused before it is parsed; real front matter is flat.
+const MAX_FRONT_MATTER_DEPTH: usize = 32;
+
+/// The offset where `yaml` first nests deeper than
+/// [`MAX_FRONT_MATTER_DEPTH`]: flow brackets (`[`, `{`, counted even inside
+/// quotes, which only errs on the safe side) plus block sequence dashes at
+/// the start of a line (`- - - x`).
+fn too_deep(yaml: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut line_start = true;
+    let mut dashes = 0usize;
+    let bytes = yaml.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if b == b'\n' {
+            line_start = true;
+            dashes = 0;
+        } else if line_start && b == b'-' && matches!(bytes.get(i + 1), None | Some(b' ' | b'\n')) {
+            dashes += 1;
+        } else if !(line_start && b == b' ') {
+            line_start = false;
+        }
+        if depth + dashes > MAX_FRONT_MATTER_DEPTH {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The byte offset of the value of the top-level `key:` in `yaml` (serde
@@ -735,12 +1363,14 @@ fn front_matter_error(
     let offset = floor_char_boundary(text, offset);
     let len = text[offset..].chars().next().map_or(0, char::len_utf8);
     let (line, column) = line_col(text, offset);
+    let src = quotable(path, text.to_string(), offset);
+    let span = src.as_ref().map(|_| SourceSpan::new(offset.into(), len));
     LoadError::FrontMatter {
         path: path.to_string(),
         line,
         column,
         message,
-        src: NamedSource::new(path, text.to_string()),
-        span: SourceSpan::new(offset.into(), len),
+        src,
+        span,
     }
 }

@@ -819,6 +819,10 @@ pub struct ClaimRule {
     /// run it on its fast DFAs instead of the PikeVM, so it tells cheaply
     /// where the real pattern may start (see `extract::rule_matches`).
     pub prefilters: Vec<Option<Regex>>,
+    /// For each pattern with a prefilter: the pattern itself, compiled for
+    /// anchored searches (the same syntax and engine as `patterns`), so a
+    /// match is only tried where the prefilter says one may start.
+    pub anchored: Vec<Option<regex_automata::meta::Regex>>,
     /// For each pattern, words of which every match holds one, when there
     /// are such (`جندي` or `عسكري` for `{count}\s+(?:جنديا|جندي|عسكريا|عسكري)`):
     /// a sentence with none of them is not searched.
@@ -1106,6 +1110,23 @@ fn pattern_builder(pattern: &str) -> regex::RegexBuilder {
     b
 }
 
+/// `pattern` compiled as `pattern_builder` compiles it (the regex crate's
+/// own settings for a `Regex` on `&str`), as the engine under `Regex`, which
+/// can search anchored at a given position. None if it does not compile.
+fn anchored_builder(pattern: &str) -> Option<regex_automata::meta::Regex> {
+    use regex_automata::{meta, util::syntax, MatchKind};
+    let config = meta::Config::new()
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(DFA_SIZE_LIMIT)
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    meta::Builder::new()
+        .configure(config)
+        .syntax(syntax::Config::new().utf8(true))
+        .build(pattern)
+        .ok()
+}
+
 /// `pattern` with every `\b` dropped (escapes and character classes are
 /// respected), or None when it has none. Dropping an assertion only widens
 /// what a regex matches: the result matches wherever `pattern` does.
@@ -1228,6 +1249,7 @@ fn compile_rule(
     let before = errors.len();
     let mut patterns = Vec::new();
     let mut prefilters = Vec::new();
+    let mut anchored = Vec::new();
     let mut literals = Vec::new();
     for p in &r.patterns {
         let (o, l) = locate(&f.text, p, at);
@@ -1298,10 +1320,12 @@ fn compile_rule(
                     ));
                 }
                 patterns.push(re);
-                prefilters.push(
-                    without_word_boundaries(&expanded)
-                        .and_then(|relaxed| pattern_builder(&relaxed).build().ok()),
-                );
+                let pre = without_word_boundaries(&expanded)
+                    .and_then(|relaxed| pattern_builder(&relaxed).build().ok());
+                let exact = pre.as_ref().and_then(|_| anchored_builder(&expanded));
+                // Both or neither: the fast search needs the two.
+                prefilters.push(pre.filter(|_| exact.is_some()));
+                anchored.push(exact);
                 literals.push(required_literals(&expanded));
             }
             Err(regex::Error::CompiledTooBig(n)) => {
@@ -1423,6 +1447,7 @@ fn compile_rule(
     Some(ClaimRule {
         needs,
         prefilters,
+        anchored,
         literals,
         qualifiers: r.qualifiers,
         id: r.id,

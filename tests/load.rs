@@ -149,7 +149,7 @@ fn bad_files_become_diagnostics_and_the_good_one_loads() {
 }
 
 #[test]
-fn utf16_is_named_in_the_help() {
+fn utf16_with_a_bom_is_decoded_with_a_warning() {
     let dir = TempDir::new("utf16");
     let mut bytes = vec![0xFF, 0xFE];
     for u in "خبر".encode_utf16() {
@@ -157,19 +157,19 @@ fn utf16_is_named_in_the_help() {
     }
     let f = dir.write("utf16.txt", &bytes);
     let loaded = load(&[f]);
-    assert!(loaded.articles.is_empty());
+    assert_eq!(loaded.articles.len(), 1);
+    // The BOM is kept, as U+FEFF; offsets are into the UTF-8 text.
+    assert_eq!(loaded.articles[0].text, "\u{feff}خبر");
+    assert_eq!(loaded.articles[0].body_text(), "خبر");
     match &loaded.diagnostics[..] {
-        [LoadError::NotUtf8 {
-            offset,
-            line,
-            column,
-            help,
-            ..
-        }] => {
-            assert_eq!((*offset, *line, *column), (0, 1, 1));
-            assert!(help.contains("UTF-16"), "{help}");
+        [d @ LoadError::Decoded { encoding, .. }] => {
+            assert_eq!(*encoding, "UTF-16LE");
+            assert_eq!(d.severity(), Some(miette::Severity::Warning));
+            let msg = d.to_string();
+            assert!(msg.contains("decoded from UTF-16LE"), "{msg}");
+            assert!(msg.contains("UTF-8 decoded text"), "{msg}");
         }
-        other => panic!("expected one NotUtf8, got {other:?}"),
+        other => panic!("expected one Decoded, got {other:?}"),
     }
 }
 
@@ -210,10 +210,17 @@ fn front_matter_with_bom_crlf_dots_and_timestamp() {
     let loaded = load(&[g]);
     assert_eq!(loaded.articles[0].body, 3..loaded.articles[0].text.len());
 
-    // An opening fence never closed: no front matter at all.
+    // An opening fence never closed: no front matter, the whole file is
+    // the article, and a warning points at the fence.
     let h = dir.write("open.txt", "---\nنص\n");
     let loaded = load(&[h]);
-    assert!(loaded.diagnostics.is_empty());
+    assert_eq!(codes(&loaded), ["kzcheck::load::front_matter"]);
+    assert_eq!(
+        loaded.diagnostics[0].severity(),
+        Some(miette::Severity::Warning)
+    );
+    assert_eq!(label_offset(&loaded.diagnostics[0]), 0);
+    assert!(loaded.diagnostics[0].to_string().contains("never closed"));
     assert_eq!(loaded.articles[0].body, 0..loaded.articles[0].text.len());
 }
 
@@ -397,8 +404,17 @@ fn symlink_loops_end_and_linked_files_are_read_once() {
     let loaded = load(&[dir.path().to_path_buf()]);
     let paths: Vec<&str> = loaded.articles.iter().map(|a| a.path.as_str()).collect();
     assert_eq!(paths, [dir.shown("a/x.txt")]);
-    // The broken link named like an article is reported.
-    assert_eq!(codes(&loaded), ["kzcheck::load::not_found"]);
+    // The link back up is a warning; the broken link named like an article
+    // is reported.
+    assert_eq!(
+        codes(&loaded),
+        ["kzcheck::load::folder_loop", "kzcheck::load::not_found"]
+    );
+    assert_eq!(loaded.diagnostics[0].path(), dir.shown("a/loop"));
+    assert_eq!(
+        loaded.diagnostics[0].severity(),
+        Some(miette::Severity::Warning)
+    );
 }
 
 #[test]

@@ -312,30 +312,48 @@ impl Setup {
     }
 }
 
-/// `kzcheck PATH...`
+/// `kzcheck PATH...`: files are listed first, then read, analysed and let
+/// go one at a time, so memory holds the claims rather than the corpus;
+/// the text and HTML reports read the articles again for their words.
 pub fn check(args: CheckArgs) -> ExitCode {
     let s = match setup(&args.report, &args.paths) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let loaded = match load_articles(&args.paths, s.err_color) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let plan = kzcheck::load::plan(&args.paths);
     let bar = Bar::new(!args.report.quiet && std::io::stderr().is_terminal());
     let mut opts = s.options(&args.report, args.today);
     opts.progress = bar.progress();
-    let report = kzcheck::check::check_with(&loaded.articles, &s.rules, &opts);
+    let (_, parts, read_errors) =
+        kzcheck::check::parts_from(&plan.sources, plan.stdin.as_ref(), &s.rules, &opts);
     bar.finish();
-    let texts: HashMap<&str, &str> = loaded
-        .articles
+    let mut diagnostics = plan.diagnostics;
+    diagnostics.extend(read_errors);
+    diagnostics.sort_by(|a, b| a.path().cmp(b.path()));
+    for d in &diagnostics {
+        eprint_diagnostic(d, s.err_color);
+    }
+    if parts.is_empty() {
+        say(format_args!("no article to check"));
+        return ExitCode::from(2);
+    }
+    let report = kzcheck::check::assemble(parts, &s.rules, &opts);
+    let incomplete = diagnostics
+        .iter()
+        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
+    let quoted: Vec<kzcheck::load::Article> = match args.report.format {
+        kzcheck::report::Format::Text | kzcheck::report::Format::Html => {
+            use rayon::prelude::*;
+            let mut v: Vec<_> = plan.sources.par_iter().filter_map(|s| s.read().0).collect();
+            v.extend(plan.stdin);
+            v
+        }
+        _ => Vec::new(),
+    };
+    let texts: HashMap<&str, &str> = quoted
         .iter()
         .map(|a| (a.id.as_str(), a.text.as_str()))
         .collect();
-    let incomplete = loaded
-        .diagnostics
-        .iter()
-        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
     s.finish(&args.report, report, &texts, incomplete)
 }
 
