@@ -257,6 +257,8 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
     }
     wire.sort();
     wire.dedup();
+    // Name variants need each spelling's first use in an article only.
+    let mut spelled = std::collections::HashSet::new();
     let names = a
         .extracted
         .entities
@@ -265,6 +267,13 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
             entity: e.entity,
             evidence: Evidence::from_norm(article, &a.doc, e.range.clone()),
             variant_of: e.variant_of.clone(),
+        })
+        .filter(|u| {
+            spelled.insert((
+                u.entity,
+                crate::normalize::display_form(&u.evidence.text),
+                u.variant_of.clone(),
+            ))
         })
         .collect();
     Part {

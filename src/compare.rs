@@ -840,11 +840,18 @@ fn weekday_findings(mismatches: &[WeekdayMismatch], lang: Lang, out: &mut Vec<Fi
 }
 
 fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Finding>) {
+    let mut of_entity: Vec<Vec<&NameUse>> = vec![Vec::new(); rules.entities.len()];
+    for u in names {
+        if let Some(v) = of_entity.get_mut(u.entity) {
+            v.push(u);
+        }
+    }
     for (ei, e) in rules.entities.iter().enumerate() {
+        let names = &of_entity[ei];
         // The listed groups, and for names met one letter off (spellings the
         // rules do not list), a group of the name and what the text wrote.
         let mut groups: Vec<Vec<String>> = e.spellings.clone();
-        for u in names.iter().filter(|u| u.entity == ei) {
+        for u in names {
             let Some(norm) = &u.variant_of else { continue };
             let listed = e
                 .names
@@ -870,7 +877,7 @@ fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Fin
             forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
             // spelling -> article -> first evidence
             let mut used: BTreeMap<&String, BTreeMap<String, Evidence>> = BTreeMap::new();
-            for u in names.iter().filter(|u| u.entity == ei) {
+            for u in names {
                 let surface = display_form(&u.evidence.text);
                 if let Some((_, s)) = forms.iter().find(|(f, _)| surface.contains(f.as_str())) {
                     used.entry(s)
