@@ -9,7 +9,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use kzcheck::load::{from_bytes, load, LoadError, Loaded, MAX_ARTICLE_BYTES};
@@ -18,63 +17,8 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// A fresh folder under the system temp dir, removed on drop (permissions
-/// restored first, so a chmod 000 folder goes too).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "kzcheck-hostile-{tag}-{}-{n}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).expect("create dirs");
-        }
-        fs::write(&p, bytes).expect("write fixture");
-        p
-    }
-
-    fn shown(&self, rel: &str) -> String {
-        self.0.join(rel).to_string_lossy().replace('\\', "/")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mut stack = vec![self.0.clone()];
-            while let Some(d) = stack.pop() {
-                let _ = fs::set_permissions(&d, fs::Permissions::from_mode(0o755));
-                if let Ok(rd) = fs::read_dir(&d) {
-                    for e in rd.flatten() {
-                        if e.file_type().is_ok_and(|t| t.is_dir()) {
-                            stack.push(e.path());
-                        }
-                    }
-                }
-            }
-        }
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn code(d: &LoadError) -> String {
     d.code().map(|c| c.to_string()).unwrap_or_default()
