@@ -1130,7 +1130,8 @@ fn not_utf8(path: &str, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
         column,
         src,
         span,
-        help: "re-save the file as UTF-8; Windows-1256 is read only when it decodes to Arabic".to_string(),
+        help: "re-save the file as UTF-8; Windows-1256 is read only when it decodes to Arabic"
+            .to_string(),
     }
 }
 
