@@ -160,13 +160,17 @@ pub fn parts_from(
     let ex = Extractor::new(rules);
     let total = sources.len() + usize::from(stdin.is_some());
     let cal = if rules.story.window.is_some() && opts.today.is_some() {
-        calendar(&[], rules, opts, &ex)
+        calendar_of(Vec::new(), rules, opts)
     } else {
-        // The window is read off the corpus: a first pass for its dates.
-        let mut all: Vec<Article> = sources.par_iter().filter_map(|s| s.read().0).collect();
-        all.extend(stdin.cloned());
-        let refs: Vec<&Article> = all.iter().collect();
-        calendar(&refs, rules, opts, &ex)
+        // The window is read off the corpus: a first pass for its dates,
+        // one article at a time.
+        let mut dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)> = sources
+            .par_iter()
+            .filter_map(|s| s.read().0)
+            .map(|a| (full_date_years(&a, &ex), a.meta.published))
+            .collect();
+        dated.extend(stdin.map(|a| (full_date_years(a, &ex), a.meta.published)));
+        calendar_of(dated, rules, opts)
     };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tell = || {
@@ -201,35 +205,41 @@ pub fn parts_from(
 /// options do not settle both.
 pub fn calendar(articles: &[&Article], rules: &Rules, opts: &Options, ex: &Extractor) -> Calendar {
     use rayon::prelude::*;
-    let declared = rules.story.window;
-    let years: Vec<i16> = if declared.is_some() && opts.today.is_some() {
+    let dated = if rules.story.window.is_some() && opts.today.is_some() {
         Vec::new()
     } else {
         articles
             .par_iter()
-            .flat_map_iter(|a| {
-                // Only the date scanner: the same dates as a full extraction.
-                let doc = ex.prepare(a.body_text());
-                ex.dates(&doc)
-                    .into_iter()
-                    .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
-                    .filter_map(|d| d.expr.year)
-                    .collect::<Vec<_>>()
-            })
+            .map(|a| (full_date_years(a, ex), a.meta.published))
             .collect()
     };
-    let window = declared.or_else(|| window_from_years(&years));
+    calendar_of(dated, rules, opts)
+}
+
+/// The years of an article's full dates (day, month and year): only the
+/// date scanner runs, and it finds the same dates as a full extraction.
+fn full_date_years(a: &Article, ex: &Extractor) -> Vec<i16> {
+    let doc = ex.prepare(a.body_text());
+    ex.dates(&doc)
+        .into_iter()
+        .filter(|d| d.expr.day.is_some() && d.expr.month.is_some())
+        .filter_map(|d| d.expr.year)
+        .collect()
+}
+
+/// The calendar from each article's full-date years and published date.
+fn calendar_of(
+    dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)>,
+    rules: &Rules,
+    opts: &Options,
+) -> Calendar {
+    let years: Vec<i16> = dated.iter().flat_map(|(y, _)| y.iter().copied()).collect();
+    let window = rules.story.window.or_else(|| window_from_years(&years));
     let latest_year = opts
         .today
         .map(|d| d.year())
         .or_else(|| years.iter().max().copied())
-        .or_else(|| {
-            articles
-                .iter()
-                .filter_map(|a| a.meta.published)
-                .map(|d| d.year())
-                .max()
-        });
+        .or_else(|| dated.iter().filter_map(|(_, p)| *p).map(|d| d.year()).max());
     Calendar {
         window,
         latest_year,

@@ -456,8 +456,9 @@ impl Baseline {
             .collect();
         let mut new = 0;
         let mut accepted: Vec<Accepted> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (f, print) in report.findings.iter().zip(fingerprints(report)) {
-            if accepted.iter().any(|a| a.fingerprint == print) {
+            if !seen.insert(print.clone()) {
                 continue;
             }
             match old.get(print.as_str()) {

@@ -556,52 +556,7 @@ fn list_or_dash(items: impl Iterator<Item = String>) -> String {
     }
 }
 
-/// A window of `text[sentence]` around `span`: the words before, the
-/// span's words and the words after, newlines as spaces, with "…" where
-/// the sentence was cut.
-fn window(text: &str, sentence: Range<usize>, (a, b): (usize, usize)) -> (String, String, String) {
-    let floor = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let (s0, s1) = (floor(sentence.start.min(a)), floor(sentence.end.max(b)));
-    let before: Vec<(usize, char)> = text[s0..a].char_indices().collect();
-    let start = if before.len() > CONTEXT {
-        let cut = s0 + before[before.len() - CONTEXT].0;
-        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
-    } else {
-        s0
-    };
-    let after: Vec<(usize, char)> = text[b..s1].char_indices().collect();
-    let end = if after.len() > CONTEXT {
-        let cut = b + after[CONTEXT].0;
-        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
-    } else {
-        s1
-    };
-    let flat = |s: &str| s.replace(['\r', '\n'], " ");
-    let mut pre = String::new();
-    if start > s0 {
-        pre.push('…');
-    }
-    pre.push_str(&flat(text[start..a].trim_start()));
-    let mut post = flat(text[b..end].trim_end());
-    if end < s1 {
-        post.push('…');
-    }
-    (pre, flat(&text[a..b]), post)
-}
-
 /// The line around `span`, for words that have no sentence.
-fn line_of(text: &str, (a, b): (usize, usize)) -> Range<usize> {
-    let start = text[..a].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[b..].find('\n').map(|i| b + i).unwrap_or(text.len());
-    start..end
-}
-
 fn findings(o: &mut String, page: &Page) {
     let lang = page.lang;
     let r = page.report;
@@ -769,8 +724,20 @@ fn evidence(o: &mut String, page: &Page, item: &Item) {
     let ev = &item.ev;
     let text = page.text(&ev.article);
     let span = clamp(text, &ev.span);
-    let sentence = item.sentence.clone().unwrap_or_else(|| line_of(text, span));
-    let (pre, words, post) = window(text, sentence, span);
+    let sentence = item
+        .sentence
+        .clone()
+        .unwrap_or_else(|| super::line_of(text, span.0..span.1));
+    let super::Cut {
+        before: pre,
+        words,
+        after: post,
+    } = super::cut(
+        text,
+        sentence,
+        span.0..span.1,
+        2 * CONTEXT + super::columns_of(&text[span.0..span.1]),
+    );
     let k = page.art.get(ev.article.as_str()).copied();
     let role = match item.role {
         Role::Claim => "claim",
@@ -1594,18 +1561,5 @@ mod tests {
             column: 1,
         };
         assert_eq!(clamp(text, &s), (6, 6));
-    }
-
-    #[test]
-    fn the_window_keeps_the_words_and_cuts_at_a_word() {
-        let long = "كلمة ".repeat(40);
-        let text = format!("{long}13 قتيلا{long}");
-        let a = long.len();
-        let b = a + "13 قتيلا".len();
-        let (pre, words, post) = window(&text, 0..text.len(), (a, b));
-        assert_eq!(words, "13 قتيلا");
-        assert!(pre.starts_with('…') && post.ends_with('…'));
-        assert!(pre.chars().count() <= CONTEXT + 2, "{pre}");
-        assert!(!pre.contains("…ك") || pre.starts_with("…كلمة"));
     }
 }

@@ -8,6 +8,7 @@ pub mod sarif;
 pub mod text;
 
 use crate::check::Report;
+use unicode_width::UnicodeWidthChar;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,5 +53,143 @@ pub fn render(
         Format::Sarif => sarif::render(report),
         Format::Html => html::render(report, texts),
         Format::Yaml => serde_yaml::to_string(report).unwrap_or_else(|e| format!("error: {e}\n")),
+    }
+}
+
+/// The words of a snippet: before the span (from a word's start, "…" where
+/// the sentence was cut), the span's own words, and after it; newlines as
+/// spaces.
+pub(crate) struct Cut {
+    pub before: String,
+    pub words: String,
+    pub after: String,
+}
+
+/// The terminal columns `s` takes (tashkeel takes none).
+pub(crate) fn columns_of(s: &str) -> usize {
+    s.chars()
+        .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum()
+}
+
+/// Columns kept on each side of a claim however narrow the room.
+const CONTEXT_MIN: usize = 12;
+
+/// A window of `text[sentence]` around `span` that fits in `columns`
+/// terminal columns where it can (the span is always whole; tashkeel takes
+/// no column); a side that needs less room leaves the rest to the other.
+pub(crate) fn cut(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+    columns: usize,
+) -> Cut {
+    let clamp = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (s0, s1) = (
+        clamp(sentence.start.min(span.start)),
+        clamp(sentence.end.max(span.end)),
+    );
+    let (a, b) = (clamp(span.start), clamp(span.end));
+    // What is left beside the span and its marks, shared by the two sides;
+    // a side that needs less leaves the rest to the other.
+    let room = columns
+        .saturating_sub(columns_of(&text[a..b]) + 4)
+        .max(2 * CONTEXT_MIN);
+    let (need_before, need_after) = (columns_of(&text[s0..a]), columns_of(&text[b..s1]));
+    let half = room / 2;
+    let (keep_before, keep_after) = if need_before < half {
+        (need_before, room - need_before)
+    } else if need_after < half {
+        (room - need_after, need_after)
+    } else {
+        (half, room - half)
+    };
+    // The last `keep_before` columns before the span, from a word's start.
+    let start = if need_before > keep_before {
+        let mut used = 0;
+        let mut cut = a;
+        for (i, c) in text[s0..a].char_indices().rev() {
+            used += UnicodeWidthChar::width(c).unwrap_or(0);
+            if used > keep_before.saturating_sub(1) {
+                break;
+            }
+            cut = s0 + i;
+        }
+        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+    } else {
+        s0
+    };
+    let end = if need_after > keep_after {
+        let mut used = 0;
+        let mut cut = b;
+        for (i, c) in text[b..s1].char_indices() {
+            used += UnicodeWidthChar::width(c).unwrap_or(0);
+            if used > keep_after.saturating_sub(1) {
+                break;
+            }
+            cut = b + i + c.len_utf8();
+        }
+        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+    } else {
+        s1
+    };
+    let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    let mut before = String::new();
+    if start > s0 {
+        before.push('…');
+    }
+    before.push_str(&flat(text[start..a].trim_start()));
+    let mut after = flat(text[b..end].trim_end());
+    if end < s1 {
+        after.push('…');
+    }
+    Cut {
+        before,
+        words: flat(&text[a..b]),
+        after,
+    }
+}
+
+/// The line of `text` that holds `span`.
+pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let end = text[span.end.min(text.len())..]
+        .find('\n')
+        .map(|i| span.end + i)
+        .unwrap_or(text.len());
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_keeps_the_words_and_cuts_at_a_word() {
+        let long = "كلمة ".repeat(40);
+        let text = format!("{long}13 قتيلا{long}");
+        let a = long.len();
+        let b = a + "13 قتيلا".len();
+        let c = cut(&text, 0..text.len(), a..b, 60);
+        assert_eq!(c.words, "13 قتيلا");
+        assert!(c.before.starts_with('…') && c.after.ends_with('…'));
+        assert!(
+            columns_of(&c.before) + columns_of(&c.after) <= 60,
+            "{}",
+            c.before
+        );
+        assert!(c.before.starts_with("…كلمة") && c.after.ends_with("كلمة…"));
+        // Room left by a short side goes to the other.
+        let c = cut(&text[..b], 0..b, a..b, 60);
+        assert!(!c.after.contains('…') && columns_of(&c.before) > 40);
     }
 }

@@ -19,8 +19,6 @@ use std::fmt;
 const OPEN: &str = "⟦";
 const CLOSE: &str = "⟧";
 /// Characters of context kept on each side of the marked words.
-/// Columns kept on each side of a claim however narrow the terminal.
-const CONTEXT_MIN: usize = 12;
 /// Columns miette's gutter takes (`  12 │ `), and a margin.
 const GUTTER: usize = 10;
 
@@ -118,88 +116,23 @@ impl Diagnostic for FindingDiag {
     }
 }
 
-/// A window of `text[sentence]` around `span`, with the span marked, that
-/// fits in `columns` terminal columns where it can (the span is always
-/// whole; tashkeel takes no column). Returns the window and the marked
-/// range inside it.
+/// A window of the sentence around `span` that fits in `columns`, with the
+/// span marked; returns it and the marked range inside it.
 fn window(
     text: &str,
     sentence: std::ops::Range<usize>,
     span: std::ops::Range<usize>,
     columns: usize,
 ) -> (String, std::ops::Range<usize>) {
-    use unicode_width::UnicodeWidthChar;
-    let clamp = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let (s0, s1) = (
-        clamp(sentence.start.min(span.start)),
-        clamp(sentence.end.max(span.end)),
-    );
-    let (a, b) = (clamp(span.start), clamp(span.end));
-    let width = |s: &str| -> usize { s.chars().map(|c| c.width().unwrap_or(0)).sum() };
-    // What is left beside the span and its marks, shared by the two sides;
-    // a side that needs less leaves the rest to the other.
-    let room = columns
-        .saturating_sub(width(&text[a..b]) + 4)
-        .max(2 * CONTEXT_MIN);
-    let (need_before, need_after) = (width(&text[s0..a]), width(&text[b..s1]));
-    let half = room / 2;
-    let (keep_before, keep_after) = if need_before < half {
-        (need_before, room - need_before)
-    } else if need_after < half {
-        (room - need_after, need_after)
-    } else {
-        (half, room - half)
-    };
-    // The last `keep_before` columns before the span, from a word's start.
-    let start = if need_before > keep_before {
-        let mut used = 0;
-        let mut cut = a;
-        for (i, c) in text[s0..a].char_indices().rev() {
-            used += c.width().unwrap_or(0);
-            if used > keep_before.saturating_sub(1) {
-                break;
-            }
-            cut = s0 + i;
-        }
-        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
-    } else {
-        s0
-    };
-    let end = if need_after > keep_after {
-        let mut used = 0;
-        let mut cut = b;
-        for (i, c) in text[b..s1].char_indices() {
-            used += c.width().unwrap_or(0);
-            if used > keep_after.saturating_sub(1) {
-                break;
-            }
-            cut = b + i + c.len_utf8();
-        }
-        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
-    } else {
-        s1
-    };
-    let mut w = String::new();
-    if start > s0 {
-        w.push('…');
-    }
-    w.push_str(text[start..a].trim_start());
+    let c = super::cut(text, sentence, span, columns);
+    let mut w = c.before;
     let m0 = w.len();
     w.push_str(OPEN);
-    w.push_str(&text[a..b]);
+    w.push_str(&c.words);
     w.push_str(CLOSE);
     let m1 = w.len();
-    w.push_str(text[b..end].trim_end());
-    if end < s1 {
-        w.push('…');
-    }
-    (w.replace('\n', " "), m0..m1)
+    w.push_str(&c.after);
+    (w, m0..m1)
 }
 
 fn snippet(
@@ -212,7 +145,7 @@ fn snippet(
     title: String,
 ) -> Snippet {
     let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
-    let sentence = sentence.unwrap_or_else(|| line_of(text, ev.span.start..ev.span.end));
+    let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.start..ev.span.end));
     let (w, marked) = window(text, sentence, ev.span.start..ev.span.end, columns);
     let path = report
         .articles
@@ -230,18 +163,6 @@ fn snippet(
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
         label,
     }
-}
-
-fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let end = text[span.end.min(text.len())..]
-        .find('\n')
-        .map(|i| span.end + i)
-        .unwrap_or(text.len());
-    start..end
 }
 
 /// A label short enough to stand under the words (quotes can be long).
