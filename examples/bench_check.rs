@@ -121,9 +121,9 @@ fn parse_args() -> Args {
 
 // ------------------------------------------------------------------ RNG
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+#[path = "common/gen.rs"]
+mod gen;
+use gen::Rng;
 
 // ------------------------------------------------------------ generator
 
@@ -210,14 +210,6 @@ fn seed_sentences(dir: &Path) -> Vec<String> {
     out.retain(|s| s.chars().count() >= 20);
     assert!(!out.is_empty(), "no seed sentences in {}", dir.display());
     out
-}
-
-fn is_letter_before(s: &str, at: usize) -> bool {
-    s[..at].chars().next_back().is_some_and(char::is_alphabetic)
-}
-
-fn is_letter_after(s: &str, at: usize) -> bool {
-    s[at..].chars().next().is_some_and(char::is_alphabetic)
 }
 
 /// A word that may be replaced: a month, a weekday, or a name with the other
@@ -319,26 +311,7 @@ impl Gen {
     /// spellings changed.
     fn perturb(&self, rng: &mut Rng, src: &str) -> String {
         // (start, end, what): names at word boundaries, digit runs (None).
-        let mut events: Vec<(usize, usize, Option<usize>)> = self
-            .names
-            .find_iter(src)
-            .filter(|m| !is_letter_before(src, m.start()) && !is_letter_after(src, m.end()))
-            .map(|m| (m.start(), m.end(), Some(m.pattern().as_usize())))
-            .collect();
-        let b = src.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i].is_ascii_digit() {
-                let s = i;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
-                events.push((s, i, None));
-            } else {
-                i += 1;
-            }
-        }
-        events.sort_unstable();
+        let events = gen::changeable(&self.names, src);
         let mut out = String::with_capacity(src.len() + 64);
         let mut last = 0;
         for &(s, e, what) in &events {

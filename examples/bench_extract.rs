@@ -76,9 +76,9 @@ fn parse_args() -> Args {
     args
 }
 
-#[path = "common/rng.rs"]
-mod rng;
-use rng::Rng;
+#[path = "common/gen.rs"]
+mod gen;
+use gen::Rng;
 
 const MONTHS: [&str; 33] = [
     "يناير",
@@ -212,14 +212,6 @@ fn seed_sentences(dir: &Path) -> Vec<String> {
     out
 }
 
-fn is_letter_before(s: &str, at: usize) -> bool {
-    s[..at].chars().next_back().is_some_and(char::is_alphabetic)
-}
-
-fn is_letter_after(s: &str, at: usize) -> bool {
-    s[at..].chars().next().is_some_and(char::is_alphabetic)
-}
-
 struct Gen {
     rng: Rng,
     sentences: Vec<String>,
@@ -318,26 +310,10 @@ impl Gen {
     /// One seed sentence with its numbers, months and weekdays changed.
     fn perturb(&mut self, src: &str) -> String {
         // Events: (start, end, is_name), sorted; names at word boundaries.
-        let mut events: Vec<(usize, usize, bool)> = self
-            .names
-            .find_iter(src)
-            .filter(|m| !is_letter_before(src, m.start()) && !is_letter_after(src, m.end()))
-            .map(|m| (m.start(), m.end(), true))
+        let events: Vec<(usize, usize, bool)> = gen::changeable(&self.names, src)
+            .into_iter()
+            .map(|(s, e, name)| (s, e, name.is_some()))
             .collect();
-        let b = src.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i].is_ascii_digit() {
-                let s = i;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
-                }
-                events.push((s, i, false));
-            } else {
-                i += 1;
-            }
-        }
-        events.sort_unstable();
         let mut out = String::with_capacity(src.len() + 64);
         let mut last = 0;
         for (k, &(s, e, is_name)) in events.iter().enumerate() {
