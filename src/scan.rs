@@ -1082,9 +1082,9 @@ impl<'a> Cx<'a> {
                 },
             ));
         }
-        // "2022/01/09"
-        if da == 4 && sep == '/' {
-            let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some('/'))?;
+        // "2022/01/09", "2022-01-09": year first.
+        if da == 4 && (sep == '/' || sep == '-') {
+            let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some(sep))?;
             if db <= 2 && dc <= 2 && (1.0..=12.0).contains(&b) && (1.0..=31.0).contains(&c) {
                 return Some((
                     i + 5,
@@ -1113,21 +1113,6 @@ impl<'a> Cx<'a> {
                     ));
                 }
             }
-        }
-        if da == 4 && sep == '-' {
-            let (c, dc, _, _) = self.num(i + 4).filter(|_| self.punct(i + 3) == Some('-'))?;
-            if db <= 2 && dc <= 2 {
-                return Some((
-                    i + 5,
-                    DateExpr {
-                        year: Some(a as i16),
-                        month: Some(b as i8),
-                        day: Some(c as i8),
-                        ..DateExpr::default()
-                    },
-                ));
-            }
-            return None;
         }
         if sep != '/'
             || da > 2
