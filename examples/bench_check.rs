@@ -11,7 +11,9 @@
 //! it is in the list, `0` to skip), `--json` (one JSON object on stdout; the
 //! table goes to stderr), `--in-process` (measure every size in this process
 //! instead of one child process per size), `--dump I` (print article I of
-//! the corpus and exit), `--save-report PREFIX` (write each size's report
+//! the corpus and exit), `--write-corpus N DIR` (write the N-article corpus
+//! into DIR as `000000.txt`, … and exit: a corpus to profile the binary
+//! on), `--save-report PREFIX` (write each size's report
 //! as JSON to `PREFIX.N.json`, to compare two builds).
 //!
 //! **The corpus.** N articles built from the sentences of `seeds/*.txt`, read
@@ -57,13 +59,14 @@ struct Args {
     in_process: bool,
     child: Option<usize>,
     dump: Option<usize>,
+    write: Option<(usize, PathBuf)>,
     save: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: bench_check [--articles N,N,… (default 1000,10000)] [--seed N (default 1)] \
-         [--e2e N (default 10000 when listed, 0 to skip)] [--json] [--in-process] [--dump I] [--save-report PREFIX]"
+         [--e2e N (default 10000 when listed, 0 to skip)] [--json] [--in-process] [--dump I] [--write-corpus N DIR] [--save-report PREFIX]"
     );
     std::process::exit(2)
 }
@@ -77,6 +80,7 @@ fn parse_args() -> Args {
         in_process: false,
         child: None,
         dump: None,
+        write: None,
         save: None,
     };
     let mut e2e_set = false;
@@ -107,6 +111,11 @@ fn parse_args() -> Args {
             "--in-process" => args.in_process = true,
             "--child" => args.child = Some(num(it.next())),
             "--dump" => args.dump = Some(num(it.next())),
+            "--write-corpus" => {
+                let n = num(it.next());
+                let dir = PathBuf::from(it.next().unwrap_or_else(|| usage()));
+                args.write = Some((n, dir));
+            }
             "--save-report" => {
                 args.save = Some(PathBuf::from(it.next().unwrap_or_else(|| usage())))
             }
@@ -672,6 +681,17 @@ fn main() {
         let rules = load_rules();
         let gen = Gen::new(args.seed, &rules);
         print!("{}", gen.article(i, i + 1));
+        return;
+    }
+    if let Some((n, dir)) = &args.write {
+        let rules = load_rules();
+        let gen = Gen::new(args.seed, &rules);
+        std::fs::create_dir_all(dir).expect("create the corpus folder");
+        for i in 0..*n {
+            std::fs::write(dir.join(format!("{i:06}.txt")), gen.article(i, *n))
+                .expect("write an article");
+        }
+        eprintln!("{n} articles written to {}", dir.display());
         return;
     }
     if let Some(n) = args.child {

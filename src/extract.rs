@@ -111,13 +111,14 @@ pub struct Extractor<'r> {
     /// The claim patterns' required words (`ClaimRule::literals`), all in
     /// one automaton run once over each article.
     rule_words: AhoCorasick,
-    /// For every word of `rule_words`: the patterns (numbered across all
-    /// rules, see `pattern_base`) that require it.
-    word_patterns: Vec<Vec<usize>>,
+    /// For every word of `rule_words`: the required sets (numbered across
+    /// all patterns) it belongs to.
+    word_sets: Vec<Vec<usize>>,
     /// The number of the first pattern of each rule.
     pattern_base: Vec<usize>,
-    /// Patterns without required words: searched in every sentence.
-    always: Vec<bool>,
+    /// For every pattern (numbered across all rules, see `pattern_base`):
+    /// its required sets; a sentence must hold a word of each.
+    pattern_sets: Vec<Range<usize>>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -172,27 +173,26 @@ impl<'r> Extractor<'r> {
             })
             .collect();
         let mut words: Vec<String> = Vec::new();
-        let mut word_patterns: Vec<Vec<usize>> = Vec::new();
+        let mut word_sets: Vec<Vec<usize>> = Vec::new();
         let mut pattern_base = Vec::new();
-        let mut always = Vec::new();
+        let mut pattern_sets = Vec::new();
+        let mut nsets = 0;
         for rule in &rules.claims {
-            pattern_base.push(always.len());
+            pattern_base.push(pattern_sets.len());
             for k in 0..rule.patterns.len() {
-                let id = always.len();
-                match rule.literals.get(k).and_then(Option::as_ref) {
-                    Some(lits) => {
-                        always.push(false);
-                        for l in lits {
-                            match words.iter().position(|w| w == l) {
-                                Some(i) => word_patterns[i].push(id),
-                                None => {
-                                    words.push(l.clone());
-                                    word_patterns.push(vec![id]);
-                                }
+                let sets = rule.literals.get(k).map(Vec::as_slice).unwrap_or(&[]);
+                pattern_sets.push(nsets..nsets + sets.len());
+                for set in sets {
+                    for l in set {
+                        match words.iter().position(|w| w == l) {
+                            Some(i) => word_sets[i].push(nsets),
+                            None => {
+                                words.push(l.clone());
+                                word_sets.push(vec![nsets]);
                             }
                         }
                     }
-                    None => always.push(true),
+                    nsets += 1;
                 }
             }
         }
@@ -201,9 +201,9 @@ impl<'r> Extractor<'r> {
             rules,
             person_shapes,
             rule_words,
-            word_patterns,
+            word_sets,
             pattern_base,
-            always,
+            pattern_sets,
             names,
             name_entity,
             speech: lex.speech_verbs.iter().cloned().collect(),
@@ -232,16 +232,17 @@ impl<'r> Extractor<'r> {
             speakers: vec![None; doc.sentences.len()],
             ..Extracted::default()
         };
-        // Which patterns may match in which sentence: those whose required
-        // words stand inside it, found in one pass over the article.
-        let npat = self.always.len();
+        // Which patterns may match in which sentence: those with a word of
+        // each of their required sets inside it, found in one pass over the
+        // article.
+        let nsets = self.pattern_sets.last().map_or(0, |r| r.end);
         // (Sentences come in text order and do not overlap; should they
         // not, every pattern is tried everywhere.)
         let ordered = doc
             .sentences
             .windows(2)
             .all(|w| w[0].range.end <= w[1].range.start);
-        let mut possible = vec![!ordered; doc.sentences.len() * npat];
+        let mut present = vec![!ordered; doc.sentences.len() * nsets];
         for m in self
             .rule_words
             .find_overlapping_iter(text)
@@ -250,8 +251,8 @@ impl<'r> Extractor<'r> {
             let si = doc.sentences.partition_point(|s| s.range.end <= m.start());
             if let Some(s) = doc.sentences.get(si) {
                 if s.range.start <= m.start() && m.end() <= s.range.end {
-                    for &p in &self.word_patterns[m.pattern().as_usize()] {
-                        possible[si * npat + p] = true;
+                    for &k in &self.word_sets[m.pattern().as_usize()] {
+                        present[si * nsets + k] = true;
                     }
                 }
             }
@@ -332,8 +333,8 @@ impl<'r> Extractor<'r> {
                     if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
                         continue;
                     }
-                    let id = self.pattern_base[ri] + k;
-                    if !self.always[id] && !possible[si * npat + id] {
+                    let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
+                    if !sets.into_iter().all(|k| present[si * nsets + k]) {
                         continue;
                     }
                     for caps in rule_matches(re, pre.as_ref(), exact.as_ref(), sent) {
@@ -911,10 +912,46 @@ mod tests {
                         assert_eq!(plain, quick, "rule {}", rule.id);
                         seen += plain.len();
                     }
+                    // A sentence a pattern matches holds a word of each of
+                    // its required sets: the gate never drops a match.
+                    for (re, sets) in rule.patterns.iter().zip(&rule.literals) {
+                        if re.is_match(sent) {
+                            for set in sets {
+                                assert!(
+                                    set.iter().any(|w| sent.contains(w.as_str())),
+                                    "rule {}: {set:?} not in «{sent}»",
+                                    rule.id
+                                );
+                            }
+                        }
+                    }
                 }
             }
         }
         assert!(seen > 0, "some pattern matches the seeds");
+    }
+
+    #[test]
+    fn required_word_sets_are_read_off_the_pattern() {
+        use crate::rules::required_literal_sets as sets;
+        let v = |x: &[&[&str]]| -> Vec<Vec<String>> {
+            x.iter()
+                .map(|s| s.iter().map(|w| w.to_string()).collect())
+                .collect()
+        };
+        // Each part of a sequence, best first; an optional part requires
+        // nothing; an alternation needs words in every branch.
+        assert_eq!(
+            sets(r"\d+\s+من\s+(?:جنود|عسكريين)(?:\s+روس)?"),
+            v(&[&["جنود", "عسكريين"], &["من"]])
+        );
+        assert_eq!(sets(r"(?:قتل|\d+)\s+شخصا"), v(&[&["شخصا"]]));
+        assert_eq!(sets(r"(?P<v>قتلى)+"), v(&[&["قتلى"]]));
+        // A word holding another of its set adds nothing; short words and
+        // patterns without words give no set.
+        assert_eq!(sets(r"(?:جندي|جنديا)"), v(&[&["جندي"]]));
+        assert_eq!(sets(r"a\s+\d+"), v(&[]));
+        assert_eq!(sets(r"("), v(&[]));
     }
 
     #[test]

@@ -823,10 +823,11 @@ pub struct ClaimRule {
     /// anchored searches (the same syntax and engine as `patterns`), so a
     /// match is only tried where the prefilter says one may start.
     pub anchored: Vec<Option<regex_automata::meta::Regex>>,
-    /// For each pattern, words of which every match holds one, when there
-    /// are such (`جندي` or `عسكري` for `{count}\s+(?:جنديا|جندي|عسكريا|عسكري)`):
-    /// a sentence with none of them is not searched.
-    pub literals: Vec<Option<Vec<String>>>,
+    /// For each pattern, sets of words of which every match holds one word
+    /// of each set (`[[من], [جندي, عسكري]]` for
+    /// `{count}\s+من\s+(?:جنديا|جندي|عسكريا|عسكري)`): a sentence that lacks
+    /// one set is not searched. Empty when the pattern requires no word.
+    pub literals: Vec<Vec<Vec<String>>>,
     /// What each pattern needs in a sentence before it is worth running:
     /// (a date, a number, an entity), from the macros it uses.
     pub needs: Vec<(bool, bool, bool)>,
@@ -1184,38 +1185,52 @@ pub fn without_word_boundaries(pattern: &str) -> Option<String> {
     dropped.then_some(out)
 }
 
-/// Words of which every match of `pattern` holds one (at most 64, none
-/// shorter than 2 bytes), or None when the pattern has no such words (or
-/// does not parse). Read off the syntax tree: a literal is required; an
-/// alternation requires one of its branches' words (when each has some); a
-/// sequence requires the best of its parts' (longest shortest word, then
-/// fewest words); a group or a repetition of at least one, its content's.
-pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
+/// The longest shortest word, then the fewest words: the set that rules
+/// out the most sentences.
+fn literal_score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(String::len).min().unwrap_or(0);
+    (shortest, std::cmp::Reverse(set.len()))
+}
+
+/// Sets of words such that every match of `pattern` holds a word of each
+/// set (each set at most 64 words, none shorter than 2 bytes; at most 8
+/// sets, the best kept), empty when there is none or the pattern does not
+/// parse. Read off the syntax tree: a literal is required; an alternation
+/// requires one of its branches' words (when each has some); a sequence
+/// requires what each of its parts requires; a group or a repetition of at
+/// least one, what its content requires.
+pub fn required_literal_sets(pattern: &str) -> Vec<Vec<String>> {
     use regex_syntax::hir::{Hir, HirKind};
     const MAX: usize = 64;
-    fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
-        let shortest = set.iter().map(String::len).min().unwrap_or(0);
-        (shortest, std::cmp::Reverse(set.len()))
+    const MAX_SETS: usize = 8;
+    /// Every set `h` requires.
+    fn all(h: &Hir) -> Vec<Vec<String>> {
+        match h.kind() {
+            HirKind::Capture(c) => all(&c.sub),
+            HirKind::Repetition(r) if r.min >= 1 => all(&r.sub),
+            HirKind::Concat(parts) => parts.iter().flat_map(all).collect(),
+            HirKind::Literal(_) | HirKind::Alternation(_) => one(h).into_iter().collect(),
+            _ => Vec::new(),
+        }
     }
-    fn walk(h: &Hir) -> Option<Vec<String>> {
+    /// One set `h` requires: its best.
+    fn one(h: &Hir) -> Option<Vec<String>> {
         let set = match h.kind() {
             HirKind::Literal(lit) => vec![String::from_utf8(lit.0.to_vec()).ok()?],
-            HirKind::Capture(c) => walk(&c.sub)?,
-            HirKind::Repetition(r) if r.min >= 1 => walk(&r.sub)?,
+            HirKind::Repetition(r) if r.min >= 1 => one(&r.sub)?,
             HirKind::Alternation(alts) => {
-                let mut all = Vec::new();
+                let mut any = Vec::new();
                 for a in alts {
-                    all.extend(walk(a)?);
-                    if all.len() > MAX {
+                    any.extend(one(a)?);
+                    if any.len() > MAX {
                         return None;
                     }
                 }
-                all
+                any
             }
-            HirKind::Concat(parts) => parts
-                .iter()
-                .filter_map(walk)
-                .max_by(|a, b| score(a).cmp(&score(b)))?,
+            HirKind::Capture(_) | HirKind::Concat(_) => all(h)
+                .into_iter()
+                .max_by(|a, b| literal_score(a).cmp(&literal_score(b)))?,
             _ => return None,
         };
         let mut set = set;
@@ -1230,11 +1245,18 @@ pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
         }
         (kept.len() <= MAX && kept.iter().all(|w| w.len() >= 2)).then_some(kept)
     }
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    walk(&hir)
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
+        return Vec::new();
+    };
+    let mut sets = all(&hir);
+    sets.sort_by(|a, b| {
+        literal_score(b)
+            .cmp(&literal_score(a))
+            .then_with(|| a.cmp(b))
+    });
+    sets.dedup();
+    sets.truncate(MAX_SETS);
+    sets
 }
 
 fn compile_rule(
@@ -1326,7 +1348,7 @@ fn compile_rule(
                 // Both or neither: the fast search needs the two.
                 prefilters.push(pre.filter(|_| exact.is_some()));
                 anchored.push(exact);
-                literals.push(required_literals(&expanded));
+                literals.push(required_literal_sets(&expanded));
             }
             Err(regex::Error::CompiledTooBig(n)) => {
                 errors.push(problem(
