@@ -523,17 +523,14 @@ fn compare_group(
             // a timeline: "13 … as of 2022-01-07 → 16 … as of 2022-01-10"
             let mut dated: Vec<&&Claim> = cs.iter().collect();
             dated.sort_by(|a, b| (&a.as_of, &a.article).cmp(&(&b.as_of, &b.article)));
-            vec![dated
-                .iter()
-                .map(|c| side(c, lang))
-                .collect::<Vec<_>>()
-                .join(" → ")]
+            let steps: Vec<String> = dated.iter().map(|c| side(c, lang)).collect();
+            vec![explain::listing(&steps, " → ", lang)]
         } else {
             involved
                 .iter()
                 .map(|i| {
                     let list: Vec<String> = classes[*i].1.iter().map(|c| side(c, lang)).collect();
-                    list.join("; ")
+                    explain::listing(&list, "; ", lang)
                 })
                 .collect()
         };
@@ -798,7 +795,7 @@ fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
             claims: ids_of(&cs),
             message: format!(
                 "«{shortest}» is put in different mouths: {}",
-                sides.join(" versus ")
+                explain::listing(&sides, " versus ", Lang::En)
             ),
             evidence: Vec::new(),
         });

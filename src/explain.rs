@@ -116,6 +116,27 @@ pub fn side(
     s
 }
 
+/// How many items a message lists before "and N more": a finding about
+/// thousands of articles keeps a message an editor can read (its claims and
+/// articles are all in the report's other fields).
+pub const LISTED: usize = 6;
+
+/// `items` joined by `sep`, the first `LISTED` of them and then how many
+/// more there are.
+pub fn listing<S: AsRef<str>>(items: &[S], sep: &str, lang: Lang) -> String {
+    let shown: Vec<&str> = items.iter().take(LISTED).map(AsRef::as_ref).collect();
+    let mut s = shown.join(sep);
+    if items.len() > LISTED {
+        let more = items.len() - LISTED;
+        s.push_str(sep);
+        s.push_str(&match lang {
+            Lang::En => format!("and {more} more"),
+            Lang::Ar => format!("و{more} غيرها"),
+        });
+    }
+    s
+}
+
 pub fn versus(lang: Lang) -> &'static str {
     match lang {
         Lang::En => " versus ",
@@ -132,7 +153,7 @@ pub fn contradiction(about: &str, update: bool, sides: &[String], lang: Lang) ->
         (Lang::Ar, true) => "عدد يتزايد، أُعلن لاحقًا بقيمة أكبر",
         (Lang::Ar, false) => "المصادر مختلفة",
     };
-    format!("{about}: {lead}: {}", sides.join(versus(lang)))
+    format!("{about}: {lead}: {}", listing(sides, versus(lang), lang))
 }
 
 pub fn two_values(about: &str, article: &str, values: &[String], lang: Lang) -> String {
@@ -159,14 +180,14 @@ pub fn agreement(
         Lang::En => format!(
             "{about}: {} articles agree: {} ({}){sources}",
             articles.len(),
-            values.join(" / "),
-            articles.join(", ")
+            listing(values, " / ", lang),
+            listing(articles, ", ", lang)
         ),
         Lang::Ar => format!(
             "{about}: تتفق {} مقالات: {} ({}){sources}",
             articles.len(),
-            values.join(" / "),
-            articles.join("، ")
+            listing(values, " / ", lang),
+            listing(articles, "، ", lang)
         ),
     }
 }
@@ -178,12 +199,12 @@ pub fn sources(groups: usize, parts: &[String], lang: Lang) -> String {
             "; 1 independent source ({}): this may be one wire story repeated",
             parts.join("")
         ),
-        (Lang::En, n) => format!("; {n} independent sources: {}", parts.join(", ")),
+        (Lang::En, n) => format!("; {n} independent sources: {}", listing(parts, ", ", lang)),
         (Lang::Ar, 1) => format!(
             "؛ مصدر مستقل واحد ({}): قد تكون قصة وكالة واحدة مكررة",
             parts.join("")
         ),
-        (Lang::Ar, n) => format!("؛ {n} مصادر مستقلة: {}", parts.join("، ")),
+        (Lang::Ar, n) => format!("؛ {n} مصادر مستقلة: {}", listing(parts, "، ", lang)),
     }
 }
 
@@ -222,13 +243,13 @@ pub fn quote_agreement(
             "{} articles quote {} saying «{quote}» ({}){sources}",
             articles.len(),
             who.unwrap_or("an unnamed speaker"),
-            articles.join(", ")
+            listing(articles, ", ", lang)
         ),
         Lang::Ar => format!(
             "تنقل {} مقالات عن {} قوله «{quote}» ({}){sources}",
             articles.len(),
             who.unwrap_or("متحدث لم يُسمّ"),
-            articles.join("، ")
+            listing(articles, "، ", lang)
         ),
     }
 }
@@ -237,11 +258,11 @@ pub fn quote_speakers(quote: &str, sides: &[String], lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "«{quote}» is put in different mouths: {}",
-            sides.join(versus(lang))
+            listing(sides, versus(lang), lang)
         ),
         Lang::Ar => format!(
             "«{quote}» منسوب إلى أكثر من متحدث: {}",
-            sides.join(versus(lang))
+            listing(sides, versus(lang), lang)
         ),
     }
 }
@@ -306,20 +327,20 @@ pub fn name_variant(entity: &str, parts: &[String], most: &str, lang: Lang) -> S
         Lang::En => format!(
             "{entity} is spelled {} ways: {}; most sources write «{most}»",
             parts.len(),
-            parts.join("; ")
+            listing(parts, "; ", lang)
         ),
         Lang::Ar => format!(
             "يُكتب اسم {entity} بـ{} طرق: {}؛ تكتبه أغلب المصادر «{most}»",
             parts.len(),
-            parts.join("؛ ")
+            listing(parts, "؛ ", lang)
         ),
     }
 }
 
 pub fn spelling_in(spelling: &str, articles: &[&str], lang: Lang) -> String {
     match lang {
-        Lang::En => format!("«{spelling}» in {}", articles.join(", ")),
-        Lang::Ar => format!("«{spelling}» في {}", articles.join("، ")),
+        Lang::En => format!("«{spelling}» in {}", listing(articles, ", ", lang)),
+        Lang::Ar => format!("«{spelling}» في {}", listing(articles, "، ", lang)),
     }
 }
 
@@ -327,8 +348,11 @@ pub fn reported_dispute(about: &str, article: &str, sides: &[String], lang: Lang
     match lang {
         Lang::En => format!(
             "{about}: {article} reports a dispute: {}",
-            sides.join(versus(lang))
+            listing(sides, versus(lang), lang)
         ),
-        Lang::Ar => format!("{about}: تنقل {article} خلافًا: {}", sides.join(versus(lang))),
+        Lang::Ar => format!(
+            "{about}: تنقل {article} خلافًا: {}",
+            listing(sides, versus(lang), lang)
+        ),
     }
 }

@@ -66,21 +66,56 @@ pub fn build(report: &Report) -> ClaimGraph {
             g.add_edge(n, e, Edge::About);
         }
     }
+    // Claims that agree are chained, not joined pair by pair: an agreement
+    // of n claims is n − 1 edges, never n². In a contradiction the first
+    // claim of each value is joined to the first of every other value, and
+    // every other claim to the first claim of another value: each claim
+    // stands in a contradiction, in as many edges as there are claims.
+    // (Claims of one value that contradict in another respect, such as who
+    // said a quote, are chained.)
+    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> =
+        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     for f in &report.findings {
-        let edge = match f.kind {
-            Kind::Agreement => Edge::Agrees,
-            Kind::Contradiction | Kind::Inconsistency => Edge::Contradicts,
-            _ => continue,
-        };
-        let ns: Vec<NodeIndex> = f
+        let ns: Vec<(NodeIndex, &str)> = f
             .claims
             .iter()
-            .filter_map(|c| claim_nodes.get(c).copied())
+            .filter_map(|c| Some((claim_nodes.get(c).copied()?, c.as_str())))
             .collect();
-        for i in 0..ns.len() {
-            for j in i + 1..ns.len() {
-                g.add_edge(ns[i], ns[j], edge);
+        match f.kind {
+            Kind::Agreement => {
+                for w in ns.windows(2) {
+                    g.add_edge(w[0].0, w[1].0, Edge::Agrees);
+                }
             }
+            Kind::Contradiction | Kind::Inconsistency => {
+                let mut classes: Vec<(&crate::value::Value, Vec<NodeIndex>)> = Vec::new();
+                for &(n, id) in &ns {
+                    let Some(c) = by_id.get(id) else { continue };
+                    match classes.iter_mut().find(|(v, _)| **v == c.value) {
+                        Some((_, members)) => members.push(n),
+                        None => classes.push((&c.value, vec![n])),
+                    }
+                }
+                if classes.len() == 1 {
+                    // One value, told apart by something else (who said
+                    // it): the claims are chained as contradicting.
+                    for w in classes[0].1.windows(2) {
+                        g.add_edge(w[0], w[1], Edge::Contradicts);
+                    }
+                }
+                for i in 0..classes.len() {
+                    for j in i + 1..classes.len() {
+                        g.add_edge(classes[i].1[0], classes[j].1[0], Edge::Contradicts);
+                    }
+                    let other = if i == 0 { 1 } else { 0 };
+                    if let Some((_, o)) = classes.get(other) {
+                        for &m in &classes[i].1[1..] {
+                            g.add_edge(m, o[0], Edge::Contradicts);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     g
@@ -89,11 +124,11 @@ pub fn build(report: &Report) -> ClaimGraph {
 /// The graph in Graphviz's DOT language.
 pub fn to_dot(report: &Report) -> String {
     let g = build(report);
+    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> =
+        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     let label = |c: &str| -> String {
-        report
-            .claims
-            .iter()
-            .find(|x| x.id == c)
+        by_id
+            .get(c)
             .map(|x| format!("{}\\n{}", x.key, x.value.describe()))
             .unwrap_or_else(|| c.to_string())
     };

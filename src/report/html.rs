@@ -1040,10 +1040,18 @@ fn graph_svg(o: &mut String, page: &Page) {
     // Which claims to draw: those in contradictions first, then agreements,
     // then the rest; shown in report order (grouped by key).
     let total = r.claims.len();
+    let in_pair = |pairs: &BTreeSet<(usize, usize)>| -> Vec<bool> {
+        let mut v = vec![false; total];
+        for &(a, b) in pairs {
+            v[a] = true;
+            v[b] = true;
+        }
+        v
+    };
+    let (in_contra, in_agree) = (in_pair(&contra), in_pair(&agree));
     let mut rank: Vec<(u8, usize)> = (0..total)
         .map(|i| {
-            let in_c = contra.iter().any(|&(a, b)| a == i || b == i);
-            let in_a = agree.iter().any(|&(a, b)| a == i || b == i);
+            let (in_c, in_a) = (in_contra[i], in_agree[i]);
             (
                 if in_c {
                     0
@@ -1245,9 +1253,9 @@ fn graph_svg(o: &mut String, page: &Page) {
     for &i in &drawn {
         let c = &r.claims[i];
         let y = claim_y[&i];
-        let state = if contra.iter().any(|&(a, b)| a == i || b == i) {
+        let state = if in_contra[i] {
             "c-contra"
-        } else if agree.iter().any(|&(a, b)| a == i || b == i) {
+        } else if in_agree[i] {
             "c-agree"
         } else {
             "c-alone"

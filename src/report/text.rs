@@ -136,7 +136,7 @@ fn window(
 }
 
 fn snippet(
-    report: &Report,
+    paths: &HashMap<&str, &str>,
     texts: &HashMap<&str, &str>,
     columns: usize,
     ev: &Evidence,
@@ -147,11 +147,9 @@ fn snippet(
     let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
     let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.start..ev.span.end));
     let (w, marked) = window(text, sentence, ev.span.start..ev.span.end, columns);
-    let path = report
-        .articles
-        .iter()
-        .find(|a| a.id == ev.article)
-        .map(|a| a.path.as_str())
+    let path = paths
+        .get(ev.article.as_str())
+        .copied()
         .unwrap_or(ev.article.as_str());
     Snippet {
         title,
@@ -195,16 +193,22 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
     t
 }
 
+/// The report's claims and article paths by id, looked up once per run.
+struct Index<'r> {
+    claims: HashMap<&'r str, &'r Claim>,
+    paths: HashMap<&'r str, &'r str>,
+}
+
 fn diagnostic(
     report: &Report,
+    index: &Index,
     texts: &HashMap<&str, &str>,
     columns: usize,
     f: &Finding,
 ) -> FindingDiag {
-    let claims: HashMap<&str, &Claim> = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut related = Vec::new();
     for id in &f.claims {
-        let Some(c) = claims.get(id.as_str()) else {
+        let Some(c) = index.claims.get(id.as_str()) else {
             continue;
         };
         let ev = Evidence {
@@ -213,7 +217,7 @@ fn diagnostic(
             span: c.span.clone(),
         };
         related.push(snippet(
-            report,
+            &index.paths,
             texts,
             columns,
             &ev,
@@ -223,7 +227,7 @@ fn diagnostic(
         ));
         for a in &c.anchors {
             related.push(snippet(
-                report,
+                &index.paths,
                 texts,
                 columns,
                 a,
@@ -241,7 +245,7 @@ fn diagnostic(
     }
     for ev in &f.evidence {
         related.push(snippet(
-            report,
+            &index.paths,
             texts,
             columns,
             ev,
@@ -272,8 +276,16 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
         .with_links(false)
         .without_primary_span_start();
     let mut out = String::new();
+    let index = Index {
+        claims: report.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+        paths: report
+            .articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.path.as_str()))
+            .collect(),
+    };
     for f in &report.findings {
-        let mut d = diagnostic(report, texts, opts.width.saturating_sub(GUTTER), f);
+        let mut d = diagnostic(report, &index, texts, opts.width.saturating_sub(GUTTER), f);
         // The parent first, then each article's words as a diagnostic of its
         // own, so that miette neither prefixes nor re-wraps them.
         let related = std::mem::take(&mut d.related);
