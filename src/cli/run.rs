@@ -51,6 +51,16 @@ fn say(message: std::fmt::Arguments) {
 /// Writes `data` to a temporary file beside `path`, then renames it: a
 /// reader sees the old file or the whole new one, never part of it.
 fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |w| w.write_all(data.as_bytes()))
+}
+
+/// Writes `path` through `write` (buffered) into a temporary file beside
+/// it, then renames it over `path`: a reader never sees half a file, and an
+/// interrupted run leaves none behind.
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -63,7 +73,13 @@ fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
     if let Ok(mut p) = PENDING.lock() {
         p.push(tmp.clone());
     }
-    let result = std::fs::write(&tmp, data).and_then(|()| std::fs::rename(&tmp, path));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            write(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -74,9 +90,22 @@ fn write_atomically(path: &Path, data: &str) -> std::io::Result<()> {
 }
 
 fn emit(output: Option<&Path>, data: &str) -> Result<(), ExitCode> {
+    emit_with(output, |w| w.write_all(data.as_bytes()))
+}
+
+/// Writes a report to `output` (atomically) or to standard output, as
+/// `write` produces it, without holding it whole.
+fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExitCode> {
     let written = match output {
-        Some(p) => write_atomically(p, data),
-        None => std::io::stdout().write_all(data.as_bytes()),
+        Some(p) => write_atomically_with(p, write),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            write(&mut w).and_then(|()| w.flush())
+        }
     };
     written.map_err(|e| {
         say(format_args!("cannot write the report: {e}"));
@@ -290,8 +319,10 @@ impl Setup {
             color,
             width: terminal_width(),
         };
-        let out = kzcheck::report::render(&report, args.format, opts, texts);
-        if let Err(code) = emit(args.output.as_deref(), &out) {
+        let written = emit_with(args.output.as_deref(), |w| {
+            kzcheck::report::write(&report, args.format, opts, texts, w)
+        });
+        if let Err(code) = written {
             return code;
         }
         let fail_on = args

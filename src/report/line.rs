@@ -4,6 +4,14 @@ use crate::check::Report;
 use std::collections::HashMap;
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec does not fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The lines, written into `out` finding by finding.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let paths: HashMap<&str, &str> = report
         .articles
         .iter()
@@ -11,7 +19,6 @@ pub fn render(report: &Report) -> String {
         .collect();
     let claims: HashMap<&str, &crate::claim::Claim> =
         report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut out = String::new();
     for f in &report.findings {
         let kind = f.label();
         let message = f.message.replace(['\n', '\r'], " ");
@@ -28,12 +35,12 @@ pub fn render(report: &Report) -> String {
             .collect();
         places.dedup();
         if places.is_empty() {
-            out.push_str(&format!("-:0:0:{kind}:{}:{message}\n", f.key));
+            writeln!(out, "-:0:0:{kind}:{}:{message}", f.key)?;
         }
         for (article, line, col) in places {
             let path = paths.get(article).copied().unwrap_or(article);
-            out.push_str(&format!("{path}:{line}:{col}:{kind}:{}:{message}\n", f.key));
+            writeln!(out, "{path}:{line}:{col}:{kind}:{}:{message}", f.key)?;
         }
     }
-    out
+    Ok(())
 }

@@ -1,5 +1,7 @@
-//! Rendering a report: one model, several formats. Each renderer returns a
-//! string; only the binary writes it out.
+//! Rendering a report: one model, several formats. `write` streams a
+//! report into any writer (the binary's file or standard output), so a
+//! report of a million claims is never held whole; `render` gives it as a
+//! string.
 pub mod html;
 pub mod json;
 pub mod line;
@@ -45,14 +47,28 @@ pub fn render(
     opts: TextOptions,
     texts: &std::collections::HashMap<&str, &str>,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec does not fail, and every renderer writes UTF-8.
+    let _ = write(report, format, opts, texts, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes `report` into `out` as `render` gives it, piece by piece.
+pub fn write(
+    report: &Report,
+    format: Format,
+    opts: TextOptions,
+    texts: &std::collections::HashMap<&str, &str>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Text => text::render(report, opts, texts),
-        Format::Json => json::render(report),
-        Format::Dot => crate::graph::to_dot(report),
-        Format::Line => line::render(report),
-        Format::Sarif => sarif::render(report),
-        Format::Html => html::render(report, texts),
-        Format::Yaml => serde_yaml::to_string(report).unwrap_or_else(|e| format!("error: {e}\n")),
+        Format::Text => text::write(report, opts, texts, out),
+        Format::Json => json::write(report, out),
+        Format::Dot => out.write_all(crate::graph::to_dot(report).as_bytes()),
+        Format::Line => line::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Html => out.write_all(html::render(report, texts).as_bytes()),
+        Format::Yaml => serde_yaml::to_writer(out, report).map_err(std::io::Error::other),
     }
 }
 

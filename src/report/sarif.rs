@@ -3,93 +3,228 @@
 //! (`columnKind: unicodeCodePoints`); regions also give byte offsets.
 //! `partialFingerprints` are the findings' fingerprints (`review`): stable
 //! across runs and machines, whatever line a finding stands on.
+//!
+//! The log is serialized from borrowed structs straight into the writer, a
+//! result at a time: a report of a million claims is never held as a tree.
 use crate::check::Report;
-use crate::compare::Severity;
-use serde_json::{json, Value};
+use crate::compare::{Class, Severity};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
-pub fn render(report: &Report) -> String {
-    let paths: HashMap<&str, &str> = report
-        .articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.path.as_str()))
-        .collect();
-    let claims: HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-    let rule_ids: BTreeSet<String> = report
-        .findings
-        .iter()
-        .map(|f| format!("{}/{}", f.kind.as_str(), f.key))
-        .collect();
-    let rules: Vec<Value> = rule_ids
-        .iter()
-        .map(|id| json!({"id": id, "shortDescription": {"text": id}}))
-        .collect();
-    let location = |article: &str, span: &crate::claim::Span, text: &str| {
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<RuleDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleDescriptor {
+    id: String,
+    short_description: Text<String>,
+}
+
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultEntry<'a> {
+    rule_id: String,
+    level: &'static str,
+    message: Text<&'a str>,
+    locations: Vec<Location<'a>>,
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: Fingerprints<'a>,
+    properties: Properties<'a>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "kzcheck/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    kind: &'static str,
+    class: Option<Class>,
+    subject: Option<&'a str>,
+    articles: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: Physical<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Artifact<'a>,
+    region: Region<'a>,
+}
+
+#[derive(Serialize)]
+struct Artifact<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+    snippet: Text<&'a str>,
+}
+
+/// The results, serialized one finding at a time.
+struct Results<'a> {
+    report: &'a Report,
+    paths: HashMap<&'a str, &'a str>,
+    claims: HashMap<&'a str, &'a crate::claim::Claim>,
+    prints: Vec<String>,
+}
+
+impl<'a> Results<'a> {
+    fn location(&self, article: &'a str, span: &crate::claim::Span, text: &'a str) -> Location<'a> {
         let end_col = span.column + text.chars().count();
-        json!({
-            "physicalLocation": {
-                "artifactLocation": {"uri": paths.get(article).copied().unwrap_or(article)},
-                "region": {
-                    "startLine": span.line,
-                    "startColumn": span.column,
-                    "endLine": span.line + text.matches('\n').count(),
-                    "endColumn": if text.contains('\n') { 1 } else { end_col },
-                    "byteOffset": span.start,
-                    "byteLength": span.end - span.start,
-                    "snippet": {"text": text}
-                }
-            }
-        })
-    };
-    let prints = crate::review::fingerprints(report);
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .zip(&prints)
-        .map(|(f, print)| {
-            let mut places: Vec<Value> = f
+        Location {
+            physical_location: Physical {
+                artifact_location: Artifact {
+                    uri: self.paths.get(article).copied().unwrap_or(article),
+                },
+                region: Region {
+                    start_line: span.line,
+                    start_column: span.column,
+                    end_line: span.line + text.matches('\n').count(),
+                    end_column: if text.contains('\n') { 1 } else { end_col },
+                    byte_offset: span.start,
+                    byte_length: span.end - span.start,
+                    snippet: Text { text },
+                },
+            },
+        }
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.report.findings.len()))?;
+        for (f, print) in self.report.findings.iter().zip(&self.prints) {
+            let mut places: Vec<Location> = f
                 .claims
                 .iter()
-                .filter_map(|id| claims.get(id.as_str()))
-                .map(|c| location(&c.article, &c.span, &c.text))
-                .chain(f.evidence.iter().map(|e| location(&e.article, &e.span, &e.text)))
+                .filter_map(|id| self.claims.get(id.as_str()))
+                .map(|c| self.location(&c.article, &c.span, &c.text))
+                .chain(
+                    f.evidence
+                        .iter()
+                        .map(|e| self.location(&e.article, &e.span, &e.text)),
+                )
                 .collect();
             let first = if places.is_empty() {
                 Vec::new()
             } else {
                 vec![places.remove(0)]
             };
-            let level = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "note",
-            };
-            json!({
-                "ruleId": format!("{}/{}", f.kind.as_str(), f.key),
-                "level": level,
-                "message": {"text": f.message},
-                "locations": first,
-                "relatedLocations": places,
-                "partialFingerprints": {"kzcheck/v1": print},
-                "properties": {"kind": f.kind.as_str(), "class": f.class, "subject": f.subject, "articles": f.articles}
-            })
-        })
+            seq.serialize_element(&ResultEntry {
+                rule_id: format!("{}/{}", f.kind.as_str(), f.key),
+                level: match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "note",
+                },
+                message: Text { text: &f.message },
+                locations: first,
+                related_locations: places,
+                partial_fingerprints: Fingerprints { v1: print },
+                properties: Properties {
+                    kind: f.kind.as_str(),
+                    class: f.class,
+                    subject: f.subject.as_deref(),
+                    articles: &f.articles,
+                },
+            })?;
+        }
+        seq.end()
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec does not fail; serde_json writes UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The SARIF log, pretty-printed into `out` as it is serialized.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let rule_ids: BTreeSet<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{}/{}", f.kind.as_str(), f.key))
         .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "kzcheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    s.push('\n');
-    s
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "kzcheck",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules: rule_ids
+                        .into_iter()
+                        .map(|id| RuleDescriptor {
+                            short_description: Text { text: id.clone() },
+                            id,
+                        })
+                        .collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                report,
+                paths: report
+                    .articles
+                    .iter()
+                    .map(|a| (a.id.as_str(), a.path.as_str()))
+                    .collect(),
+                claims: report.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+                prints: crate::review::fingerprints(report),
+            },
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }

@@ -266,6 +266,19 @@ fn diagnostic(
 /// The whole text report: the findings, most severe first, then a summary.
 /// `texts` holds each article's original text by id.
 pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec does not fail.
+    let _ = write(report, opts, texts, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The text report, written into `out` finding by finding.
+pub fn write(
+    report: &Report,
+    opts: TextOptions,
+    texts: &HashMap<&str, &str>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -298,12 +311,14 @@ pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -
             out.push('\n');
         }
         out.push('\n');
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     out.push_str(&summary(report));
     if let Some(b) = &report.baseline {
         out.push_str(&baseline_line(b));
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// "3 accepted findings not shown (kzcheck.baseline.yaml); 1 accepted finding no longer found"
