@@ -795,7 +795,7 @@ fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
             claims: ids_of(&cs),
             message: format!(
                 "«{shortest}» is put in different mouths: {}",
-                explain::listing(&sides, " versus ", Lang::En)
+                explain::values_against(&sides, Lang::En)
             ),
             evidence: Vec::new(),
         });

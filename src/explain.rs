@@ -124,15 +124,27 @@ pub const LISTED: usize = 6;
 /// `items` joined by `sep`, the first `LISTED` of them and then how many
 /// more there are.
 pub fn listing<S: AsRef<str>>(items: &[S], sep: &str, lang: Lang) -> String {
+    listed(items, sep, |more| match lang {
+        Lang::En => format!("and {more} more"),
+        Lang::Ar => format!("و{more} غيرها"),
+    })
+}
+
+/// Values set against each other ("13 versus 16 versus 4 other values").
+pub fn values_against<S: AsRef<str>>(sides: &[S], lang: Lang) -> String {
+    listed(sides, versus(lang), |more| match lang {
+        Lang::En if more == 1 => "1 other value".to_string(),
+        Lang::En => format!("{more} other values"),
+        Lang::Ar => format!("{more} قيم أخرى"),
+    })
+}
+
+fn listed<S: AsRef<str>>(items: &[S], sep: &str, more: impl Fn(usize) -> String) -> String {
     let shown: Vec<&str> = items.iter().take(LISTED).map(AsRef::as_ref).collect();
     let mut s = shown.join(sep);
     if items.len() > LISTED {
-        let more = items.len() - LISTED;
         s.push_str(sep);
-        s.push_str(&match lang {
-            Lang::En => format!("and {more} more"),
-            Lang::Ar => format!("و{more} غيرها"),
-        });
+        s.push_str(&more(items.len() - LISTED));
     }
     s
 }
@@ -153,7 +165,7 @@ pub fn contradiction(about: &str, update: bool, sides: &[String], lang: Lang) ->
         (Lang::Ar, true) => "عدد يتزايد، أُعلن لاحقًا بقيمة أكبر",
         (Lang::Ar, false) => "المصادر مختلفة",
     };
-    format!("{about}: {lead}: {}", listing(sides, versus(lang), lang))
+    format!("{about}: {lead}: {}", values_against(sides, lang))
 }
 
 pub fn two_values(about: &str, article: &str, values: &[String], lang: Lang) -> String {
@@ -258,11 +270,11 @@ pub fn quote_speakers(quote: &str, sides: &[String], lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "«{quote}» is put in different mouths: {}",
-            listing(sides, versus(lang), lang)
+            values_against(sides, lang)
         ),
         Lang::Ar => format!(
             "«{quote}» منسوب إلى أكثر من متحدث: {}",
-            listing(sides, versus(lang), lang)
+            values_against(sides, lang)
         ),
     }
 }
@@ -348,11 +360,34 @@ pub fn reported_dispute(about: &str, article: &str, sides: &[String], lang: Lang
     match lang {
         Lang::En => format!(
             "{about}: {article} reports a dispute: {}",
-            listing(sides, versus(lang), lang)
+            values_against(sides, lang)
         ),
         Lang::Ar => format!(
             "{about}: تنقل {article} خلافًا: {}",
-            listing(sides, versus(lang), lang)
+            values_against(sides, lang)
         ),
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_cut_after_six_with_how_many_more() {
+        let items: Vec<String> = (1..=9).map(|i| i.to_string()).collect();
+        assert_eq!(listing(&items[..6], ", ", Lang::En), "1, 2, 3, 4, 5, 6");
+        assert_eq!(
+            listing(&items, ", ", Lang::En),
+            "1, 2, 3, 4, 5, 6, and 3 more"
+        );
+        assert_eq!(
+            listing(&items, "، ", Lang::Ar),
+            "1، 2، 3، 4، 5، 6، و3 غيرها"
+        );
+        assert_eq!(
+            values_against(&items[..7], Lang::En),
+            "1 versus 2 versus 3 versus 4 versus 5 versus 6 versus 1 other value"
+        );
     }
 }
