@@ -108,7 +108,7 @@ pub struct Part {
     pub names: Vec<NameUse>,
     /// Hashes of the six-word runs of its sentences, sorted and without
     /// repeats: what wire copy is found by.
-    pub runs: Vec<u64>,
+    pub runs: Vec<u32>,
 }
 
 /// Runs the pipeline on loaded articles.
@@ -251,10 +251,12 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
     let a = Analysed::new(article, ex);
     let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
     let ArticleClaims {
-        claims,
+        mut claims,
         mismatches,
         calendar_mismatches,
     } = claim::claims(rules, article, &a.doc, &a.extracted, date.as_ref(), cal);
+    // A part is kept until the end of the run: no spare capacity.
+    claims.shrink_to_fit();
     let mut wire: Vec<String> = a
         .extracted
         .entities
@@ -267,12 +269,20 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
     }
     wire.sort();
     wire.dedup();
-    // Name variants need each spelling's first use in an article only.
+    // Name variants need each spelling's first use in an article only. A
+    // mention whose original words were met before is the same spelling
+    // again, and is passed over before its display form is worked out.
+    let mut met = std::collections::HashSet::new();
     let mut spelled = std::collections::HashSet::new();
     let names = a
         .extracted
         .entities
         .iter()
+        .filter(|e| {
+            let orig = a.doc.norm.original_range(e.range.clone());
+            let words = article.body_text().get(orig).unwrap_or("");
+            met.insert((e.entity, words, e.variant_of.as_deref()))
+        })
         .map(|e| NameUse {
             entity: e.entity,
             evidence: Evidence::from_norm(article, &a.doc, e.range.clone()),
@@ -285,7 +295,9 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
                 u.variant_of.clone(),
             ))
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .into_boxed_slice()
+        .into_vec();
     Part {
         info: ArticleInfo {
             id: article.id.clone(),
@@ -310,11 +322,13 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     }
     parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
     let links = shared_copy(&parts);
+    // Sized once: the claims of a large corpus are most of what a run
+    // holds, and a vector grown by doubling holds them up to three times.
     let mut infos = Vec::with_capacity(parts.len());
-    let mut all_claims = Vec::new();
-    let mut mismatches = Vec::new();
+    let mut all_claims = Vec::with_capacity(parts.iter().map(|p| p.claims.len()).sum());
+    let mut mismatches = Vec::with_capacity(parts.iter().map(|p| p.mismatches.len()).sum());
     let mut calendar = Vec::new();
-    let mut names = Vec::new();
+    let mut names = Vec::with_capacity(parts.iter().map(|p| p.names.len()).sum());
     let ids: Vec<String> = parts.iter().map(|p| p.info.id.clone()).collect();
     for (part, links) in parts.into_iter().zip(links) {
         let mut info = part.info;
@@ -346,20 +360,40 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     }
 }
 
-/// The six-word runs of a document's sentences (not boilerplate), hashed.
-fn copy_runs(doc: &Doc) -> Vec<u64> {
+/// Whether `c` is alphanumeric (`char::is_alphanumeric`), read off a table
+/// for ASCII and the Arabic block, where nearly all of an article is.
+fn is_alphanumeric(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<[bool; 0x700]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        std::array::from_fn(|i| char::from_u32(i as u32).is_some_and(char::is_alphanumeric))
+    });
+    table
+        .get(c as usize)
+        .copied()
+        .unwrap_or_else(|| c.is_alphanumeric())
+}
+
+/// The six-word runs of a document's sentences (not boilerplate), hashed
+/// (32 bits are plenty to tell a day's runs apart, and halve what every
+/// article keeps until the end of the run).
+fn copy_runs(doc: &Doc) -> Vec<u32> {
     let mut out = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
     for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
-        let words: Vec<&str> = doc.norm.text[s.range.clone()]
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        words.clear();
+        words.extend(
+            doc.norm.text[s.range.clone()]
+                .split(|c: char| !is_alphanumeric(c))
+                .filter(|w| !w.is_empty()),
+        );
         for w in words.windows(6) {
-            out.push(fnv1a_words(w));
+            let h = fnv1a_words(w);
+            out.push((h ^ (h >> 32)) as u32);
         }
     }
     out.sort_unstable();
     out.dedup();
+    out.shrink_to_fit();
     out
 }
 
@@ -381,10 +415,10 @@ fn fnv1a_words(words: &[&str]) -> u64 {
 fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
     // The runs are counted in slices by hash, so that the list sorted at
     // once is an eighth of all of them.
-    const SLICES: u64 = 8;
+    const SLICES: u32 = 8;
     let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
     for slice in 0..SLICES {
-        let mut runs: Vec<(u64, u32)> = parts
+        let mut runs: Vec<(u32, u32)> = parts
             .iter()
             .enumerate()
             .flat_map(|(i, p)| {
@@ -649,4 +683,15 @@ pub fn mentions(
         out.extend(ms);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The table answers as `char::is_alphanumeric` does, for every char.
+    #[test]
+    fn the_alphanumeric_table_is_exact() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 }

@@ -154,17 +154,44 @@ pub fn compare(
             .or_default()
             .push(c);
     }
-    let mut out = Vec::new();
-    for ((key, subject, qualifiers), group) in groups {
-        if key == "quote" {
-            compare_quotes(key, subject, &group, &wires, lang, &mut out);
-        } else {
-            compare_group(key, subject, &qualifiers, &group, &wires, lang, &mut out);
-        }
-    }
-    quote_speakers(claims, lang, &mut out);
-    weekday_findings(mismatches, lang, &mut out);
-    name_variants(rules, names, lang, &mut out);
+    // The groups are compared in parallel; their findings are put together
+    // in the groups' order, so the result does not depend on the threads.
+    use rayon::prelude::*;
+    let groups: Vec<_> = groups.into_iter().collect();
+    let (per_group, (mut rest, names_found)) = rayon::join(
+        || {
+            groups
+                .par_iter()
+                .map(|((key, subject, qualifiers), group)| {
+                    let mut out = Vec::new();
+                    if *key == "quote" {
+                        compare_quotes(key, *subject, group, &wires, lang, &mut out);
+                    } else {
+                        compare_group(key, *subject, qualifiers, group, &wires, lang, &mut out);
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut out = Vec::new();
+                    quote_speakers(claims, lang, &mut out);
+                    weekday_findings(mismatches, lang, &mut out);
+                    out
+                },
+                || {
+                    let mut out = Vec::new();
+                    name_variants(rules, names, lang, &mut out);
+                    out
+                },
+            )
+        },
+    );
+    let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();
+    out.append(&mut rest);
+    out.extend(names_found);
     sort(&mut out);
     out
 }

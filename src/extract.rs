@@ -10,7 +10,7 @@ use crate::normalize::Normalized;
 use crate::rules::{Rules, ValueKind};
 use crate::segment::Sentence;
 use crate::value::Quantity;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -145,8 +145,11 @@ impl<'r> Extractor<'r> {
                 }
             }
         }
+        // Both automata are run over every article: built as DFAs, the
+        // fastest to search (and small for a story's names and words).
         let names = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
         let lex = &rules.lexicon;
@@ -196,7 +199,11 @@ impl<'r> Extractor<'r> {
                 }
             }
         }
-        let rule_words = AhoCorasick::new(&words).expect("an automaton of the rules' words");
+        let rule_words = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .or_else(|_| AhoCorasick::new(&words))
+            .expect("an automaton of the rules' words");
         Extractor {
             rules,
             person_shapes,

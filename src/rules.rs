@@ -955,13 +955,16 @@ impl Rules {
                 return Err(RulesError { errors });
             }
         };
-        let mut claims = Vec::new();
+        // Rules are read in order, then compiled in parallel (their regexes
+        // are most of the time it takes to load rules); their rules and
+        // errors are put back in order.
+        let mut jobs = Vec::new();
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
         for f in files.iter().filter(|f| f.name.starts_with("claims/")) {
             let raw: RawClaimFile = match serde_yaml::from_str(&f.text) {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(yaml_error(f, &e));
+                    jobs.push(Err(yaml_error(f, &e)));
                     continue;
                 }
             };
@@ -971,7 +974,7 @@ impl Rules {
                 cursor = at + len;
                 let line = f.text[..at.min(f.text.len())].matches('\n').count() + 1;
                 if let Some((other, other_line)) = seen.get(&r.id) {
-                    errors.push(problem(
+                    jobs.push(Err(problem(
                         f,
                         at,
                         len,
@@ -979,14 +982,29 @@ impl Rules {
                         format!("rule id `{}` is used twice", r.id),
                         format!("also at {other}:{other_line}"),
                         Some("give every rule its own id".into()),
-                    ));
+                    )));
                     continue;
                 }
                 seen.insert(r.id.clone(), (f.display.clone(), line));
-                if let Some(rule) = compile_rule(f, r, at, line, &grammar, &entities, &mut errors) {
-                    claims.push(rule);
-                }
+                jobs.push(Ok((f, r, at, line)));
             }
+        }
+        use rayon::prelude::*;
+        let compiled: Vec<(Option<ClaimRule>, Vec<RuleError>)> = jobs
+            .into_par_iter()
+            .map(|job| match job {
+                Ok((f, r, at, line)) => {
+                    let mut errs = Vec::new();
+                    let rule = compile_rule(f, r, at, line, &grammar, &entities, &mut errs);
+                    (rule, errs)
+                }
+                Err(problem) => (None, vec![problem]),
+            })
+            .collect();
+        let mut claims = Vec::new();
+        for (rule, errs) in compiled {
+            errors.extend(errs);
+            claims.extend(rule);
         }
         if !errors.is_empty() {
             return Err(RulesError { errors });

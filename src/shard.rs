@@ -281,7 +281,7 @@ struct PartRepr {
     mismatches: Vec<MismatchRepr>,
     calendar: Vec<CalendarRepr>,
     names: Vec<NameRepr>,
-    runs: Vec<u64>,
+    runs: Vec<u32>,
 }
 
 /// One article's part as a line of JSON (without the newline).
