@@ -12,7 +12,7 @@ use crate::rules::{Level, Rules};
 use crate::value::{hash_value, quote_words_match, Value};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -875,7 +875,15 @@ fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Fin
         // The listed groups, and for names met one letter off (spellings the
         // rules do not list), a group of the name and what the text wrote.
         let mut groups: Vec<Vec<String>> = e.spellings.clone();
-        for u in names {
+        // Each use's spelling as shown, worked out once; and what each group
+        // holds, as a set, so that thousands of spellings stay linear.
+        let surfaces: Vec<String> = names
+            .iter()
+            .map(|u| display_form(&u.evidence.text))
+            .collect();
+        let mut members: Vec<HashSet<String>> =
+            groups.iter().map(|g| g.iter().cloned().collect()).collect();
+        for (u, surface) in names.iter().zip(&surfaces) {
             let Some(norm) = &u.variant_of else { continue };
             let listed = e
                 .names
@@ -883,27 +891,38 @@ fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Fin
                 .find(|(_, n)| n == norm)
                 .map(|(orig, _)| orig.clone())
                 .unwrap_or_else(|| norm.clone());
-            let surface = display_form(&u.evidence.text);
-            let g = match groups.iter().position(|g| g.contains(&listed)) {
-                Some(k) => &mut groups[k],
+            let k = match members.iter().position(|m| m.contains(&listed)) {
+                Some(k) => k,
                 None => {
-                    groups.push(vec![listed]);
-                    groups.last_mut().expect("just pushed")
+                    groups.push(vec![listed.clone()]);
+                    members.push(HashSet::from([listed]));
+                    groups.len() - 1
                 }
             };
-            if !g.contains(&surface) {
-                g.push(surface);
+            if members[k].insert(surface.clone()) {
+                groups[k].push(surface.clone());
             }
         }
         for group in &groups {
             let mut forms: Vec<(String, &String)> =
                 group.iter().map(|s| (display_form(s), s)).collect();
             forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+            // The longest form a spelling holds: itself when it is one (no
+            // longer form fits in it, and of equal ones the first counts).
+            let mut exact: HashMap<&str, &String> = HashMap::new();
+            for (f, s) in &forms {
+                exact.entry(f.as_str()).or_insert(s);
+            }
             // spelling -> article -> first evidence
             let mut used: BTreeMap<&String, BTreeMap<String, Evidence>> = BTreeMap::new();
-            for u in names {
-                let surface = display_form(&u.evidence.text);
-                if let Some((_, s)) = forms.iter().find(|(f, _)| surface.contains(f.as_str())) {
+            for (u, surface) in names.iter().zip(&surfaces) {
+                let form = exact.get(surface.as_str()).copied().or_else(|| {
+                    forms
+                        .iter()
+                        .find(|(f, _)| surface.contains(f.as_str()))
+                        .map(|(_, s)| *s)
+                });
+                if let Some(s) = form {
                     used.entry(s)
                         .or_default()
                         .entry(u.evidence.article.clone())

@@ -272,9 +272,17 @@ impl<'r> Extractor<'r> {
             }
             let range = s.range.clone();
             let sent = &text[range.clone()];
-            let ents = self.entities_in(text, range.clone(), si);
+            // The sentence's words, split once: all of them (for names) and
+            // those outside quotes (for who speaks).
+            let all_words = self.words(text, &range, &[]);
+            let ents = self.entities_among(text, range.clone(), si, &all_words);
             let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
-            let (speaker, continues) = self.sentence_speaker(text, &range, &ents, &quotes);
+            let words: Vec<(Range<usize>, &str)> = all_words
+                .iter()
+                .filter(|(r, _)| !inside(&quotes, r.start))
+                .cloned()
+                .collect();
+            let (speaker, continues) = self.sentence_speaker(text, &range, &ents, &quotes, &words);
             let speaker = match speaker {
                 Some(sp) => Some(sp),
                 None if continues => previous_speaker,
@@ -287,7 +295,7 @@ impl<'r> Extractor<'r> {
 
             for q in &s.quotes {
                 let qs = self
-                    .speaker_before(text, &range, q.outer.start, &ents, &quotes)
+                    .speaker_before(text, &range, q.outer.start, &ents, &quotes, &words)
                     .flatten()
                     .or(speaker)
                     .or_else(|| {
@@ -379,7 +387,7 @@ impl<'r> Extractor<'r> {
                         // the nearest verb of saying before the claim
                         // ("…، فيما قال توكاييف إن 18 …")
                         let claim_speaker = self
-                            .speaker_before(text, &range, span.start, &ents, &quotes)
+                            .speaker_before(text, &range, span.start, &ents, &quotes, &words)
                             .unwrap_or(speaker);
                         out.matches.push(RuleMatch {
                             rule: ri,
@@ -472,6 +480,18 @@ impl<'r> Extractor<'r> {
         range: Range<usize>,
         sentence: usize,
     ) -> Vec<EntityMention> {
+        let words = self.words(text, &range, &[]);
+        self.entities_among(text, range, sentence, &words)
+    }
+
+    /// `entities_in`, with the sentence's words (`words`) already split.
+    fn entities_among(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        sentence: usize,
+        words: &[(Range<usize>, &str)],
+    ) -> Vec<EntityMention> {
         let hay = &text[range.clone()];
         let mut out = Vec::new();
         for m in self.names.find_iter(hay) {
@@ -486,7 +506,7 @@ impl<'r> Extractor<'r> {
                 variant_of: None,
             });
         }
-        out.extend(self.near_names(text, range, sentence, &out));
+        out.extend(self.near_names(text, words, sentence, &out));
         out.sort_by_key(|m| m.range.start);
         out
     }
@@ -496,15 +516,11 @@ impl<'r> Extractor<'r> {
     fn near_names(
         &self,
         text: &str,
-        range: Range<usize>,
+        words: &[(Range<usize>, &str)],
         sentence: usize,
         found: &[EntityMention],
     ) -> Vec<EntityMention> {
-        let words: Vec<Range<usize>> = self
-            .words(text, &range, &[])
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect();
+        let words: Vec<Range<usize>> = words.iter().map(|(r, _)| r.clone()).collect();
         // Per word: its first and last letter and its length in letters;
         // one letter off needs the same first and last letter and a length
         // within one, which is checked before any string is built.
@@ -590,8 +606,8 @@ impl<'r> Extractor<'r> {
         range: &Range<usize>,
         ents: &[EntityMention],
         quotes: &[Range<usize>],
+        words: &[(Range<usize>, &str)],
     ) -> (Option<usize>, bool) {
-        let words = self.words(text, range, quotes);
         let outside: Vec<EntityMention> = ents
             .iter()
             .filter(|e| !inside(quotes, e.range.start))
@@ -696,8 +712,8 @@ impl<'r> Extractor<'r> {
         pos: usize,
         ents: &[EntityMention],
         quotes: &[Range<usize>],
+        words: &[(Range<usize>, &str)],
     ) -> Option<Option<usize>> {
-        let words = self.words(text, range, quotes);
         let upto = words.iter().take_while(|w| w.0.start < pos).count();
         for wi in (0..upto).rev() {
             let (wr, w) = &words[wi];
