@@ -339,7 +339,8 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
         calendar.extend(part.calendar);
         names.extend(part.names);
     }
-    all_claims.sort_by(|a, b| {
+    use rayon::slice::ParallelSliceMut;
+    all_claims.par_sort_by(|a, b| {
         (&a.key, &a.subject, &a.article, a.span.start).cmp(&(
             &b.key,
             &b.subject,
@@ -413,11 +414,13 @@ fn fnv1a_words(words: &[&str]) -> u64 {
 /// it: three runs of six words in common make wire copy. Runs found in
 /// more than 20 articles are boilerplate, not copy.
 fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
-    // The runs are counted in slices by hash, so that the list sorted at
-    // once is an eighth of all of them.
+    // The runs are counted in slices by hash, so that a list sorted at
+    // once is an eighth of all of them; slices are counted in parallel and
+    // their counts added up.
+    use rayon::prelude::*;
     const SLICES: u32 = 8;
-    let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
-    for slice in 0..SLICES {
+    let count = |slice: u32| {
+        let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
         let mut runs: Vec<(u32, u32)> = parts
             .iter()
             .enumerate()
@@ -439,7 +442,17 @@ fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
                 }
             }
         }
-    }
+        pairs
+    };
+    let pairs = (0..SLICES)
+        .into_par_iter()
+        .map(count)
+        .reduce(Default::default, |mut a, b| {
+            for (k, n) in b {
+                *a.entry(k).or_default() += n;
+            }
+            a
+        });
     let mut pairs: Vec<((u32, u32), u32)> = pairs.into_iter().filter(|(_, n)| *n >= 3).collect();
     pairs.sort_unstable();
     let mut out = vec![Vec::new(); parts.len()];
