@@ -28,7 +28,7 @@ pub struct ArticleInfo {
 pub struct Report {
     pub version: u32,
     pub articles: Vec<ArticleInfo>,
-    pub claims: Vec<Claim>,
+    pub claims: Vec<Box<Claim>>,
     pub findings: Vec<Finding>,
     /// What the baseline of accepted findings left out, if one was used.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,7 +102,7 @@ pub struct Options {
 /// text itself is not kept, so memory grows with the claims.
 pub struct Part {
     pub info: ArticleInfo,
-    pub claims: Vec<Claim>,
+    pub claims: Vec<Box<Claim>>,
     pub mismatches: Vec<WeekdayMismatch>,
     pub calendar: Vec<CalendarMismatch>,
     pub names: Vec<NameUse>,
@@ -255,8 +255,10 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
         mismatches,
         calendar_mismatches,
     } = claim::claims(rules, article, &a.doc, &a.extracted, date.as_ref(), cal);
-    // A part is kept until the end of the run: no spare capacity.
-    claims.shrink_to_fit();
+    // A part is kept until the end of the run. Each claim is boxed: the
+    // run gathers all claims into one list, and moving pointers there holds
+    // no second copy of them.
+    let claims: Vec<Box<Claim>> = claims.drain(..).map(Box::new).collect();
     let mut wire: Vec<String> = a
         .extracted
         .entities

@@ -126,7 +126,7 @@ pub struct NameUse {
 pub fn compare(
     rules: &Rules,
     articles: &[ArticleInfo],
-    claims: &[Claim],
+    claims: &[Box<Claim>],
     mismatches: &[WeekdayMismatch],
     names: &[NameUse],
     lang: Lang,
@@ -790,9 +790,10 @@ fn quote_words(c: &Claim) -> Vec<&str> {
 
 /// The same words put in two different mouths by two articles: a
 /// contradiction on who said them (key `quote.speaker`).
-fn quote_speakers(claims: &[Claim], lang: Lang, out: &mut Vec<Finding>) {
+fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
     let quotes: Vec<&Claim> = claims
         .iter()
+        .map(|c| &**c)
         .filter(|c| c.key == "quote" && c.speaker.is_some())
         .collect();
     let words: Vec<Vec<&str>> = quotes.iter().map(|c| quote_words(c)).collect();

@@ -73,8 +73,11 @@ pub fn build(report: &Report) -> ClaimGraph {
     // stands in a contradiction, in as many edges as there are claims.
     // (Claims of one value that contradict in another respect, such as who
     // said a quote, are chained.)
-    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), &**c))
+        .collect();
     for f in &report.findings {
         let ns: Vec<(NodeIndex, &str)> = f
             .claims
@@ -124,8 +127,11 @@ pub fn build(report: &Report) -> ClaimGraph {
 /// The graph in Graphviz's DOT language.
 pub fn to_dot(report: &Report) -> String {
     let g = build(report);
-    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), &**c))
+        .collect();
     let label = |c: &str| -> String {
         by_id
             .get(c)

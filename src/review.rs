@@ -324,8 +324,11 @@ fn fnv1a(s: &str) -> String {
 /// Each finding's fingerprint, in report order: a hash of its kind, key,
 /// subject and the words each article gives (not where they stand).
 pub fn fingerprints(report: &Report) -> Vec<String> {
-    let claims: HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let claims: HashMap<&str, &crate::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), &**c))
+        .collect();
     report
         .findings
         .iter()

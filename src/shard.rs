@@ -288,7 +288,11 @@ struct PartRepr {
 pub fn to_line(part: &Part, rules: &Rules) -> String {
     let repr = PartRepr {
         info: part.info.clone(),
-        claims: part.claims.iter().cloned().map(ClaimRepr).collect(),
+        claims: part
+            .claims
+            .iter()
+            .map(|c| ClaimRepr((**c).clone()))
+            .collect(),
         mismatches: part
             .mismatches
             .iter()
@@ -392,7 +396,7 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
         }
         parts.push(Part {
             info: repr.info,
-            claims: repr.claims.into_iter().map(|c| c.0).collect(),
+            claims: repr.claims.into_iter().map(|c| Box::new(c.0)).collect(),
             mismatches: repr
                 .mismatches
                 .into_iter()

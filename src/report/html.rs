@@ -207,7 +207,11 @@ impl<'a> Page<'a> {
             .enumerate()
             .map(|(i, a)| (a.id.as_str(), i))
             .collect();
-        let claims = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+        let claims = report
+            .claims
+            .iter()
+            .map(|c| (c.id.as_str(), &**c))
+            .collect();
         let mut page = Page {
             report,
             texts,

@@ -17,8 +17,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         .iter()
         .map(|a| (a.id.as_str(), a.path.as_str()))
         .collect();
-    let claims: HashMap<&str, &crate::claim::Claim> =
-        report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let claims: HashMap<&str, &crate::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), &**c))
+        .collect();
     for f in &report.findings {
         let kind = f.label();
         let message = f.message.replace(['\n', '\r'], " ");

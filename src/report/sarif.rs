@@ -220,7 +220,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .iter()
                     .map(|a| (a.id.as_str(), a.path.as_str()))
                     .collect(),
-                claims: report.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+                claims: report
+                    .claims
+                    .iter()
+                    .map(|c| (c.id.as_str(), &**c))
+                    .collect(),
                 prints: crate::review::fingerprints(report),
             },
         }],

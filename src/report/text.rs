@@ -290,7 +290,11 @@ pub fn write(
         .without_primary_span_start();
     let mut out = String::new();
     let index = Index {
-        claims: report.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+        claims: report
+            .claims
+            .iter()
+            .map(|c| (c.id.as_str(), &**c))
+            .collect(),
         paths: report
             .articles
             .iter()
