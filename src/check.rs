@@ -330,7 +330,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     let mut all_claims = Vec::with_capacity(parts.iter().map(|p| p.claims.len()).sum());
     let mut mismatches = Vec::with_capacity(parts.iter().map(|p| p.mismatches.len()).sum());
     let mut calendar = Vec::new();
-    let mut names = Vec::with_capacity(parts.iter().map(|p| p.names.len()).sum());
+    let mut names = Vec::with_capacity(parts.len());
     let ids: Vec<String> = parts.iter().map(|p| p.info.id.clone()).collect();
     for (part, links) in parts.into_iter().zip(links) {
         let mut info = part.info;
@@ -339,7 +339,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
         all_claims.extend(part.claims);
         mismatches.extend(part.mismatches);
         calendar.extend(part.calendar);
-        names.extend(part.names);
+        names.push(part.names);
     }
     use rayon::slice::ParallelSliceMut;
     all_claims.par_sort_by(|a, b| {

@@ -128,7 +128,8 @@ pub fn compare(
     articles: &[ArticleInfo],
     claims: &[Box<Claim>],
     mismatches: &[WeekdayMismatch],
-    names: &[NameUse],
+    // The name uses, one list per article (never gathered into one).
+    names: &[Vec<NameUse>],
     lang: Lang,
 ) -> Vec<Finding> {
     let wires = Sources {
@@ -864,9 +865,9 @@ fn weekday_findings(mismatches: &[WeekdayMismatch], lang: Lang, out: &mut Vec<Fi
     }
 }
 
-fn name_variants(rules: &Rules, names: &[NameUse], lang: Lang, out: &mut Vec<Finding>) {
+fn name_variants(rules: &Rules, names: &[Vec<NameUse>], lang: Lang, out: &mut Vec<Finding>) {
     let mut of_entity: Vec<Vec<&NameUse>> = vec![Vec::new(); rules.entities.len()];
-    for u in names {
+    for u in names.iter().flatten() {
         if let Some(v) = of_entity.get_mut(u.entity) {
             v.push(u);
         }
