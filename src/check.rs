@@ -285,15 +285,19 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
             let words = article.body_text().get(orig).unwrap_or("");
             met.insert((e.entity, words, e.variant_of.as_deref()))
         })
-        .map(|e| NameUse {
-            entity: e.entity,
-            evidence: Evidence::from_norm(article, &a.doc, e.range.clone()),
-            variant_of: e.variant_of.clone(),
+        .map(|e| {
+            let ev = Evidence::from_norm(article, &a.doc, e.range.clone());
+            NameUse {
+                entity: e.entity as u32,
+                text: ev.text.into_boxed_str(),
+                span: ev.span,
+                variant_of: e.variant_of.as_deref().map(Box::from),
+            }
         })
         .filter(|u| {
             spelled.insert((
                 u.entity,
-                crate::normalize::display_form(&u.evidence.text),
+                crate::normalize::display_form(&u.text),
                 u.variant_of.clone(),
             ))
         })

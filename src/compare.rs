@@ -114,13 +114,27 @@ impl Class {
     }
 }
 
-/// One use of an entity's name.
+/// One use of an entity's name in an article (which article: the list it
+/// stands in, see `compare`). Kept small: a large corpus holds millions.
 #[derive(Debug, Clone)]
 pub struct NameUse {
-    pub entity: usize,
-    pub evidence: Evidence,
+    pub entity: u32,
+    /// The words as the article has them.
+    pub text: Box<str>,
+    pub span: crate::claim::Span,
     /// The listed name these words are one letter off, if they are.
-    pub variant_of: Option<String>,
+    pub variant_of: Option<Box<str>>,
+}
+
+impl NameUse {
+    /// The use as evidence from article `article`.
+    pub fn evidence(&self, article: &str) -> Evidence {
+        Evidence {
+            article: article.to_string(),
+            text: self.text.to_string(),
+            span: self.span.clone(),
+        }
+    }
 }
 
 pub fn compare(
@@ -128,7 +142,8 @@ pub fn compare(
     articles: &[ArticleInfo],
     claims: &[Box<Claim>],
     mismatches: &[WeekdayMismatch],
-    // The name uses, one list per article (never gathered into one).
+    // The name uses, one list per article: `names[i]` are those of
+    // `articles[i]` (never gathered into one list).
     names: &[Vec<NameUse>],
     lang: Lang,
 ) -> Vec<Finding> {
@@ -184,7 +199,7 @@ pub fn compare(
                 },
                 || {
                     let mut out = Vec::new();
-                    name_variants(rules, names, lang, &mut out);
+                    name_variants(rules, articles, names, lang, &mut out);
                     out
                 },
             )
@@ -865,11 +880,19 @@ fn weekday_findings(mismatches: &[WeekdayMismatch], lang: Lang, out: &mut Vec<Fi
     }
 }
 
-fn name_variants(rules: &Rules, names: &[Vec<NameUse>], lang: Lang, out: &mut Vec<Finding>) {
-    let mut of_entity: Vec<Vec<&NameUse>> = vec![Vec::new(); rules.entities.len()];
-    for u in names.iter().flatten() {
-        if let Some(v) = of_entity.get_mut(u.entity) {
-            v.push(u);
+fn name_variants(
+    rules: &Rules,
+    articles: &[ArticleInfo],
+    names: &[Vec<NameUse>],
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
+    let mut of_entity: Vec<Vec<(&str, &NameUse)>> = vec![Vec::new(); rules.entities.len()];
+    for (a, uses) in articles.iter().zip(names) {
+        for u in uses {
+            if let Some(v) = of_entity.get_mut(u.entity as usize) {
+                v.push((a.id.as_str(), u));
+            }
         }
     }
     for (ei, e) in rules.entities.iter().enumerate() {
@@ -879,20 +902,19 @@ fn name_variants(rules: &Rules, names: &[Vec<NameUse>], lang: Lang, out: &mut Ve
         let mut groups: Vec<Vec<String>> = e.spellings.clone();
         // Each use's spelling as shown, worked out once; and what each group
         // holds, as a set, so that thousands of spellings stay linear.
-        let surfaces: Vec<String> = names
-            .iter()
-            .map(|u| display_form(&u.evidence.text))
-            .collect();
+        let surfaces: Vec<String> = names.iter().map(|(_, u)| display_form(&u.text)).collect();
         let mut members: Vec<HashSet<String>> =
             groups.iter().map(|g| g.iter().cloned().collect()).collect();
-        for (u, surface) in names.iter().zip(&surfaces) {
-            let Some(norm) = &u.variant_of else { continue };
+        for ((_, u), surface) in names.iter().zip(&surfaces) {
+            let Some(norm) = u.variant_of.as_deref() else {
+                continue;
+            };
             let listed = e
                 .names
                 .iter()
                 .find(|(_, n)| n == norm)
                 .map(|(orig, _)| orig.clone())
-                .unwrap_or_else(|| norm.clone());
+                .unwrap_or_else(|| norm.to_string());
             let k = match members.iter().position(|m| m.contains(&listed)) {
                 Some(k) => k,
                 None => {
@@ -917,7 +939,7 @@ fn name_variants(rules: &Rules, names: &[Vec<NameUse>], lang: Lang, out: &mut Ve
             }
             // spelling -> article -> first evidence
             let mut used: BTreeMap<&String, BTreeMap<String, Evidence>> = BTreeMap::new();
-            for (u, surface) in names.iter().zip(&surfaces) {
+            for ((article, u), surface) in names.iter().zip(&surfaces) {
                 let form = exact.get(surface.as_str()).copied().or_else(|| {
                     forms
                         .iter()
@@ -927,8 +949,8 @@ fn name_variants(rules: &Rules, names: &[Vec<NameUse>], lang: Lang, out: &mut Ve
                 if let Some(s) = form {
                     used.entry(s)
                         .or_default()
-                        .entry(u.evidence.article.clone())
-                        .or_insert_with(|| u.evidence.clone());
+                        .entry(article.to_string())
+                        .or_insert_with(|| u.evidence(article));
                 }
             }
             if used.len() < 2 {

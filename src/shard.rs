@@ -318,9 +318,9 @@ pub fn to_line(part: &Part, rules: &Rules) -> String {
             .names
             .iter()
             .map(|n| NameRepr {
-                entity: rules.entities[n.entity].id.clone(),
-                evidence: n.evidence.clone(),
-                variant_of: n.variant_of.clone(),
+                entity: rules.entities[n.entity as usize].id.clone(),
+                evidence: n.evidence(&part.info.id),
+                variant_of: n.variant_of.as_deref().map(String::from),
             })
             .collect(),
         runs: part.runs.clone(),
@@ -389,9 +389,10 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
                 return Err(err(i + 1, format!("unknown entity `{}`", n.entity)));
             };
             names.push(NameUse {
-                entity: e,
-                evidence: n.evidence,
-                variant_of: n.variant_of,
+                entity: e as u32,
+                text: n.evidence.text.into_boxed_str(),
+                span: n.evidence.span,
+                variant_of: n.variant_of.map(String::into_boxed_str),
             });
         }
         parts.push(Part {
