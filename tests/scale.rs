@@ -101,10 +101,7 @@ fn large_findings_keep_short_messages_and_linear_reports() {
     );
 
     // Text and SARIF: a bounded number of bytes per place.
-    let texts: HashMap<&str, &str> = articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
-        .collect();
+    let texts = common::texts_of(&articles);
     let opts = TextOptions {
         color: false,
         width: 100,

@@ -10,8 +10,10 @@ use kzcheck::load::{load, Loaded};
 use kzcheck::report::{render, Format, TextOptions};
 use kzcheck::rules::Rules;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+mod common;
 use std::sync::OnceLock;
 
 fn rules() -> &'static Rules {
@@ -42,11 +44,7 @@ fn corpus(dir: &str) -> Corpus {
 }
 
 fn render_report(loaded: &Loaded, report: &Report, format: Format) -> String {
-    let texts: HashMap<&str, &str> = loaded
-        .articles
-        .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
-        .collect();
+    let texts = common::texts_of(&loaded.articles);
     let opts = TextOptions {
         color: false,
         width: 100,

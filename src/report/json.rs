@@ -3,10 +3,7 @@
 use crate::check::Report;
 
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec does not fail; serde_json writes UTF-8.
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|w| write(report, w))
 }
 
 /// The report, pretty-printed into `out` as it is serialized.

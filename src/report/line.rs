@@ -4,10 +4,7 @@ use crate::check::Report;
 use std::collections::HashMap;
 
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec does not fail.
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|w| write(report, w))
 }
 
 /// The lines, written into `out` finding by finding.

@@ -47,9 +47,16 @@ pub fn render(
     opts: TextOptions,
     texts: &std::collections::HashMap<&str, &str>,
 ) -> String {
+    to_string(|w| write(report, format, opts, texts, w))
+}
+
+/// What a streaming renderer writes, as a string (writing into memory does
+/// not fail, and every renderer writes UTF-8).
+pub(crate) fn to_string(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> String {
     let mut out = Vec::new();
-    // Writing into a Vec does not fail, and every renderer writes UTF-8.
-    let _ = write(report, format, opts, texts, &mut out);
+    let _ = write(&mut out);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

@@ -182,10 +182,7 @@ impl Serialize for Results<'_> {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec does not fail; serde_json writes UTF-8.
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|w| write(report, w))
 }
 
 /// The SARIF log, pretty-printed into `out` as it is serialized.

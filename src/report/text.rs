@@ -266,10 +266,7 @@ fn diagnostic(
 /// The whole text report: the findings, most severe first, then a summary.
 /// `texts` holds each article's original text by id.
 pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec does not fail.
-    let _ = write(report, opts, texts, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|w| write(report, opts, texts, w))
 }
 
 /// The text report, written into `out` finding by finding.

@@ -16,6 +16,16 @@ pub fn article(id: &str, text: &str) -> Article {
     }
 }
 
+/// Each article's original text by id: what the text and HTML reports read
+/// their snippets from.
+#[allow(dead_code)]
+pub fn texts_of(articles: &[Article]) -> std::collections::HashMap<&str, &str> {
+    articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .collect()
+}
+
 /// A fresh folder under the system temp dir, removed on drop (permissions
 /// restored first, so a chmod 000 folder goes too).
 #[allow(dead_code)]
