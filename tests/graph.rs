@@ -11,6 +11,8 @@ use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+mod common;
+
 fn report_of(path: &str) -> Report {
     let rules = Rules::from_dir(Path::new("rules")).expect("the rules load");
     let loaded = load(&[Path::new(path).to_path_buf()]);
@@ -104,10 +106,7 @@ fn the_seeds_graph_joins_every_finding_in_linear_edges() {
 
 #[test]
 fn every_fixture_graph_joins_every_finding_in_linear_edges() {
-    for entry in std::fs::read_dir("tests/fixtures").expect("tests/fixtures") {
-        let path = entry.expect("an entry").path();
-        if path.is_dir() {
-            check_shape(&report_of(path.to_str().expect("a UTF-8 path")));
-        }
+    for dir in common::corpus_dirs() {
+        check_shape(&report_of(&dir));
     }
 }

@@ -11,6 +11,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod common;
+
 fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| match Rules::from_dir(Path::new("rules")) {
@@ -273,15 +275,7 @@ fn assert_page(loaded: &Loaded, report: &Report, html: &str, what: &str) {
 
 #[test]
 fn every_corpus_gives_a_sound_page() {
-    let mut dirs: Vec<String> = std::fs::read_dir("tests/fixtures")
-        .expect("tests/fixtures")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| format!("tests/fixtures/{}", e.file_name().to_string_lossy()))
-        .collect();
-    dirs.sort();
-    dirs.push("seeds".into());
-    for dir in dirs {
+    for dir in common::corpus_dirs() {
         let (loaded, report, html) = corpus(&dir);
         assert_page(&loaded, &report, &html, &dir);
     }

@@ -222,15 +222,7 @@ fn assert_spans_exact(c: &Corpus) {
 
 #[test]
 fn spans_are_exact_in_every_corpus() {
-    let mut dirs: Vec<String> = std::fs::read_dir("tests/fixtures")
-        .expect("tests/fixtures")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| format!("tests/fixtures/{}", e.file_name().to_string_lossy()))
-        .collect();
-    dirs.sort();
-    dirs.push("seeds".into());
-    for dir in dirs {
+    for dir in common::corpus_dirs() {
         let c = corpus(&dir);
         assert!(!c.list("claims").is_empty(), "{dir}: no claim at all");
         assert_spans_exact(&c);

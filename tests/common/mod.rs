@@ -26,6 +26,21 @@ pub fn texts_of(articles: &[Article]) -> std::collections::HashMap<&str, &str> {
         .collect()
 }
 
+/// Every corpus the tests render: each folder of `tests/fixtures/`, sorted,
+/// then `seeds`.
+#[allow(dead_code)]
+pub fn corpus_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> = fs::read_dir("tests/fixtures")
+        .expect("tests/fixtures")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| format!("tests/fixtures/{}", e.file_name().to_string_lossy()))
+        .collect();
+    dirs.sort();
+    dirs.push("seeds".into());
+    dirs
+}
+
 /// A fresh folder under the system temp dir, removed on drop (permissions
 /// restored first, so a chmod 000 folder goes too).
 #[allow(dead_code)]
