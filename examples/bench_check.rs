@@ -132,7 +132,7 @@ fn parse_args() -> Args {
 
 #[path = "common/gen.rs"]
 mod gen;
-use gen::Rng;
+use gen::{crate_root, Rng};
 
 // ------------------------------------------------------------ generator
 
@@ -181,23 +181,12 @@ const SOURCES: [&str; 6] = [
 const AGENCIES: [&str; 4] = ["AFP", "Reuters", "AP", "Anadolu"];
 const ARABIC_INDIC: [char; 10] = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
 
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The sentences of the seed articles: each line split after `. ! ? ؟ ؛`
 /// followed by a space; bylines and crumbs shorter than 20 characters are
 /// dropped. Front matter, if any, is skipped.
 fn seed_sentences(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
+    for text in gen::seed_texts(dir, &["txt", "md"]) {
         let body = match text.strip_prefix("---\n") {
             Some(rest) => rest.split_once("\n---\n").map(|x| x.1).unwrap_or(rest),
             None => text.as_str(),

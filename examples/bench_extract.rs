@@ -22,7 +22,7 @@
 //! MB/s are megabytes of ORIGINAL text per second of wall time. `--json`
 //! prints the figures as one JSON object on stdout (the table goes to stderr).
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -78,7 +78,7 @@ fn parse_args() -> Args {
 
 #[path = "common/gen.rs"]
 mod gen;
-use gen::Rng;
+use gen::{crate_root, Rng};
 
 const MONTHS: [&str; 33] = [
     "يناير",
@@ -176,21 +176,10 @@ const TASHKEEL: [char; 8] = [
 ];
 const ARABIC_INDIC: [char; 10] = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
 
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The sentences of the seed articles: lines, split again on ". ".
 fn seed_sentences(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
+    for text in gen::seed_texts(dir, &["txt"]) {
         for line in text.lines() {
             let pieces: Vec<&str> = line.split(". ").collect();
             let n = pieces.len();

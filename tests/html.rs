@@ -67,24 +67,8 @@ fn hostile_html_snapshot() {
 // ---------------------------------------------------------------------------
 // Reading the page back.
 
-/// The text inside the tags, entities decoded.
-fn plain(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
+// The text inside the tags, entities decoded.
+use kzcheck::report::html::plain_text as plain;
 
 /// The HTML inside the element whose start tag carries `id="…"`, up to
 /// its matching close tag (`mark`, `section`, `article`…).

@@ -79,3 +79,25 @@ pub fn changeable(
     events.sort_unstable();
     events
 }
+
+/// The crate's root folder (where `seeds/` and `rules/` are).
+#[allow(dead_code)]
+pub fn crate_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The texts of the seed articles in `dir` whose extension is one of
+/// `exts`, in file-name order.
+#[allow(dead_code)]
+pub fn seed_texts(dir: &std::path::Path, exts: &[&str]) -> Vec<String> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| exts.iter().any(|e| x == *e)))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect()
+}

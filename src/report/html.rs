@@ -1469,6 +1469,27 @@ footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 
 }
 "#;
 
+/// What a reader sees of a piece of this page: the text with the tags taken
+/// out and the entities `escape` writes decoded (the inverse of `escape` on
+/// text without tags; the tests read pages back with it).
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1500,25 +1521,6 @@ mod tests {
         o
     }
 
-    /// The text with the tags taken out and the entities decoded.
-    fn plain(html: &str) -> String {
-        let mut out = String::new();
-        let mut in_tag = false;
-        for c in html.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                c if !in_tag => out.push(c),
-                _ => {}
-            }
-        }
-        out.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&")
-    }
-
     #[test]
     fn spans_are_marked_exactly_and_crossing_spans_stay_nested() {
         let text = "أبجد هوز حطي";
@@ -1530,7 +1532,7 @@ mod tests {
         );
         // Crossing: [0, b) and [a, len): closed and reopened.
         let html = marks(text, &[(0, b), (a, text.len())]);
-        assert_eq!(plain(&html), text);
+        assert_eq!(super::plain_text(&html), text);
         assert_eq!(
             html.matches("<mark").count(),
             html.matches("</mark>").count()
@@ -1540,7 +1542,7 @@ mod tests {
         assert!(html.contains(&format!("id=\"s0-{a}-{}\"", text.len())));
         // Nested, equal, empty.
         let html = marks(text, &[(0, text.len()), (a, b), (a, a), (a, b)]);
-        assert_eq!(plain(&html), text);
+        assert_eq!(super::plain_text(&html), text);
         assert_eq!(
             html.matches("<mark").count(),
             html.matches("</mark>").count()
