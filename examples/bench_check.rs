@@ -152,15 +152,7 @@ const MONTHS: [&str; 14] = [
     "نيسان",
     "تموز",
 ];
-const WEEKDAYS: [&str; 7] = [
-    "الاثنين",
-    "الثلاثاء",
-    "الأربعاء",
-    "الخميس",
-    "الجمعة",
-    "السبت",
-    "الأحد",
-];
+const WEEKDAYS: [&str; 7] = kzcheck::explain::WEEKDAYS_AR;
 const BOUNDS: [&str; 6] = ["أكثر من", "نحو", "قرابة", "ما لا يقل عن", "أقل من", "زهاء"];
 const NUMBER_WORDS: [&str; 6] = [
     "ألفين وثلاثين",

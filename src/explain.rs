@@ -21,7 +21,8 @@ fn num(n: f64) -> String {
     }
 }
 
-const WEEKDAYS_AR: [&str; 7] = [
+/// The weekdays in Arabic, Monday first (ISO order).
+pub const WEEKDAYS_AR: [&str; 7] = [
     "الاثنين",
     "الثلاثاء",
     "الأربعاء",

@@ -560,7 +560,7 @@ fn list_or_dash(items: impl Iterator<Item = String>) -> String {
     }
 }
 
-/// The line around `span`, for words that have no sentence.
+/// The findings: the filters, then one card per finding.
 fn findings(o: &mut String, page: &Page) {
     let lang = page.lang;
     let r = page.report;
