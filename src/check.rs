@@ -11,7 +11,7 @@ use serde::Serialize;
 /// An article as the report lists it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArticleInfo {
-    pub id: String,
+    pub id: crate::Shared,
     pub path: String,
     pub date: Option<String>,
     pub date_source: Option<DateSource>,
@@ -20,7 +20,7 @@ pub struct ArticleInfo {
     pub wire: Vec<String>,
     /// Other articles it shares near-identical sentences with (wire copy).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shares_copy_with: Vec<String>,
+    pub shares_copy_with: Vec<crate::Shared>,
 }
 
 /// Everything a renderer needs.
@@ -264,7 +264,7 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
         .entities
         .iter()
         .filter(|e| rules.entities[e.entity].kind == "agency")
-        .map(|e| rules.entities[e.entity].id.clone())
+        .map(|e| rules.entities[e.entity].id.to_string())
         .collect();
     if let Some(w) = &article.meta.wire {
         wire.push(w.to_lowercase());
@@ -324,7 +324,8 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
 /// Compares the articles' parts: wire copy between them, then the findings.
 pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     for p in &mut parts {
-        p.claims.retain(|c| !opts.disabled.contains(&c.rule));
+        p.claims
+            .retain(|c| !opts.disabled.iter().any(|d| **d == *c.rule));
     }
     parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
     let links = shared_copy(&parts);
@@ -335,7 +336,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     let mut mismatches = Vec::with_capacity(parts.iter().map(|p| p.mismatches.len()).sum());
     let mut calendar = Vec::new();
     let mut names = Vec::with_capacity(parts.len());
-    let ids: Vec<String> = parts.iter().map(|p| p.info.id.clone()).collect();
+    let ids: Vec<crate::Shared> = parts.iter().map(|p| p.info.id.clone()).collect();
     for (part, links) in parts.into_iter().zip(links) {
         let mut info = part.info;
         info.shares_copy_with = links.into_iter().map(|k| ids[k].clone()).collect();
@@ -561,13 +562,13 @@ pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
         claim::claims(rules, &article, &doc, &extracted, None, &cal)
             .claims
             .into_iter()
-            .filter(|c| c.rule == rule)
+            .filter(|c| *c.rule == *rule)
             .collect()
     };
     let mut out = Vec::new();
     for r in &rules.claims {
         let fail = |text: &str, problem: String| ExampleFailure {
-            rule: r.id.clone(),
+            rule: r.id.to_string(),
             file: r.file.clone(),
             line: r.line,
             text: text.to_string(),
@@ -620,7 +621,7 @@ pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
 /// A date or quantity mention, for `kzcheck extract`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
-    pub article: String,
+    pub article: crate::Shared,
     pub kind: &'static str,
     pub text: String,
     pub span: crate::claim::Span,

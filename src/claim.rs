@@ -6,6 +6,7 @@ use crate::load::Article;
 use crate::resolve::{ArticleDate, Calendar, ResolvedBy};
 use crate::rules::{Level, Rules, SubjectSpec, ValueKind};
 use crate::value::{DateValue, Value};
+use crate::Shared;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::ops::Range;
@@ -40,7 +41,7 @@ impl Span {
 /// Words of an article that a claim or finding rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    pub article: String,
+    pub article: Shared,
     pub text: String,
     pub span: Span,
 }
@@ -62,16 +63,16 @@ impl Evidence {
 /// A claim, ready to compare.
 #[derive(Debug, Clone, Serialize)]
 pub struct Claim {
-    pub id: String,
-    pub article: String,
-    pub key: String,
-    pub subject: Option<String>,
+    pub id: Shared,
+    pub article: Shared,
+    pub key: Shared,
+    pub subject: Option<Shared>,
     pub value: Value,
     pub text: String,
     pub span: Span,
-    pub speaker: Option<String>,
-    pub as_of: Option<String>,
-    pub rule: String,
+    pub speaker: Option<Shared>,
+    pub as_of: Option<Shared>,
+    pub rule: Shared,
     /// What else a claim must share to be compared (`place`, `speaker`),
     /// as the rule declares.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -138,6 +139,18 @@ pub fn claims(
         article.body.start + r.start..article.body.start + r.end
     };
 
+    // The days claims were true on, each written once per article.
+    let mut days: Vec<(Date, Shared)> = Vec::new();
+    let mut day_name = |d: Date| -> Shared {
+        match days.iter().find(|(x, _)| *x == d) {
+            Some((_, s)) => s.clone(),
+            None => {
+                let s: Shared = d.to_string().into();
+                days.push((d, s.clone()));
+                s
+            }
+        }
+    };
     // When each sentence was said: a day it names, else the article's date.
     let as_of_sentence = |si: usize| -> Option<Date> {
         ex.dates
@@ -247,7 +260,7 @@ pub fn claims(
                             && e.range.end <= m.value.end
                     })
                     .filter(|e| kind.is_none_or(|k| rules.entities[e.entity].kind == k))
-                    .filter_map(|e| entity_id(e.entity))
+                    .filter_map(|e| entity_id(e.entity).map(|id| id.to_string()))
                     .collect();
                 ids.sort();
                 ids.dedup();
@@ -279,10 +292,10 @@ pub fn claims(
                     .and_then(entity_id)
                     .unwrap_or_else(|| "unnamed".into()),
             };
-            qualifiers.insert(q.clone(), v);
+            qualifiers.insert(q.clone(), v.to_string());
         }
         out.claims.push(Claim {
-            id: format!("{}@{}", article.id, ev.span.start),
+            id: format!("{}@{}", article.id, ev.span.start).into(),
             article: article.id.clone(),
             key: rule.key.clone(),
             subject,
@@ -290,7 +303,7 @@ pub fn claims(
             text: ev.text,
             span: ev.span,
             speaker: m.speaker.and_then(entity_id),
-            as_of: as_of_sentence(m.sentence).map(|d| d.to_string()),
+            as_of: as_of_sentence(m.sentence).map(&mut day_name),
             rule: rule.id.clone(),
             qualifiers,
             anchors,
@@ -308,7 +321,7 @@ pub fn claims(
         let ev = Evidence::from_norm(article, doc, q.inner.clone());
         let speaker = q.speaker.and_then(entity_id);
         out.claims.push(Claim {
-            id: format!("{}@{}", article.id, ev.span.start),
+            id: format!("{}@{}", article.id, ev.span.start).into(),
             article: article.id.clone(),
             key: "quote".into(),
             subject: speaker.clone(),
@@ -316,7 +329,7 @@ pub fn claims(
             text: ev.text,
             span: ev.span,
             speaker,
-            as_of: as_of_sentence(q.sentence).map(|d| d.to_string()),
+            as_of: as_of_sentence(q.sentence).map(&mut day_name),
             rule: "quote".into(),
             qualifiers: Default::default(),
             anchors: Vec::new(),
@@ -333,7 +346,7 @@ pub fn claims(
     for c in &mut out.claims {
         let n = seen.entry(c.id.clone()).or_insert(0usize);
         if *n > 0 {
-            c.id = format!("{}.{}", c.id, n);
+            c.id = format!("{}.{}", c.id, n).into();
         }
         *n += 1;
     }

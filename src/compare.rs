@@ -10,6 +10,7 @@ use crate::explain::{self, Lang};
 use crate::normalize::display_form;
 use crate::rules::{Level, Rules};
 use crate::value::{hash_value, quote_words_match, Value};
+use crate::Shared;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -80,11 +81,11 @@ impl From<Level> for Severity {
 pub struct Finding {
     pub kind: Kind,
     pub class: Option<Class>,
-    pub key: String,
-    pub subject: Option<String>,
+    pub key: Shared,
+    pub subject: Option<Shared>,
     pub severity: Severity,
-    pub articles: Vec<String>,
-    pub claims: Vec<String>,
+    pub articles: Vec<Shared>,
+    pub claims: Vec<Shared>,
     pub message: String,
     /// The words each article gives, for findings that rest on mentions
     /// rather than claims (name variants, weekdays).
@@ -128,9 +129,9 @@ pub struct NameUse {
 
 impl NameUse {
     /// The use as evidence from article `article`.
-    pub fn evidence(&self, article: &str) -> Evidence {
+    pub fn evidence(&self, article: &Shared) -> Evidence {
         Evidence {
-            article: article.to_string(),
+            article: article.clone(),
             text: self.text.to_string(),
             span: self.span.clone(),
         }
@@ -150,11 +151,11 @@ pub fn compare(
     let wires = Sources {
         wires: articles
             .iter()
-            .map(|a| (a.id.as_str(), a.wire.as_slice()))
+            .map(|a| (a.id.as_ref(), a.wire.as_slice()))
             .collect(),
         copies: articles
             .iter()
-            .map(|a| (a.id.as_str(), a.shares_copy_with.as_slice()))
+            .map(|a| (a.id.as_ref(), a.shares_copy_with.as_slice()))
             .collect(),
     };
     // Like with like: claims are compared within (key, subject, qualifiers).
@@ -166,7 +167,7 @@ pub fn compare(
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
         groups
-            .entry((c.key.as_str(), c.subject.as_deref(), q.join(", ")))
+            .entry((c.key.as_ref(), c.subject.as_deref(), q.join(", ")))
             .or_default()
             .push(c);
     }
@@ -255,13 +256,13 @@ pub fn calendar_findings(
         .collect()
 }
 
-fn articles_of(claims: &[&Claim]) -> Vec<String> {
-    let set: BTreeSet<&str> = claims.iter().map(|c| c.article.as_str()).collect();
-    set.into_iter().map(String::from).collect()
+fn articles_of(claims: &[&Claim]) -> Vec<Shared> {
+    let set: BTreeSet<&Shared> = claims.iter().map(|c| &c.article).collect();
+    set.into_iter().cloned().collect()
 }
 
-fn ids_of(claims: &[&Claim]) -> Vec<String> {
-    let mut v: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
+fn ids_of(claims: &[&Claim]) -> Vec<Shared> {
+    let mut v: Vec<Shared> = claims.iter().map(|c| c.id.clone()).collect();
     v.sort();
     v
 }
@@ -279,13 +280,13 @@ fn side(c: &Claim, lang: Lang) -> String {
 
 /// How many independent sources an agreement rests on: articles that
 /// credit the same agency, or share wire copy, count once.
-fn agreement_class(arts: &[String], sources: &Sources, lang: Lang) -> (Class, String) {
-    let wire = |a: &String| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
-    let groups: Vec<Vec<&String>> = source_clusters(arts, sources)
+fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, String) {
+    let wire = |a: &Shared| sources.wires.get(a.as_ref()).copied().unwrap_or(&[]);
+    let groups: Vec<Vec<&Shared>> = source_clusters(arts, sources)
         .into_iter()
         .map(|g| g.into_iter().map(|i| &arts[i]).collect())
         .collect();
-    let describe = |g: &Vec<&String>| {
+    let describe = |g: &Vec<&Shared>| {
         let mut agencies: Vec<&str> = g
             .iter()
             .flat_map(|a| wire(a).iter())
@@ -362,16 +363,16 @@ impl Partition {
 /// The articles (sorted, distinct) joined, directly or through others, by
 /// crediting one agency or by sharing wire copy (`a` lists `b` among its
 /// copies, `a` before `b`), in the order of their first article.
-fn source_clusters(arts: &[String], sources: &Sources) -> Vec<Vec<usize>> {
+fn source_clusters(arts: &[Shared], sources: &Sources) -> Vec<Vec<usize>> {
     let mut p = Partition::new(arts.len());
     let mut by_agency: FxHashMap<&str, usize> = FxHashMap::default();
     let position: FxHashMap<&str, usize> = arts
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.as_str(), i))
+        .map(|(i, a)| (a.as_ref(), i))
         .collect();
     for (i, a) in arts.iter().enumerate() {
-        for w in sources.wires.get(a.as_str()).copied().unwrap_or(&[]) {
+        for w in sources.wires.get(a.as_ref()).copied().unwrap_or(&[]) {
             match by_agency.get(w.as_str()) {
                 Some(&k) => p.join(k, i),
                 None => {
@@ -379,8 +380,8 @@ fn source_clusters(arts: &[String], sources: &Sources) -> Vec<Vec<usize>> {
                 }
             }
         }
-        for c in sources.copies.get(a.as_str()).copied().unwrap_or(&[]) {
-            if let Some(&j) = position.get(c.as_str()) {
+        for c in sources.copies.get(a.as_ref()).copied().unwrap_or(&[]) {
+            if let Some(&j) = position.get(c.as_ref()) {
                 if j > i {
                     p.join(i, j);
                 }
@@ -456,7 +457,7 @@ fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
 /// What tells which articles are one source.
 struct Sources<'a> {
     wires: BTreeMap<&'a str, &'a [String]>,
-    copies: BTreeMap<&'a str, &'a [String]>,
+    copies: BTreeMap<&'a str, &'a [Shared]>,
 }
 
 fn compare_group(
@@ -504,7 +505,7 @@ fn compare_group(
         .map(|(_, cs)| {
             let mut m: FxHashMap<&str, Vec<&Claim>> = FxHashMap::default();
             for c in cs {
-                m.entry(c.article.as_str()).or_default().push(c);
+                m.entry(c.article.as_ref()).or_default().push(c);
             }
             m
         })
@@ -538,14 +539,14 @@ fn compare_group(
                 across.push((i, j));
             }
             for x in a {
-                let Some(same_article) = by_article[j].get(x.article.as_str()) else {
+                let Some(same_article) = by_article[j].get(x.article.as_ref()) else {
                     continue;
                 };
                 // a growing count given twice on different days is an update
                 let same_day_or_flat =
                     |y: &&&Claim| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
                 for y in same_article.iter().filter(same_day_or_flat) {
-                    let v = within.entry(x.article.as_str()).or_default();
+                    let v = within.entry(x.article.as_ref()).or_default();
                     v.push(x);
                     v.push(y);
                 }
@@ -586,7 +587,7 @@ fn compare_group(
             kind: Kind::Contradiction,
             class: Some(class),
             key: key.into(),
-            subject: subject.map(String::from),
+            subject: subject.map(Shared::from),
             severity,
             articles: articles_of(&cs),
             claims: ids_of(&cs),
@@ -608,9 +609,9 @@ fn compare_group(
                 kind: Kind::Contradiction,
                 class: Some(Class::ReportedDispute),
                 key: key.into(),
-                subject: subject.map(String::from),
+                subject: subject.map(Shared::from),
                 severity: Severity::Warning,
-                articles: vec![article.to_string()],
+                articles: vec![cs[0].article.clone()],
                 claims: ids_of(&cs),
                 message: explain::reported_dispute(&about, article, &sides, lang),
                 evidence: Vec::new(),
@@ -622,9 +623,9 @@ fn compare_group(
             kind: Kind::Inconsistency,
             class: None,
             key: key.into(),
-            subject: subject.map(String::from),
+            subject: subject.map(Shared::from),
             severity: Severity::Error,
-            articles: vec![article.to_string()],
+            articles: vec![cs[0].article.clone()],
             claims: ids_of(&cs),
             message: explain::two_values(&about, article, &sides, lang),
             evidence: Vec::new(),
@@ -653,7 +654,7 @@ fn compare_group(
             kind: Kind::Agreement,
             class: Some(class),
             key: key.into(),
-            subject: subject.map(String::from),
+            subject: subject.map(Shared::from),
             severity: Severity::Info,
             message: explain::agreement(&about, &values, &arts, &note, lang),
             articles: arts,
@@ -671,7 +672,7 @@ fn compare_group(
             kind: Kind::Uncorroborated,
             class: None,
             key: key.into(),
-            subject: subject.map(String::from),
+            subject: subject.map(Shared::from),
             severity: Severity::Info,
             message: explain::uncorroborated(&about, &all_articles[0], &values, lang),
             articles: all_articles,
@@ -685,8 +686,8 @@ fn compare_group(
 /// other, and the later side's figure is larger.
 fn is_update(a: &[&Claim], b: &[&Claim]) -> bool {
     let dates = |cs: &[&Claim]| -> Option<(String, String)> {
-        let ds: Vec<&String> = cs.iter().map(|c| c.as_of.as_ref()).collect::<Option<_>>()?;
-        Some(((*ds.iter().min()?).clone(), (*ds.iter().max()?).clone()))
+        let ds: Vec<&Shared> = cs.iter().map(|c| c.as_of.as_ref()).collect::<Option<_>>()?;
+        Some((ds.iter().min()?.to_string(), ds.iter().max()?.to_string()))
     };
     let lo = |cs: &[&Claim]| match &cs.first()?.value {
         Value::Quantity(q) => Some(q.lo.value),
@@ -786,7 +787,7 @@ fn compare_quotes(
             kind: Kind::Agreement,
             class: Some(class),
             key: key.into(),
-            subject: subject.map(String::from),
+            subject: subject.map(Shared::from),
             severity: Severity::Info,
             message: explain::quote_agreement(subject, &shortest, &arts, &note, lang),
             articles: arts,
@@ -810,7 +811,7 @@ fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
     let quotes: Vec<&Claim> = claims
         .iter()
         .map(|c| &**c)
-        .filter(|c| c.key == "quote" && c.speaker.is_some())
+        .filter(|c| &*c.key == "quote" && c.speaker.is_some())
         .collect();
     let words: Vec<Vec<&str>> = quotes.iter().map(|c| quote_words(c)).collect();
     for cluster in quote_clusters(&words) {
@@ -887,11 +888,11 @@ fn name_variants(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let mut of_entity: Vec<Vec<(&str, &NameUse)>> = vec![Vec::new(); rules.entities.len()];
+    let mut of_entity: Vec<Vec<(&Shared, &NameUse)>> = vec![Vec::new(); rules.entities.len()];
     for (a, uses) in articles.iter().zip(names) {
         for u in uses {
             if let Some(v) = of_entity.get_mut(u.entity as usize) {
-                v.push((a.id.as_str(), u));
+                v.push((&a.id, u));
             }
         }
     }
@@ -938,7 +939,7 @@ fn name_variants(
                 exact.entry(f.as_str()).or_insert(s);
             }
             // spelling -> article -> first evidence
-            let mut used: BTreeMap<&String, BTreeMap<String, Evidence>> = BTreeMap::new();
+            let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
             for ((article, u), surface) in names.iter().zip(&surfaces) {
                 let form = exact.get(surface.as_str()).copied().or_else(|| {
                     forms
@@ -949,14 +950,14 @@ fn name_variants(
                 if let Some(s) = form {
                     used.entry(s)
                         .or_default()
-                        .entry(article.to_string())
+                        .entry(*article)
                         .or_insert_with(|| u.evidence(article));
                 }
             }
             if used.len() < 2 {
                 continue;
             }
-            let mut by_use: Vec<(&String, &BTreeMap<String, Evidence>)> =
+            let mut by_use: Vec<(&String, &BTreeMap<&Shared, Evidence>)> =
                 used.iter().map(|(s, m)| (*s, m)).collect();
             // Most articles first; on a tie, the spelling the rules list first.
             let rank = |s: &String| group.iter().position(|g| g == s).unwrap_or(usize::MAX);
@@ -964,11 +965,14 @@ fn name_variants(
             let parts: Vec<String> = by_use
                 .iter()
                 .map(|(s, m)| {
-                    let arts: Vec<&str> = m.keys().map(String::as_str).collect();
+                    let arts: Vec<&str> = m.keys().map(|a| a.as_ref()).collect();
                     explain::spelling_in(s, &arts, lang)
                 })
                 .collect();
-            let mut articles: Vec<String> = used.values().flat_map(|m| m.keys().cloned()).collect();
+            let mut articles: Vec<Shared> = used
+                .values()
+                .flat_map(|m| m.keys().map(|a| (*a).clone()))
+                .collect();
             articles.sort();
             articles.dedup();
             out.push(Finding {

@@ -185,7 +185,7 @@ pub fn two_values(about: &str, article: &str, values: &[String], lang: Lang) -> 
 pub fn agreement(
     about: &str,
     values: &[String],
-    articles: &[String],
+    articles: &[impl AsRef<str>],
     sources: &str,
     lang: Lang,
 ) -> String {
@@ -247,7 +247,7 @@ pub fn uncorroborated(about: &str, article: &str, values: &[String], lang: Lang)
 pub fn quote_agreement(
     who: Option<&str>,
     quote: &str,
-    articles: &[String],
+    articles: &[impl AsRef<str>],
     sources: &str,
     lang: Lang,
 ) -> String {

@@ -9,9 +9,9 @@ use std::fmt::Write;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    Article(String),
-    Claim(String),
-    Entity(String),
+    Article(crate::Shared),
+    Claim(crate::Shared),
+    Entity(crate::Shared),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +76,13 @@ pub fn build(report: &Report) -> ClaimGraph {
     let by_id: std::collections::HashMap<&str, &crate::claim::Claim> = report
         .claims
         .iter()
-        .map(|c| (c.id.as_str(), &**c))
+        .map(|c| (c.id.as_ref(), &**c))
         .collect();
     for f in &report.findings {
         let ns: Vec<(NodeIndex, &str)> = f
             .claims
             .iter()
-            .filter_map(|c| Some((claim_nodes.get(c).copied()?, c.as_str())))
+            .filter_map(|c| Some((claim_nodes.get(c).copied()?, c.as_ref())))
             .collect();
         match f.kind {
             Kind::Agreement => {
@@ -130,7 +130,7 @@ pub fn to_dot(report: &Report) -> String {
     let by_id: std::collections::HashMap<&str, &crate::claim::Claim> = report
         .claims
         .iter()
-        .map(|c| (c.id.as_str(), &**c))
+        .map(|c| (c.id.as_ref(), &**c))
         .collect();
     let label = |c: &str| -> String {
         by_id
@@ -141,9 +141,9 @@ pub fn to_dot(report: &Report) -> String {
     let mut s = String::from("digraph kzcheck {\n  rankdir=LR;\n");
     for i in g.node_indices() {
         let (shape, text) = match &g[i] {
-            Node::Article(a) => ("box", a.clone()),
+            Node::Article(a) => ("box", a.to_string()),
             Node::Claim(c) => ("ellipse", label(c)),
-            Node::Entity(e) => ("diamond", e.clone()),
+            Node::Entity(e) => ("diamond", e.to_string()),
         };
         let _ = writeln!(
             s,

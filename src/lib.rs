@@ -28,3 +28,8 @@ pub mod scan;
 pub mod segment;
 pub mod shard;
 pub mod value;
+
+/// A string many records share (an article's id, a claim's key, an entity's
+/// id): one allocation, counted references. A large corpus holds millions of
+/// claims and findings that name the same few thousand strings.
+pub type Shared = std::sync::Arc<str>;

@@ -42,7 +42,7 @@ pub struct Article {
     /// `/` separators (`a/x`); if that still collides, the same with its
     /// extension (`b/x.md`), then the shown path without extension, then the
     /// shown path. Unique within one [`load`].
-    pub id: String,
+    pub id: crate::Shared,
     /// The path as shown to a person: as given on the command line, or walked
     /// from a folder given there, with `/` separators. Never absolute unless
     /// it was given absolute.
@@ -365,7 +365,7 @@ impl Source {
     pub fn read(&self) -> (Option<Article>, Vec<LoadError>) {
         let mut diagnostics = Vec::new();
         let article = read_article(&self.cand, &mut diagnostics).map(|mut a| {
-            a.id = self.id.clone();
+            a.id = self.id.as_str().into();
             a
         });
         (article, diagnostics)
@@ -802,7 +802,8 @@ pub fn from_bytes(shown: &str, bytes: Vec<u8>) -> (Option<Article>, Vec<LoadErro
         a.id = Path::new(shown)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| shown.to_string());
+            .unwrap_or_else(|| shown.to_string())
+            .into();
         a
     });
     (article, diagnostics)
@@ -873,7 +874,7 @@ fn article_from_bytes(
         diagnostics.insert(note_at, note);
     }
     Some(Article {
-        id: String::new(),
+        id: "".into(),
         path: cand_shown.clone(),
         text,
         body,

@@ -247,8 +247,8 @@ const ENGINE_KEYS: [&str; 5] = [
 
 fn key_known(key: &str, rules: &Rules) -> bool {
     ENGINE_KEYS.contains(&key)
-        || rules.claims.iter().any(|r| r.key == key)
-        || rules.entities.iter().any(|e| e.id == key)
+        || rules.claims.iter().any(|r| *r.key == *key)
+        || rules.entities.iter().any(|e| *e.id == *key)
 }
 
 fn label_known(label: &str) -> bool {
@@ -271,10 +271,10 @@ fn specificity(sel: &str, f: &Finding) -> Option<u8> {
     let kind = f.kind.as_str();
     let label = f.label();
     match sel.split_once(':') {
-        Some((l, k)) if k == f.key && l == label && l != kind => Some(5),
-        Some((l, k)) if k == f.key && l == kind => Some(4),
+        Some((l, k)) if *k == *f.key && l == label && l != kind => Some(5),
+        Some((l, k)) if *k == *f.key && l == kind => Some(4),
         Some(_) => None,
-        None if sel == f.key => Some(3),
+        None if *sel == *f.key => Some(3),
         None if sel == label && sel != kind => Some(2),
         None if sel == kind => Some(1),
         None => None,
@@ -327,7 +327,7 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
     let claims: HashMap<&str, &crate::claim::Claim> = report
         .claims
         .iter()
-        .map(|c| (c.id.as_str(), &**c))
+        .map(|c| (c.id.as_ref(), &**c))
         .collect();
     report
         .findings
@@ -336,7 +336,7 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
             let mut words: Vec<String> = f
                 .claims
                 .iter()
-                .filter_map(|id| claims.get(id.as_str()))
+                .filter_map(|id| claims.get(id.as_ref()))
                 .map(|c| format!("{}={}", c.article, c.text))
                 .chain(
                     f.evidence
@@ -471,9 +471,9 @@ impl Baseline {
                     accepted.push(Accepted {
                         fingerprint: print,
                         kind: f.label(),
-                        key: f.key.clone(),
-                        subject: f.subject.clone(),
-                        articles: f.articles.clone(),
+                        key: f.key.to_string(),
+                        subject: f.subject.as_deref().map(String::from),
+                        articles: f.articles.iter().map(|a| a.to_string()).collect(),
                         message: f.message.clone(),
                         note: note.map(str::to_string),
                         reviewer: reviewer.map(str::to_string),

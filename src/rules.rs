@@ -558,7 +558,7 @@ const ENTITY_KINDS: &[&str] = &[
 /// A person, place, organisation or agency, with every name it goes by.
 #[derive(Debug, Clone)]
 pub struct Entity {
-    pub id: String,
+    pub id: crate::Shared,
     pub kind: String,
     /// Names as written in the rules (for display) and normalized.
     pub names: Vec<(String, String)>,
@@ -607,7 +607,7 @@ fn build_entities(file: &RuleFile, errors: &mut Vec<RuleError>) -> Vec<Entity> {
         }
         out.push(Entity {
             names: e.names.iter().map(|n| (n.clone(), fold(n))).collect(),
-            id,
+            id: id.into(),
             kind: e.kind,
             spellings: e.spellings,
         });
@@ -781,7 +781,7 @@ pub enum Level {
 pub enum SubjectSpec {
     None,
     /// A fixed entity id.
-    Entity(String),
+    Entity(crate::Shared),
     /// The entity named in the `subject` group of the match.
     Capture,
     /// The speaker of the sentence.
@@ -799,8 +799,8 @@ pub struct Example {
 /// A compiled claim rule.
 #[derive(Debug, Clone)]
 pub struct ClaimRule {
-    pub id: String,
-    pub key: String,
+    pub id: crate::Shared,
+    pub key: crate::Shared,
     pub doc: String,
     pub value: ValueKind,
     pub subject: SubjectSpec,
@@ -1020,11 +1020,11 @@ impl Rules {
     }
 
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        self.entities.iter().find(|e| e.id == id)
+        self.entities.iter().find(|e| *e.id == *id)
     }
 
     pub fn rule(&self, id: &str) -> Option<&ClaimRule> {
-        self.claims.iter().find(|r| r.id == id)
+        self.claims.iter().find(|r| *r.id == *id)
     }
 }
 
@@ -1095,7 +1095,7 @@ fn expand_one(
     let names = match head {
         "entity" | "entities" if ENTITY_KINDS.contains(&arg) => names_of(&|e| e.kind == arg),
         "entity" | "entities" if arg == "any" => names_of(&|_| true),
-        "name" if entities.iter().any(|e| e.id == arg) => names_of(&|e| e.id == arg),
+        "name" if entities.iter().any(|e| *e.id == *arg) => names_of(&|e| *e.id == *arg),
         _ => {
             let mut known = grammar.macro_names().join("}, {");
             known = format!("{{{known}}}, {{entity:KIND}}, {{entities:KIND}}, {{name:ID}}");
@@ -1428,7 +1428,7 @@ fn compile_rule(
         None => SubjectSpec::None,
         Some("capture") => SubjectSpec::Capture,
         Some("speaker") => SubjectSpec::Speaker,
-        Some(id) if entities.iter().any(|e| e.id == id) => SubjectSpec::Entity(id.to_string()),
+        Some(id) if entities.iter().any(|e| *e.id == *id) => SubjectSpec::Entity(id.into()),
         Some(id) => {
             let (o, l) = locate_value(&f.text, "subject", id, at);
             errors.push(problem(
@@ -1490,8 +1490,8 @@ fn compile_rule(
         anchored,
         literals,
         qualifiers: r.qualifiers,
-        id: r.id,
-        key: r.key,
+        id: r.id.into(),
+        key: r.key.into(),
         doc: r.doc.trim().to_string(),
         value: r.value,
         subject,

@@ -14,6 +14,7 @@ use crate::compare::NameUse;
 use crate::resolve::{Calendar, ResolvedBy};
 use crate::rules::{Level, Rules};
 use crate::value::{DateValue, End, Quantity, Said, Value, WeekdayName};
+use crate::Shared;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,7 +48,7 @@ impl Header {
                 .iter()
                 .map(|r| format!("{}={}", r.id, r.key))
                 .collect(),
-            entities: rules.entities.iter().map(|e| e.id.clone()).collect(),
+            entities: rules.entities.iter().map(|e| e.id.to_string()).collect(),
             window: cal.window,
             latest_year: cal.latest_year,
         }
@@ -182,7 +183,7 @@ struct SpanDef {
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Evidence")]
 struct EvidenceDef {
-    article: String,
+    article: Shared,
     text: String,
     #[serde(with = "SpanDef")]
     span: Span,
@@ -194,18 +195,18 @@ struct EvidenceRepr(#[serde(with = "EvidenceDef")] Evidence);
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Claim")]
 struct ClaimDef {
-    id: String,
-    article: String,
-    key: String,
-    subject: Option<String>,
+    id: Shared,
+    article: Shared,
+    key: Shared,
+    subject: Option<Shared>,
     #[serde(with = "ValueDef")]
     value: Value,
     text: String,
     #[serde(with = "SpanDef")]
     span: Span,
-    speaker: Option<String>,
-    as_of: Option<String>,
-    rule: String,
+    speaker: Option<Shared>,
+    as_of: Option<Shared>,
+    rule: Shared,
     qualifiers: BTreeMap<String, String>,
     #[serde(with = "evidence_list")]
     anchors: Vec<Evidence>,
@@ -318,7 +319,7 @@ pub fn to_line(part: &Part, rules: &Rules) -> String {
             .names
             .iter()
             .map(|n| NameRepr {
-                entity: rules.entities[n.entity as usize].id.clone(),
+                entity: rules.entities[n.entity as usize].id.to_string(),
                 evidence: n.evidence(&part.info.id),
                 variant_of: n.variant_of.as_deref().map(String::from),
             })
@@ -377,7 +378,7 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
         .entities
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
+        .map(|(i, e)| (e.id.as_ref(), i))
         .collect();
     let mut parts = Vec::new();
     for (i, line) in lines {

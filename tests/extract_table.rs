@@ -107,7 +107,7 @@ fn date(s: &str, what: &str, id: &str) -> Date {
 /// The row as a one-article corpus, run through `kzcheck::check::mentions`.
 fn run(row: &Row, rules: &Rules) -> Vec<Mention> {
     let article = Article {
-        id: row.id.clone(),
+        id: row.id.as_str().into(),
         path: format!("{}.txt", row.id),
         text: row.text.clone(),
         body: 0..row.text.len(),

@@ -178,7 +178,7 @@ fn hijri_and_gregorian_pair_is_checked() {
     let cal: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.key == "date.calendar")
+        .filter(|f| &*f.key == "date.calendar")
         .collect();
     assert_eq!(cal.len(), 1, "{:#?}", report.findings);
     let texts: Vec<&str> = cal[0].evidence.iter().map(|e| e.text.as_str()).collect();

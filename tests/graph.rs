@@ -23,7 +23,7 @@ fn report_of(path: &str) -> Report {
 fn claim_nodes(g: &kzcheck::graph::ClaimGraph) -> HashMap<String, NodeIndex> {
     g.node_indices()
         .filter_map(|i| match &g[i] {
-            Node::Claim(c) => Some((c.clone(), i)),
+            Node::Claim(c) => Some((c.to_string(), i)),
             _ => None,
         })
         .collect()
@@ -59,7 +59,7 @@ fn check_shape(report: &Report) {
     let mut agree_claims = 0;
     let mut contra_claims = 0;
     for f in &report.findings {
-        let ns: Vec<NodeIndex> = f.claims.iter().map(|c| nodes[c]).collect();
+        let ns: Vec<NodeIndex> = f.claims.iter().map(|c| nodes[&**c]).collect();
         match f.kind {
             Kind::Agreement if ns.len() > 1 => {
                 agree_claims += ns.len() - 1;

@@ -24,7 +24,7 @@ fn rules() -> &'static Rules {
 fn texts(articles: &[Article]) -> HashMap<&str, &str> {
     articles
         .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .map(|a| (a.id.as_ref(), a.text.as_str()))
         .collect()
 }
 
@@ -127,7 +127,7 @@ fn article_index(report: &Report, id: &str) -> usize {
     report
         .articles
         .iter()
-        .position(|a| a.id == id)
+        .position(|a| &*a.id == id)
         .expect("an article of the report")
 }
 
@@ -377,7 +377,7 @@ fn hostile_article_text_is_inert() {
     // The contradiction the fixture was written for.
     let f = &report.findings[0];
     assert_eq!(
-        (f.kind.as_str(), f.key.as_str()),
+        (f.kind.as_str(), f.key.as_ref()),
         ("contradiction", "security_forces.killed")
     );
 }

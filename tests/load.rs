@@ -39,7 +39,7 @@ fn seeds_load() {
     let loaded = load(&[PathBuf::from("seeds")]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     assert_eq!(loaded.articles.len(), 5);
-    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(
         ids,
         [
@@ -76,7 +76,7 @@ fn bad_files_become_diagnostics_and_the_good_one_loads() {
 
     let loaded = load(&[dir.path().to_path_buf()]);
     assert_eq!(loaded.articles.len(), 1);
-    assert_eq!(loaded.articles[0].id, "a_good");
+    assert_eq!(&*loaded.articles[0].id, "a_good");
     assert_eq!(
         codes(&loaded),
         ["kzcheck::load::empty", "kzcheck::load::not_utf8"]
@@ -257,7 +257,7 @@ fn nested_folders_are_walked_sorted() {
             dir.shown("top.txt"),
         ]
     );
-    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(ids, ["z", "y", "x", "top"]);
 }
 
@@ -269,7 +269,7 @@ fn duplicate_stems_get_distinct_ids() {
     dir.write("b/x.md", "3");
     dir.write("y.txt", "4");
     let loaded = load(&[dir.path().to_path_buf()]);
-    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(ids, ["a/x", "b/x.md", "b/x.txt", "y"]);
 
     // Two roots with the same file names: the shown path disambiguates.
@@ -280,7 +280,7 @@ fn duplicate_stems_get_distinct_ids() {
         other.path().to_path_buf(),
         dir.path().join("y.txt"),
     ]);
-    let mut ids: Vec<String> = loaded.articles.iter().map(|a| a.id.clone()).collect();
+    let mut ids: Vec<String> = loaded.articles.iter().map(|a| a.id.to_string()).collect();
     assert_eq!(ids.len(), 3);
     assert!(ids.contains(&"x".to_string()));
     ids.sort();
@@ -301,7 +301,7 @@ fn same_file_twice_is_read_once_and_explicit_files_take_any_extension() {
         g,
     ]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(ids, ["a", "notes"]);
 }
 

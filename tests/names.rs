@@ -25,7 +25,7 @@ fn an_unlisted_spelling_one_letter_off_is_a_name_variant() {
     let words: Vec<(&str, &str)> = v[0]
         .evidence
         .iter()
-        .map(|e| (e.article.as_str(), e.text.as_str()))
+        .map(|e| (e.article.as_ref(), e.text.as_str()))
         .collect();
     assert!(words.contains(&("b", "بوتبن")), "{words:?}");
     assert!(
@@ -37,7 +37,7 @@ fn an_unlisted_spelling_one_letter_off_is_a_name_variant() {
     let quoted: Vec<_> = report
         .claims
         .iter()
-        .filter(|c| c.article == "b" && c.key == "quote")
+        .filter(|c| &*c.article == "b" && &*c.key == "quote")
         .collect();
     assert_eq!(quoted.len(), 1, "{:#?}", report.claims);
     assert_eq!(quoted[0].speaker.as_deref(), Some("putin"));

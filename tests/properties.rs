@@ -52,7 +52,7 @@ fn seeds() -> &'static [(String, String)] {
 
 fn article(id: &str, path: &str, text: &str) -> Article {
     Article {
-        id: id.to_string(),
+        id: id.into(),
         path: path.to_string(),
         text: text.to_string(),
         body: 0..text.len(),
@@ -98,7 +98,7 @@ fn finding_sigs(report: &Report, back: &dyn Fn(&str) -> String) -> Vec<FindingSi
             (
                 to_json(&f.kind),
                 to_json(&f.class),
-                f.key.clone(),
+                f.key.to_string(),
                 to_json(&f.subject),
                 to_json(&f.severity),
                 articles,
@@ -130,12 +130,12 @@ fn claim_sigs(report: &Report, back: &dyn Fn(&str) -> String) -> Vec<ClaimSig> {
         .map(|c| {
             (
                 back(&c.article),
-                c.key.clone(),
+                c.key.to_string(),
                 to_json(&c.subject),
                 to_json(&c.value),
                 to_json(&c.speaker),
                 to_json(&c.as_of),
-                c.rule.clone(),
+                c.rule.to_string(),
             )
         })
         .collect();
@@ -173,7 +173,7 @@ fn check_span(text: &str, span: &Span, quoted: &str, what: &str) -> Result<(), T
 fn check_report_spans(report: &Report, articles: &[Article]) -> Result<(), TestCaseError> {
     let texts: HashMap<&str, &str> = articles
         .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .map(|a| (a.id.as_ref(), a.text.as_str()))
         .collect();
     let text_of = |id: &str| -> Result<&str, TestCaseError> {
         texts
@@ -181,7 +181,7 @@ fn check_report_spans(report: &Report, articles: &[Article]) -> Result<(), TestC
             .copied()
             .ok_or_else(|| TestCaseError::fail(format!("unknown article {id}")))
     };
-    let claim_ids: BTreeSet<&str> = report.claims.iter().map(|c| c.id.as_str()).collect();
+    let claim_ids: BTreeSet<&str> = report.claims.iter().map(|c| c.id.as_ref()).collect();
     prop_assert_eq!(claim_ids.len(), report.claims.len(), "claim ids are unique");
     for c in &report.claims {
         let text = text_of(&c.article)?;
@@ -194,10 +194,10 @@ fn check_report_spans(report: &Report, articles: &[Article]) -> Result<(), TestC
     }
     for (n, f) in report.findings.iter().enumerate() {
         for a in &f.articles {
-            prop_assert!(texts.contains_key(a.as_str()), "finding {n}: article {a}");
+            prop_assert!(texts.contains_key(a.as_ref()), "finding {n}: article {a}");
         }
         for c in &f.claims {
-            prop_assert!(claim_ids.contains(c.as_str()), "finding {n}: claim {c}");
+            prop_assert!(claim_ids.contains(c.as_ref()), "finding {n}: claim {c}");
         }
         for (i, e) in f.evidence.iter().enumerate() {
             let text = text_of(&e.article)?;
@@ -259,7 +259,7 @@ fn disputed(report: &Report) -> BTreeSet<(String, Option<String>)> {
         .findings
         .iter()
         .filter(|f| f.kind == Kind::Contradiction)
-        .map(|f| (f.key.clone(), f.subject.clone()))
+        .map(|f| (f.key.to_string(), f.subject.as_deref().map(String::from)))
         .collect()
 }
 
@@ -295,7 +295,7 @@ fn body_offset_shifts_spans() {
     let starts = |r: &Report, shift: usize| -> Vec<(String, usize, String)> {
         r.claims
             .iter()
-            .map(|c| (c.article.clone(), c.span.start + shift, c.text.clone()))
+            .map(|c| (c.article.to_string(), c.span.start + shift, c.text.clone()))
             .collect()
     };
     assert_eq!(starts(r1, prefix.len()), starts(&r2, 0));
@@ -426,7 +426,7 @@ proptest! {
         let back_map: BTreeMap<&str, &str> = names
             .iter()
             .map(String::as_str)
-            .zip(plain.iter().map(|a| a.id.as_str()))
+            .zip(plain.iter().map(|a| a.id.as_ref()))
             .collect();
         let back = |id: &str| back_map.get(id).map(|s| s.to_string()).unwrap_or_else(|| format!("?{id}"));
         let r1 = seed_report();

@@ -47,7 +47,7 @@ fn large_findings_keep_short_messages_and_linear_reports() {
     let contradiction = report
         .findings
         .iter()
-        .find(|f| f.kind == Kind::Contradiction && f.key == "troops.total")
+        .find(|f| f.kind == Kind::Contradiction && &*f.key == "troops.total")
         .expect("the three figures contradict each other");
     assert_eq!(
         contradiction.claims.len(),
@@ -58,7 +58,7 @@ fn large_findings_keep_short_messages_and_linear_reports() {
     let agreement = report
         .findings
         .iter()
-        .filter(|f| f.kind == Kind::Agreement && f.key == "troops.total")
+        .filter(|f| f.kind == Kind::Agreement && &*f.key == "troops.total")
         .max_by_key(|f| f.claims.len())
         .expect("the articles giving 2030 agree");
     assert!(agreement.claims.len() > ARTICLES / 2);

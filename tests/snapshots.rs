@@ -182,7 +182,7 @@ impl Corpus {
         self.loaded
             .articles
             .iter()
-            .find(|a| a.id == id)
+            .find(|a| &*a.id == id)
             .map(|a| a.text.as_str())
             .unwrap_or_else(|| panic!("no article {id}"))
     }
@@ -475,7 +475,7 @@ fn broken_files_are_diagnosed_and_the_rest_is_checked() {
         ]
     );
     // Bad front matter: the article is read without it.
-    let ids: Vec<&str> = c.loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = c.loaded.articles.iter().map(|a| a.id.as_ref()).collect();
     assert_eq!(ids, ["bad-front-matter", "good"]);
     assert_eq!(c.article("bad-front-matter")["date"], Value::Null);
     let agree = c.finding("agreement", "troops.total");

@@ -387,7 +387,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     let texts: HashMap<&str, &str> = quoted
         .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .map(|a| (a.id.as_ref(), a.text.as_str()))
         .collect();
     s.finish(&args.report, report, &texts, incomplete)
 }
@@ -447,14 +447,14 @@ pub fn compare(args: CompareArgs) -> ExitCode {
     let report = kzcheck::check::assemble(parts, &s.rules, &opts);
     // The words around each claim, for the text and HTML reports, from the
     // articles themselves where this machine can read them.
-    let owned: Vec<(String, String)> = report
+    let owned: Vec<(kzcheck::Shared, String)> = report
         .articles
         .iter()
         .filter_map(|a| Some((a.id.clone(), std::fs::read_to_string(&a.path).ok()?)))
         .collect();
     let texts: HashMap<&str, &str> = owned
         .iter()
-        .map(|(id, t)| (id.as_str(), t.as_str()))
+        .map(|(id, t)| (id.as_ref(), t.as_str()))
         .collect();
     s.finish(&args.report, report, &texts, false)
 }
@@ -491,7 +491,7 @@ pub fn extract(args: ExtractArgs, err_color: bool) -> ExitCode {
                 let paths: HashMap<&str, &str> = loaded
                     .articles
                     .iter()
-                    .map(|a| (a.id.as_str(), a.path.as_str()))
+                    .map(|a| (a.id.as_ref(), a.path.as_str()))
                     .collect();
                 kzcheck::report::mentions::text(&mentions, &paths)
             }

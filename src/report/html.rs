@@ -205,12 +205,12 @@ impl<'a> Page<'a> {
             .articles
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
+            .map(|(i, a)| (a.id.as_ref(), i))
             .collect();
         let claims = report
             .claims
             .iter()
-            .map(|c| (c.id.as_str(), &**c))
+            .map(|c| (c.id.as_ref(), &**c))
             .collect();
         let mut page = Page {
             report,
@@ -236,7 +236,7 @@ impl<'a> Page<'a> {
                     Some(f.severity),
                     Some(&note),
                 );
-                if let Some(&k) = page.art.get(item.ev.article.as_str()) {
+                if let Some(&k) = page.art.get(item.ev.article.as_ref()) {
                     page.findings_of[k].insert(i + 1);
                 }
             }
@@ -269,7 +269,7 @@ impl<'a> Page<'a> {
     fn items(&self, f: &Finding) -> Vec<Item<'a>> {
         let mut out = Vec::new();
         for id in &f.claims {
-            let Some(&c) = self.claims.get(id.as_str()) else {
+            let Some(&c) = self.claims.get(id.as_ref()) else {
                 continue;
             };
             out.push(Item {
@@ -509,10 +509,10 @@ fn summary(o: &mut String, page: &Page) {
     );
     let mut claims_of: HashMap<&str, usize> = HashMap::new();
     for c in &r.claims {
-        *claims_of.entry(c.article.as_str()).or_default() += 1;
+        *claims_of.entry(c.article.as_ref()).or_default() += 1;
     }
     for (i, a) in r.articles.iter().enumerate() {
-        let claims = claims_of.get(a.id.as_str()).copied().unwrap_or(0);
+        let claims = claims_of.get(a.id.as_ref()).copied().unwrap_or(0);
         let _ = writeln!(
             o,
             "<tr><th scope=\"row\"><a href=\"#a{i}\"><code dir=\"ltr\">{}</code></a></th><td><code dir=\"ltr\" class=\"path\">{}</code></td><td>{}</td><td>{}</td><td>{}</td>\
@@ -521,7 +521,7 @@ fn summary(o: &mut String, page: &Page) {
             esc(&a.path),
             date_cell(a, lang),
             list_or_dash(a.wire.iter().map(|w| format!("<span class=\"tag\" dir=\"ltr\">{}</span>", esc(w)))),
-            list_or_dash(a.shares_copy_with.iter().map(|s| match page.art.get(s.as_str()) {
+            list_or_dash(a.shares_copy_with.iter().map(|s| match page.art.get(s.as_ref()) {
                 Some(k) => format!("<a href=\"#a{k}\"><code dir=\"ltr\">{}</code></a>", esc(s)),
                 None => format!("<code dir=\"ltr\">{}</code>", esc(s)),
             })),
@@ -742,7 +742,7 @@ fn evidence(o: &mut String, page: &Page, item: &Item) {
         span.0..span.1,
         2 * CONTEXT + super::columns_of(&text[span.0..span.1]),
     );
-    let k = page.art.get(ev.article.as_str()).copied();
+    let k = page.art.get(ev.article.as_ref()).copied();
     let role = match item.role {
         Role::Claim => "claim",
         Role::Anchor => "anchor",
@@ -1001,10 +1001,10 @@ fn graph_svg(o: &mut String, page: &Page) {
         .claims
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
+        .map(|(i, c)| (c.id.as_ref(), i))
         .collect();
     let claim_of = |n| match &g[n] {
-        Node::Claim(c) => claim_index.get(c.as_str()).copied(),
+        Node::Claim(c) => claim_index.get(c.as_ref()).copied(),
         _ => None,
     };
     for e in g.edge_indices() {
@@ -1080,12 +1080,12 @@ fn graph_svg(o: &mut String, page: &Page) {
     let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     for (i, c) in r.claims.iter().enumerate() {
         first
-            .entry((c.key.as_str(), c.subject.as_deref()))
+            .entry((c.key.as_ref(), c.subject.as_deref()))
             .or_insert(i);
     }
     drawn.sort_by_key(|&i| {
         let c = &r.claims[i];
-        (first[&(c.key.as_str(), c.subject.as_deref())], roots[i], i)
+        (first[&(c.key.as_ref(), c.subject.as_deref())], roots[i], i)
     });
 
     // Layout: claims in one column, grouped by key; articles in another.
@@ -1103,12 +1103,12 @@ fn graph_svg(o: &mut String, page: &Page) {
     let mut last_key: Option<(&str, Option<&str>)> = None;
     for &i in &drawn {
         let c = &r.claims[i];
-        let key = (c.key.as_str(), c.subject.as_deref());
+        let key = (c.key.as_ref(), c.subject.as_deref());
         if last_key != Some(key) {
             y += if last_key.is_some() { 8.0 } else { 0.0 };
             let label = match c.subject.as_deref() {
                 Some(s) => format!("{} · {s}", c.key),
-                None => c.key.clone(),
+                None => c.key.to_string(),
             };
             heads.push((y + 12.0, label));
             y += HEAD;
@@ -1159,7 +1159,7 @@ fn graph_svg(o: &mut String, page: &Page) {
     o.push_str("<g class=\"states\" fill=\"none\" stroke-width=\"1\">\n");
     for &i in &drawn {
         let c = &r.claims[i];
-        let Some(&k) = page.art.get(c.article.as_str()) else {
+        let Some(&k) = page.art.get(c.article.as_ref()) else {
             continue;
         };
         let (x1, y1, x2, y2) = (ART_X + ART_W, art_y[k], CX - 5.0, claim_y[&i]);
@@ -1266,12 +1266,12 @@ fn graph_svg(o: &mut String, page: &Page) {
         };
         let href = page
             .art
-            .get(c.article.as_str())
+            .get(c.article.as_ref())
             .map(|&k| format!("#{}", span_id(k, clamp(page.text(&c.article), &c.span))))
             .unwrap_or_default();
         let colour = page
             .art
-            .get(c.article.as_str())
+            .get(c.article.as_ref())
             .map(|&k| PALETTE[k % PALETTE.len()])
             .unwrap_or("#888");
         let label = short(&explain::value(&c.value, lang), 50);

@@ -12,12 +12,12 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let paths: HashMap<&str, &str> = report
         .articles
         .iter()
-        .map(|a| (a.id.as_str(), a.path.as_str()))
+        .map(|a| (a.id.as_ref(), a.path.as_ref()))
         .collect();
     let claims: HashMap<&str, &crate::claim::Claim> = report
         .claims
         .iter()
-        .map(|c| (c.id.as_str(), &**c))
+        .map(|c| (c.id.as_ref(), &**c))
         .collect();
     for f in &report.findings {
         let kind = f.label();
@@ -25,12 +25,12 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         let mut places: Vec<(&str, usize, usize)> = f
             .claims
             .iter()
-            .filter_map(|id| claims.get(id.as_str()))
-            .map(|c| (c.article.as_str(), c.span.line, c.span.column))
+            .filter_map(|id| claims.get(id.as_ref()))
+            .map(|c| (c.article.as_ref(), c.span.line, c.span.column))
             .chain(
                 f.evidence
                     .iter()
-                    .map(|e| (e.article.as_str(), e.span.line, e.span.column)),
+                    .map(|e| (e.article.as_ref(), e.span.line, e.span.column)),
             )
             .collect();
         places.dedup();

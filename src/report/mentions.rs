@@ -23,9 +23,9 @@ pub fn text(mentions: &[Mention], paths: &std::collections::HashMap<&str, &str>)
             .and_then(|v| v.as_str().map(|x| format!("  ({x})")))
             .unwrap_or_default();
         let path = paths
-            .get(m.article.as_str())
+            .get(m.article.as_ref())
             .copied()
-            .unwrap_or(m.article.as_str());
+            .unwrap_or(m.article.as_ref());
         s.push_str(&format!(
             "{path}:{}:{}\t{}\t«{}»\t{value}{by}\n",
             m.span.line, m.span.column, m.kind, m.text

@@ -75,7 +75,7 @@ struct Properties<'a> {
     kind: &'static str,
     class: Option<Class>,
     subject: Option<&'a str>,
-    articles: &'a [String],
+    articles: &'a [crate::Shared],
 }
 
 #[derive(Serialize)]
@@ -145,7 +145,7 @@ impl Serialize for Results<'_> {
             let mut places: Vec<Location> = f
                 .claims
                 .iter()
-                .filter_map(|id| self.claims.get(id.as_str()))
+                .filter_map(|id| self.claims.get(id.as_ref()))
                 .map(|c| self.location(&c.article, &c.span, &c.text))
                 .chain(
                     f.evidence
@@ -215,12 +215,12 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 paths: report
                     .articles
                     .iter()
-                    .map(|a| (a.id.as_str(), a.path.as_str()))
+                    .map(|a| (a.id.as_ref(), a.path.as_ref()))
                     .collect(),
                 claims: report
                     .claims
                     .iter()
-                    .map(|c| (c.id.as_str(), &**c))
+                    .map(|c| (c.id.as_ref(), &**c))
                     .collect(),
                 prints: crate::review::fingerprints(report),
             },

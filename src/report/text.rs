@@ -144,13 +144,13 @@ fn snippet(
     label: String,
     title: String,
 ) -> Snippet {
-    let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
+    let text = texts.get(ev.article.as_ref()).copied().unwrap_or("");
     let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.start..ev.span.end));
     let (w, marked) = window(text, sentence, ev.span.start..ev.span.end, columns);
     let path = paths
-        .get(ev.article.as_str())
+        .get(ev.article.as_ref())
         .copied()
-        .unwrap_or(ev.article.as_str());
+        .unwrap_or(ev.article.as_ref());
     Snippet {
         title,
         src: Window {
@@ -175,7 +175,7 @@ fn short(s: &str) -> String {
 }
 
 fn claim_title(c: &Claim, lang: Lang) -> String {
-    let mut t = c.article.clone();
+    let mut t = c.article.to_string();
     t.push_str(": ");
     t.push_str(&short(&explain::value(&c.value, lang)));
     if let Some(s) = &c.speaker {
@@ -208,7 +208,7 @@ fn diagnostic(
 ) -> FindingDiag {
     let mut related = Vec::new();
     for id in &f.claims {
-        let Some(c) = index.claims.get(id.as_str()) else {
+        let Some(c) = index.claims.get(id.as_ref()) else {
             continue;
         };
         let ev = Evidence {
@@ -251,7 +251,7 @@ fn diagnostic(
             ev,
             None,
             short(&ev.text),
-            ev.article.clone(),
+            ev.article.to_string(),
         ));
     }
     let kind = f.label();
@@ -290,12 +290,12 @@ pub fn write(
         claims: report
             .claims
             .iter()
-            .map(|c| (c.id.as_str(), &**c))
+            .map(|c| (c.id.as_ref(), &**c))
             .collect(),
         paths: report
             .articles
             .iter()
-            .map(|a| (a.id.as_str(), a.path.as_str()))
+            .map(|a| (a.id.as_ref(), a.path.as_ref()))
             .collect(),
     };
     for f in &report.findings {

@@ -22,7 +22,7 @@ pub fn article(id: &str, text: &str) -> Article {
 pub fn texts_of(articles: &[Article]) -> std::collections::HashMap<&str, &str> {
     articles
         .iter()
-        .map(|a| (a.id.as_str(), a.text.as_str()))
+        .map(|a| (a.id.as_ref(), a.text.as_str()))
         .collect()
 }
 
