@@ -75,8 +75,8 @@ pub struct Claim {
     pub rule: Shared,
     /// What else a claim must share to be compared (`place`, `speaker`),
     /// as the rule declares.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub qualifiers: std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Qualifiers::is_empty")]
+    pub qualifiers: Qualifiers,
     /// Other words the value rests on (the dateline a relative date was
     /// read against).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -88,6 +88,47 @@ pub struct Claim {
     pub grows: bool,
     #[serde(skip)]
     pub level: Level,
+}
+
+/// A claim's qualifiers (`place: almaty`), sorted by name, each named once;
+/// written as a map. A plain list: most claims have none and the rest one
+/// or two, and a map would allocate a whole node for each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Qualifiers(Vec<(Shared, Shared)>);
+
+impl Qualifiers {
+    /// Sets `name` to `value`, replacing what it was.
+    pub fn insert(&mut self, name: Shared, value: Shared) {
+        match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (&**n, &**v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Qualifiers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Qualifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<Shared, Shared>::deserialize(d)?;
+        Ok(Qualifiers(map.into_iter().collect()))
+    }
 }
 
 /// A weekday that is not the weekday of the date beside it.
@@ -140,6 +181,8 @@ pub fn claims(
     };
 
     // The days claims were true on, each written once per article.
+    // What a claim's place or speaker is when the sentence names none.
+    let (nationwide, unnamed): (Shared, Shared) = ("nationwide".into(), "unnamed".into());
     let mut days: Vec<(Date, Shared)> = Vec::new();
     let mut day_name = |d: Date| -> Shared {
         match days.iter().find(|(x, _)| *x == d) {
@@ -276,9 +319,9 @@ pub fn claims(
             SubjectSpec::Speaker => m.speaker.and_then(entity_id),
         };
         let ev = Evidence::from_norm(article, doc, m.range.clone());
-        let mut qualifiers = std::collections::BTreeMap::new();
+        let mut qualifiers = Qualifiers::default();
         for q in &rule.qualifiers {
-            let v = match q.as_str() {
+            let v = match &**q {
                 // the city or place the sentence names; none is nationwide
                 "place" => ex
                     .entities
@@ -286,13 +329,13 @@ pub fn claims(
                     .filter(|e| e.sentence == m.sentence)
                     .find(|e| matches!(rules.entities[e.entity].kind.as_str(), "city" | "place"))
                     .and_then(|e| entity_id(e.entity))
-                    .unwrap_or_else(|| "nationwide".into()),
+                    .unwrap_or_else(|| nationwide.clone()),
                 _ => m
                     .speaker
                     .and_then(entity_id)
-                    .unwrap_or_else(|| "unnamed".into()),
+                    .unwrap_or_else(|| unnamed.clone()),
             };
-            qualifiers.insert(q.clone(), v.to_string());
+            qualifiers.insert(q.clone(), v);
         }
         out.claims.push(Claim {
             id: format!("{}@{}", article.id, ev.span.start).into(),

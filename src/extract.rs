@@ -776,7 +776,7 @@ impl RuleCaps {
 /// of the sentence, and does not run where `pre` finds nothing.
 pub fn rule_matches<'h>(
     re: &'h regex::Regex,
-    pre: Option<&'h regex::Regex>,
+    pre: Option<&'h regex_automata::meta::Regex>,
     exact: Option<&'h regex_automata::meta::Regex>,
     hay: &'h str,
 ) -> impl Iterator<Item = RuleCaps> + 'h {
@@ -792,7 +792,7 @@ pub fn rule_matches<'h>(
         let caps = caps.as_mut()?;
         let mut at = from;
         loop {
-            let start = pre.find_at(hay, at)?.start();
+            let start = pre.search(&Input::new(hay).range(at..))?.start();
             let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
             exact.search_captures(&input, caps);
             if caps.is_match() {

@@ -809,7 +809,7 @@ pub struct ClaimRule {
     /// What else must match for two claims to be compared: `place` (the
     /// city or place the sentence names; none = nationwide) and/or
     /// `speaker` (one ministry's count is not another's).
-    pub qualifiers: Vec<String>,
+    pub qualifiers: Vec<crate::Shared>,
     pub grows: bool,
     pub level: Level,
     pub patterns: Vec<Regex>,
@@ -818,7 +818,7 @@ pub struct ClaimRule {
     /// maybe more), but without Unicode word boundaries the regex crate can
     /// run it on its fast DFAs instead of the PikeVM, so it tells cheaply
     /// where the real pattern may start (see `extract::rule_matches`).
-    pub prefilters: Vec<Option<Regex>>,
+    pub prefilters: Vec<Option<regex_automata::meta::Regex>>,
     /// For each pattern with a prefilter: the pattern itself, compiled for
     /// anchored searches (the same syntax and engine as `patterns`), so a
     /// match is only tried where the prefilter says one may start.
@@ -1132,13 +1132,23 @@ fn pattern_builder(pattern: &str) -> regex::RegexBuilder {
 /// `pattern` compiled as `pattern_builder` compiles it (the regex crate's
 /// own settings for a `Regex` on `&str`), as the engine under `Regex`, which
 /// can search anchored at a given position. None if it does not compile.
-fn anchored_builder(pattern: &str) -> Option<regex_automata::meta::Regex> {
-    use regex_automata::{meta, util::syntax, MatchKind};
+///
+/// The pattern itself (`exact`) has Unicode word boundaries, which the
+/// lazy DFA gives up on at the first Arabic letter: it is built without one,
+/// for the engines that report groups. Its prefilter (`!exact`) only tells
+/// where matches are, on the lazy DFA, and keeps no groups.
+fn meta_builder(pattern: &str, exact: bool) -> Option<regex_automata::meta::Regex> {
+    use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, MatchKind};
     let config = meta::Config::new()
         .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
         .hybrid_cache_capacity(DFA_SIZE_LIMIT)
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true);
+    let config = if exact {
+        config.hybrid(false).dfa(false)
+    } else {
+        config.which_captures(WhichCaptures::Implicit)
+    };
     meta::Builder::new()
         .configure(config)
         .syntax(syntax::Config::new().utf8(true))
@@ -1361,8 +1371,8 @@ fn compile_rule(
                 }
                 patterns.push(re);
                 let pre = without_word_boundaries(&expanded)
-                    .and_then(|relaxed| pattern_builder(&relaxed).build().ok());
-                let exact = pre.as_ref().and_then(|_| anchored_builder(&expanded));
+                    .and_then(|relaxed| meta_builder(&relaxed, false));
+                let exact = pre.as_ref().and_then(|_| meta_builder(&expanded, true));
                 // Both or neither: the fast search needs the two.
                 prefilters.push(pre.filter(|_| exact.is_some()));
                 anchored.push(exact);
@@ -1489,7 +1499,7 @@ fn compile_rule(
         prefilters,
         anchored,
         literals,
-        qualifiers: r.qualifiers,
+        qualifiers: r.qualifiers.iter().map(|q| q.as_str().into()).collect(),
         id: r.id.into(),
         key: r.key.into(),
         doc: r.doc.trim().to_string(),

@@ -17,7 +17,6 @@ use crate::value::{DateValue, End, Quantity, Said, Value, WeekdayName};
 use crate::Shared;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// The format of a shard's lines.
@@ -207,7 +206,7 @@ struct ClaimDef {
     speaker: Option<Shared>,
     as_of: Option<Shared>,
     rule: Shared,
-    qualifiers: BTreeMap<String, String>,
+    qualifiers: crate::claim::Qualifiers,
     #[serde(with = "evidence_list")]
     anchors: Vec<Evidence>,
     sentence: Range<usize>,

@@ -812,11 +812,11 @@ fn evidence(o: &mut String, page: &Page, item: &Item) {
                 esc(d)
             );
         }
-        for (q, v) in &c.qualifiers {
-            let name = match q.as_str() {
+        for (q, v) in c.qualifiers.iter() {
+            let name = match q {
                 "place" => t(lang, "place", "المكان"),
                 "speaker" => t(lang, "speaker", "المتحدث"),
-                _ => q.as_str(),
+                _ => q,
             };
             let _ = write!(
                 o,
