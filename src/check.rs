@@ -289,9 +289,9 @@ pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar)
             let ev = Evidence::from_norm(article, &a.doc, e.range.clone());
             NameUse {
                 entity: e.entity as u32,
-                text: ev.text.into_boxed_str(),
+                text: ex.spellings.get(&ev.text),
                 span: ev.span,
-                variant_of: e.variant_of.as_deref().map(Box::from),
+                variant_of: e.variant_of.as_deref().map(|v| ex.spellings.get(v)),
             }
         })
         .filter(|u| {

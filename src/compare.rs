@@ -121,10 +121,10 @@ impl Class {
 pub struct NameUse {
     pub entity: u32,
     /// The words as the article has them.
-    pub text: Box<str>,
+    pub text: Shared,
     pub span: crate::claim::Span,
     /// The listed name these words are one letter off, if they are.
-    pub variant_of: Option<Box<str>>,
+    pub variant_of: Option<Shared>,
 }
 
 impl NameUse {

@@ -119,6 +119,8 @@ pub struct Extractor<'r> {
     /// For every pattern (numbered across all rules, see `pattern_base`):
     /// its required sets; a sentence must hold a word of each.
     pattern_sets: Vec<Range<usize>>,
+    /// The spellings of names met in the articles, each kept once.
+    pub spellings: crate::Interner,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -211,6 +213,7 @@ impl<'r> Extractor<'r> {
             word_sets,
             pattern_base,
             pattern_sets,
+            spellings: Default::default(),
             names,
             name_entity,
             speech: lex.speech_verbs.iter().cloned().collect(),

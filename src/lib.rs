@@ -33,3 +33,20 @@ pub mod value;
 /// id): one allocation, counted references. A large corpus holds millions of
 /// claims and findings that name the same few thousand strings.
 pub type Shared = std::sync::Arc<str>;
+
+/// Hands out one [`Shared`] per distinct string, to any thread: the same
+/// words met in a thousand articles are kept once.
+#[derive(Debug, Default)]
+pub struct Interner(std::sync::Mutex<rustc_hash::FxHashSet<Shared>>);
+
+impl Interner {
+    pub fn get(&self, s: &str) -> Shared {
+        let mut set = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(x) = set.get(s) {
+            return x.clone();
+        }
+        let x: Shared = s.into();
+        set.insert(x.clone());
+        x
+    }
+}

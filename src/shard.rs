@@ -379,6 +379,7 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
         .enumerate()
         .map(|(i, e)| (e.id.as_ref(), i))
         .collect();
+    let spellings = crate::Interner::default();
     let mut parts = Vec::new();
     for (i, line) in lines {
         let repr: PartRepr = serde_json::from_str(line)
@@ -390,9 +391,9 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
             };
             names.push(NameUse {
                 entity: e as u32,
-                text: n.evidence.text.into_boxed_str(),
+                text: spellings.get(&n.evidence.text),
                 span: n.evidence.span,
-                variant_of: n.variant_of.map(String::into_boxed_str),
+                variant_of: n.variant_of.map(|v| spellings.get(&v)),
             });
         }
         parts.push(Part {
