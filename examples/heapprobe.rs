@@ -4,13 +4,30 @@ struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 static N: AtomicIsize = AtomicIsize::new(0);
 unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 { LIVE.fetch_add(l.size() as isize, Relaxed); N.fetch_add(1, Relaxed); unsafe { System.alloc(l) } }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) { LIVE.fetch_sub(l.size() as isize, Relaxed); N.fetch_sub(1, Relaxed); unsafe { System.dealloc(p, l) } }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 { LIVE.fetch_add(n as isize - l.size() as isize, Relaxed); unsafe { System.realloc(p, l, n) } }
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size() as isize, Relaxed);
+        N.fetch_add(1, Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Relaxed);
+        N.fetch_sub(1, Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        LIVE.fetch_add(n as isize - l.size() as isize, Relaxed);
+        unsafe { System.realloc(p, l, n) }
+    }
 }
 #[global_allocator]
 static A: Counting = Counting;
-fn show(what: &str) { println!("{what}: live {} MB in {} blocks", LIVE.load(Relaxed) >> 20, N.load(Relaxed)); }
+fn show(what: &str) {
+    println!(
+        "{what}: live {} MB in {} blocks",
+        LIVE.load(Relaxed) >> 20,
+        N.load(Relaxed)
+    );
+}
 fn main() {
     use kzcheck::check::{parts_from, Options};
     let dir = std::env::args().nth(1).unwrap();
@@ -18,7 +35,10 @@ fn main() {
     show("rules");
     let plan = kzcheck::load::plan(&[dir.into()]);
     show("plan");
-    let opts = Options { today: Some(jiff::civil::date(2026,1,1)), ..Default::default() };
+    let opts = Options {
+        today: Some(jiff::civil::date(2026, 1, 1)),
+        ..Default::default()
+    };
     let (_, parts, _) = parts_from(&plan.sources, None, &rules, &opts);
     show("parts");
     let claims: usize = parts.iter().map(|p| p.claims.len()).sum();

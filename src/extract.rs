@@ -340,11 +340,10 @@ impl<'r> Extractor<'r> {
             let has_entity = !ents.is_empty();
             for (ri, rule) in self.rules.claims.iter().enumerate() {
                 let mut taken: Vec<Range<usize>> = Vec::new();
-                for (k, (((re, pre), exact), &(date, number, entity))) in rule
+                for (k, ((re, pre), &(date, number, entity))) in rule
                     .patterns
                     .iter()
                     .zip(&rule.prefilters)
-                    .zip(&rule.anchored)
                     .zip(&rule.needs)
                     .enumerate()
                 {
@@ -355,7 +354,7 @@ impl<'r> Extractor<'r> {
                     if !sets.into_iter().all(|k| present[si * nsets + k]) {
                         continue;
                     }
-                    for caps in rule_matches(re, pre.as_ref(), exact.as_ref(), sent) {
+                    for caps in rule_matches(re, pre.as_ref(), sent) {
                         let Some(whole) = caps.get(0) else { continue };
                         let shift = |m: Range<usize>| range.start + m.start..range.start + m.end;
                         let span = trim_clitic(
@@ -757,10 +756,22 @@ impl RuleCaps {
     }
 
     /// The group named `name` of `re`'s match.
-    pub fn name(&self, re: &regex::Regex, name: &str) -> Option<Range<usize>> {
-        self.get(re.capture_names().position(|n| n == Some(name))?)
+    pub fn name(&self, re: &regex_automata::meta::Regex, name: &str) -> Option<Range<usize>> {
+        let group = re
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, name)?;
+        self.get(group)
     }
 
+    fn from_captures(caps: &regex_automata::util::captures::Captures) -> RuleCaps {
+        RuleCaps {
+            groups: (0..caps.group_len())
+                .map(|g| caps.get_group(g).map(|s| s.range()))
+                .collect(),
+        }
+    }
+
+    #[cfg(test)]
     fn from_regex(caps: &regex::Captures) -> RuleCaps {
         RuleCaps {
             groups: caps.iter().map(|m| m.map(|m| m.range())).collect(),
@@ -778,15 +789,14 @@ impl RuleCaps {
 /// boundaries need then only reads as far as the match goes, never the rest
 /// of the sentence, and does not run where `pre` finds nothing.
 pub fn rule_matches<'h>(
-    re: &'h regex::Regex,
+    re: &'h regex_automata::meta::Regex,
     pre: Option<&'h regex_automata::meta::Regex>,
-    exact: Option<&'h regex_automata::meta::Regex>,
     hay: &'h str,
 ) -> impl Iterator<Item = RuleCaps> + 'h {
     use regex_automata::{Anchored, Input};
-    let fast = pre.zip(exact);
+    let fast = pre.map(|p| (p, re));
     let mut plain = fast.is_none().then(|| re.captures_iter(hay));
-    let mut caps = exact.map(|e| e.create_captures());
+    let mut caps = fast.map(|_| re.create_captures());
     let mut pos = 0;
     let mut last_end: Option<usize> = None;
     // The leftmost match of `re` at or after `from`.
@@ -810,7 +820,7 @@ pub fn rule_matches<'h>(
     };
     std::iter::from_fn(move || {
         if let Some(it) = plain.as_mut() {
-            return it.next().map(|c| RuleCaps::from_regex(&c));
+            return it.next().map(|c| RuleCaps::from_captures(&c));
         }
         while pos <= hay.len() {
             let caps = leftmost(pos)?;
@@ -907,6 +917,17 @@ mod tests {
     fn fast_paths_agree_with_the_plain_ones() {
         let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
         let ex = Extractor::new(&rules);
+        // The regex crate's own compile of every pattern.
+        let plain_regexes: Vec<Vec<regex::Regex>> = rules
+            .claims
+            .iter()
+            .map(|r| {
+                r.expanded
+                    .iter()
+                    .map(|p| regex::Regex::new(p).expect("the pattern compiles"))
+                    .collect()
+            })
+            .collect();
         let mut seen = 0;
         for entry in std::fs::read_dir("seeds").expect("seeds/") {
             let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("UTF-8");
@@ -922,19 +943,15 @@ mod tests {
             }
             for s in &doc.sentences {
                 let sent = &doc.norm.text[s.range.clone()];
-                for rule in &rules.claims {
-                    for ((re, pre), exact) in rule
-                        .patterns
-                        .iter()
-                        .zip(&rule.prefilters)
-                        .zip(&rule.anchored)
+                for (rule, plain_res) in rules.claims.iter().zip(&plain_regexes) {
+                    for ((re, pre), plain_re) in
+                        rule.patterns.iter().zip(&rule.prefilters).zip(plain_res)
                     {
-                        let plain: Vec<_> = re
+                        let plain: Vec<_> = plain_re
                             .captures_iter(sent)
                             .map(|c| RuleCaps::from_regex(&c))
                             .collect();
-                        let quick: Vec<_> =
-                            rule_matches(re, pre.as_ref(), exact.as_ref(), sent).collect();
+                        let quick: Vec<_> = rule_matches(re, pre.as_ref(), sent).collect();
                         assert_eq!(plain, quick, "rule {}", rule.id);
                         seen += plain.len();
                     }

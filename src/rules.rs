@@ -10,7 +10,6 @@ use crate::grammar::{alternation, Grammar};
 use crate::normalize::fold;
 use crate::value::WeekdayName;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceOffset, SourceSpan};
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -812,17 +811,16 @@ pub struct ClaimRule {
     pub qualifiers: Vec<crate::Shared>,
     pub grows: bool,
     pub level: Level,
-    pub patterns: Vec<Regex>,
+    /// The patterns, compiled (see `prefilters` for how they are searched).
+    pub patterns: Vec<regex_automata::meta::Regex>,
     /// For each pattern, the same regex with its word boundaries (`\b`)
     /// dropped, when it has any: it matches wherever the pattern does (and
     /// maybe more), but without Unicode word boundaries the regex crate can
     /// run it on its fast DFAs instead of the PikeVM, so it tells cheaply
     /// where the real pattern may start (see `extract::rule_matches`).
     pub prefilters: Vec<Option<regex_automata::meta::Regex>>,
-    /// For each pattern with a prefilter: the pattern itself, compiled for
-    /// anchored searches (the same syntax and engine as `patterns`), so a
-    /// match is only tried where the prefilter says one may start.
-    pub anchored: Vec<Option<regex_automata::meta::Regex>>,
+    /// Each pattern as compiled: its macros pasted in.
+    pub expanded: Vec<String>,
     /// For each pattern, sets of words of which every match holds one word
     /// of each set (`[[من], [جندي, عسكري]]` for
     /// `{count}\s+من\s+(?:جنديا|جندي|عسكريا|عسكري)`): a sentence that lacks
@@ -1129,25 +1127,35 @@ fn pattern_builder(pattern: &str) -> regex::RegexBuilder {
     b
 }
 
+/// How a claim pattern is searched, and so how it is compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Searched as is (`captures_iter`): a pattern without word boundaries.
+    Plain,
+    /// Searched anchored where its prefilter finds a match: a pattern with
+    /// Unicode word boundaries, which the lazy DFA gives up on at the first
+    /// Arabic letter. Built without one, for the engines that report groups.
+    Anchored,
+    /// A pattern with its word boundaries dropped: it only tells where
+    /// matches may start, on the lazy DFA, and keeps no groups.
+    Prefilter,
+}
+
 /// `pattern` compiled as `pattern_builder` compiles it (the regex crate's
 /// own settings for a `Regex` on `&str`), as the engine under `Regex`, which
-/// can search anchored at a given position. None if it does not compile.
-///
-/// The pattern itself (`exact`) has Unicode word boundaries, which the
-/// lazy DFA gives up on at the first Arabic letter: it is built without one,
-/// for the engines that report groups. Its prefilter (`!exact`) only tells
-/// where matches are, on the lazy DFA, and keeps no groups.
-fn meta_builder(pattern: &str, exact: bool) -> Option<regex_automata::meta::Regex> {
+/// can also search anchored at a given position; with the engines `role`
+/// needs. None if it does not compile.
+fn meta_builder(pattern: &str, role: Role) -> Option<regex_automata::meta::Regex> {
     use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax, MatchKind};
     let config = meta::Config::new()
         .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
         .hybrid_cache_capacity(DFA_SIZE_LIMIT)
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true);
-    let config = if exact {
-        config.hybrid(false).dfa(false)
-    } else {
-        config.which_captures(WhichCaptures::Implicit)
+    let config = match role {
+        Role::Plain => config,
+        Role::Anchored => config.hybrid(false).dfa(false),
+        Role::Prefilter => config.which_captures(WhichCaptures::Implicit),
     };
     meta::Builder::new()
         .configure(config)
@@ -1299,7 +1307,7 @@ fn compile_rule(
     let before = errors.len();
     let mut patterns = Vec::new();
     let mut prefilters = Vec::new();
-    let mut anchored = Vec::new();
+    let mut expansions = Vec::new();
     let mut literals = Vec::new();
     for p in &r.patterns {
         let (o, l) = locate(&f.text, p, at);
@@ -1338,11 +1346,31 @@ fn compile_rule(
             ));
             continue;
         }
-        match pattern_builder(&expanded).build() {
+        // A pattern with word boundaries is searched where its prefilter
+        // (the same without them) finds a match, anchored; one without is
+        // searched as is. Each is compiled once, for the way it is searched.
+        let relaxed = without_word_boundaries(&expanded);
+        let role = if relaxed.is_some() {
+            Role::Anchored
+        } else {
+            Role::Plain
+        };
+        let built = match meta_builder(&expanded, role) {
+            Some(re) => Ok(re),
+            // The regex crate says what is wrong, as it always has.
+            None => Err(pattern_builder(&expanded)
+                .build()
+                .err()
+                .unwrap_or(regex::Error::CompiledTooBig(REGEX_SIZE_LIMIT))),
+        };
+        match built {
             Ok(re) => {
-                if r.value != ValueKind::Statement
-                    && !re.capture_names().any(|n| n == Some("value"))
-                {
+                let names = |want: &str| {
+                    re.group_info()
+                        .pattern_names(regex_automata::PatternID::ZERO)
+                        .any(|n| n == Some(want))
+                };
+                if r.value != ValueKind::Statement && !names("value") {
                     errors.push(problem(
                         f,
                         o,
@@ -1356,9 +1384,7 @@ fn compile_rule(
                         ),
                     ));
                 }
-                if r.subject.as_deref() == Some("capture")
-                    && !re.capture_names().any(|n| n == Some("subject"))
-                {
+                if r.subject.as_deref() == Some("capture") && !names("subject") {
                     errors.push(problem(
                         f,
                         o,
@@ -1369,14 +1395,17 @@ fn compile_rule(
                         Some("add (?P<subject>{entity:person}) or set `subject` to an entity id".into()),
                     ));
                 }
+                // Without its prefilter (should the relaxed pattern not
+                // compile), the pattern is searched as is.
+                let pre = relaxed.and_then(|x| meta_builder(&x, Role::Prefilter));
+                let re = match (&pre, role) {
+                    (None, Role::Anchored) => meta_builder(&expanded, Role::Plain).unwrap_or(re),
+                    _ => re,
+                };
                 patterns.push(re);
-                let pre = without_word_boundaries(&expanded)
-                    .and_then(|relaxed| meta_builder(&relaxed, false));
-                let exact = pre.as_ref().and_then(|_| meta_builder(&expanded, true));
-                // Both or neither: the fast search needs the two.
-                prefilters.push(pre.filter(|_| exact.is_some()));
-                anchored.push(exact);
+                prefilters.push(pre);
                 literals.push(required_literal_sets(&expanded));
+                expansions.push(expanded);
             }
             Err(regex::Error::CompiledTooBig(n)) => {
                 errors.push(problem(
@@ -1497,7 +1526,7 @@ fn compile_rule(
     Some(ClaimRule {
         needs,
         prefilters,
-        anchored,
+        expanded: expansions,
         literals,
         qualifiers: r.qualifiers.iter().map(|q| q.as_str().into()).collect(),
         id: r.id.into(),

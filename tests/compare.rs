@@ -235,7 +235,8 @@ fn like_with_like() {
             .cloned()
     };
     assert_eq!(
-        claim("b-nationwide", "security_forces.killed").and_then(|c| c.qualifiers.get("place").map(String::from)),
+        claim("b-nationwide", "security_forces.killed")
+            .and_then(|c| c.qualifiers.get("place").map(String::from)),
         Some("nationwide".to_string())
     );
     assert!(claim("c-city", "killed.total").is_some());
