@@ -1,3 +1,11 @@
+//! Live heap after each stage of a run, counted by a global allocator:
+//! what the compiled rules hold, what the parts of a corpus hold (what a run
+//! keeps per article), and the report. RSS (`/usr/bin/time -f %M`) adds the
+//! allocator's own overhead on top.
+//!
+//! ```sh
+//! cargo run --release --example heapprobe -- /tmp/corpus10k
+//! ```
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 struct Counting;

@@ -252,7 +252,11 @@ impl<'r> Extractor<'r> {
             .sentences
             .windows(2)
             .all(|w| w[0].range.end <= w[1].range.start);
-        let mut present = vec![!ordered; doc.sentences.len() * nsets];
+        // For each sentence and set: where the last word of the set starts
+        // in the sentence, if it holds one. A match holds a word of each of
+        // its pattern's sets, so it starts at or before every such place.
+        let anywhere = (!ordered).then_some(usize::MAX);
+        let mut latest: Vec<Option<usize>> = vec![anywhere; doc.sentences.len() * nsets];
         for m in self
             .rule_words
             .find_overlapping_iter(text)
@@ -261,8 +265,10 @@ impl<'r> Extractor<'r> {
             let si = doc.sentences.partition_point(|s| s.range.end <= m.start());
             if let Some(s) = doc.sentences.get(si) {
                 if s.range.start <= m.start() && m.end() <= s.range.end {
+                    let at = m.start() - s.range.start;
                     for &k in &self.word_sets[m.pattern().as_usize()] {
-                        present[si * nsets + k] = true;
+                        let l = &mut latest[si * nsets + k];
+                        *l = Some(l.map_or(at, |x| x.max(at)));
                     }
                 }
             }
@@ -351,10 +357,13 @@ impl<'r> Extractor<'r> {
                         continue;
                     }
                     let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
-                    if !sets.into_iter().all(|k| present[si * nsets + k]) {
+                    let Some(last_start) = sets
+                        .map(|k| latest[si * nsets + k])
+                        .try_fold(usize::MAX, |a, l| Some(a.min(l?)))
+                    else {
                         continue;
-                    }
-                    for caps in rule_matches(re, pre.as_ref(), sent) {
+                    };
+                    for caps in rule_matches(re, pre.as_ref(), sent, last_start) {
                         let Some(whole) = caps.get(0) else { continue };
                         let shift = |m: Range<usize>| range.start + m.start..range.start + m.end;
                         let span = trim_clitic(
@@ -788,10 +797,14 @@ impl RuleCaps {
 /// start where it matches at all; the slow engine that Unicode word
 /// boundaries need then only reads as far as the match goes, never the rest
 /// of the sentence, and does not run where `pre` finds nothing.
+///
+/// `last_start`: no match starts after this byte (where the last of some
+/// word every match holds starts); the search stops there.
 pub fn rule_matches<'h>(
     re: &'h regex_automata::meta::Regex,
     pre: Option<&'h regex_automata::meta::Regex>,
     hay: &'h str,
+    last_start: usize,
 ) -> impl Iterator<Item = RuleCaps> + 'h {
     use regex_automata::{Anchored, Input};
     let fast = pre.map(|p| (p, re));
@@ -806,6 +819,9 @@ pub fn rule_matches<'h>(
         let mut at = from;
         loop {
             let start = pre.search(&Input::new(hay).range(at..))?.start();
+            if start > last_start {
+                return None;
+            }
             let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
             exact.search_captures(&input, caps);
             if caps.is_match() {
@@ -822,7 +838,7 @@ pub fn rule_matches<'h>(
         if let Some(it) = plain.as_mut() {
             return it.next().map(|c| RuleCaps::from_captures(&c));
         }
-        while pos <= hay.len() {
+        while pos <= hay.len().min(last_start) {
             let caps = leftmost(pos)?;
             let whole = caps.get(0)?;
             if whole.is_empty() && Some(whole.end) == last_end {
@@ -944,15 +960,31 @@ mod tests {
             for s in &doc.sentences {
                 let sent = &doc.norm.text[s.range.clone()];
                 for (rule, plain_res) in rules.claims.iter().zip(&plain_regexes) {
-                    for ((re, pre), plain_re) in
-                        rule.patterns.iter().zip(&rule.prefilters).zip(plain_res)
+                    for (((re, pre), plain_re), sets) in rule
+                        .patterns
+                        .iter()
+                        .zip(&rule.prefilters)
+                        .zip(plain_res)
+                        .zip(&rule.literals)
                     {
                         let plain: Vec<_> = plain_re
                             .captures_iter(sent)
                             .map(|c| RuleCaps::from_regex(&c))
                             .collect();
-                        let quick: Vec<_> = rule_matches(re, pre.as_ref(), sent).collect();
+                        // Where the last word of each required set starts,
+                        // as `extract` bounds the search.
+                        let last_start = sets.iter().try_fold(usize::MAX, |a, set| {
+                            let last = set.iter().filter_map(|w| sent.rfind(w.as_str())).max()?;
+                            Some(a.min(last))
+                        });
+                        let quick: Vec<_> = match last_start {
+                            Some(l) => rule_matches(re, pre.as_ref(), sent, l).collect(),
+                            None => Vec::new(),
+                        };
                         assert_eq!(plain, quick, "rule {}", rule.id);
+                        let unbounded: Vec<_> =
+                            rule_matches(re, pre.as_ref(), sent, usize::MAX).collect();
+                        assert_eq!(plain, unbounded, "rule {}", rule.id);
                         seen += plain.len();
                     }
                     // A sentence a pattern matches holds a word of each of
@@ -972,6 +1004,26 @@ mod tests {
             }
         }
         assert!(seen > 0, "some pattern matches the seeds");
+    }
+
+    /// Every match of a pattern starts at or before the last place a word
+    /// it requires starts: bounded there, the search still finds them all.
+    #[test]
+    fn bounded_search_finds_every_match_up_to_the_last_required_word() {
+        let re = regex_automata::meta::Regex::new(r"\b(?P<value>\d+)\s+جنديا").unwrap();
+        let pre = regex_automata::meta::Regex::new(r"(?P<value>\d+)\s+جنديا").unwrap();
+        let hay = "أرسلت روسيا 100 جنديا ثم أرسلت 200 جنديا، و300 جندي";
+        let last = hay.rfind("جنديا").unwrap();
+        let starts = |bound: usize| -> Vec<usize> {
+            rule_matches(&re, Some(&pre), hay, bound)
+                .filter_map(|c| c.get(0).map(|r| r.start))
+                .collect()
+        };
+        let both = vec![hay.find("100").unwrap(), hay.find("200").unwrap()];
+        assert_eq!(starts(last), both);
+        assert_eq!(starts(usize::MAX), both);
+        // A bound before the second match's start ends the search there.
+        assert_eq!(starts(both[1] - 1), &both[..1]);
     }
 
     #[test]
