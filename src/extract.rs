@@ -544,11 +544,18 @@ impl<'r> Extractor<'r> {
                 (first, last, w.chars().count())
             })
             .collect();
+        // The words by their first letter, in order: a name is only tried
+        // at words that start with its first letter.
+        let mut by_first: Vec<(char, usize)> =
+            shape.iter().enumerate().map(|(w, s)| (s.0, w)).collect();
+        by_first.sort_unstable();
         let mut out: Vec<EntityMention> = Vec::new();
         for (k, (ei, name, n)) in self.person_names.iter().enumerate() {
             let (first, last, len) = self.person_shapes[k];
-            for w in 0..words.len().saturating_sub(n - 1) {
-                if shape[w].0 != first || shape[w + n - 1].1 != last {
+            let from = by_first.partition_point(|&(c, _)| c < first);
+            let starts = by_first[from..].iter().take_while(|&&(c, _)| c == first);
+            for &(_, w) in starts {
+                if w + n > words.len() || shape[w + n - 1].1 != last {
                     continue;
                 }
                 let cand_len: usize = shape[w..w + n].iter().map(|s| s.2).sum::<usize>() + n - 1;
