@@ -12,13 +12,14 @@ use serde::Serialize;
 use std::ops::Range;
 
 /// A byte range of the original file, with the line and column it starts at
-/// (1-based; the column counts characters).
+/// (1-based; the column counts characters). 32 bits each: articles are
+/// refused long before 4 GiB, and a large corpus holds millions of spans.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
-    pub line: usize,
-    pub column: usize,
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Span {
@@ -29,12 +30,18 @@ impl Span {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = before[line_start..].chars().count() + 1;
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Span {
-            start,
-            end,
-            line,
-            column,
+            start: small(start),
+            end: small(end),
+            line: small(line),
+            column: small(column),
         }
+    }
+
+    /// The bytes it covers, to slice the file with.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
     }
 }
 

@@ -173,10 +173,10 @@ enum ValueDef {
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Span")]
 struct SpanDef {
-    start: usize,
-    end: usize,
-    line: usize,
-    column: usize,
+    start: u32,
+    end: u32,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -326,7 +326,7 @@ fn nothing_from_the_related_news_block() {
         .filter(|c| &*c.article == "002_901cde79856b230e")
     {
         assert!(
-            c.span.end <= start || c.span.start >= end,
+            c.span.range().end <= start || c.span.range().start >= end,
             "claim from the related-news block: {c:#?}"
         );
     }
@@ -362,6 +362,6 @@ fn every_claim_span_is_exact() {
     let run = run();
     for c in &run.report.claims {
         let text = &run.texts[&*c.article];
-        assert_eq!(&text[c.span.start..c.span.end], c.text, "{c:#?}");
+        assert_eq!(&text[c.span.range()], c.text, "{c:#?}");
     }
 }

@@ -226,7 +226,7 @@ fn decoded_articles_are_checked_like_utf8_ones() {
             .find(|a| a.id == c.article)
             .expect("the claim's article");
         assert_eq!(
-            a.text.get(c.span.start..c.span.end),
+            a.text.get(c.span.range()),
             Some(c.text.as_str()),
             "span of {} in {}",
             c.id,
@@ -878,7 +878,7 @@ fn fuzz_regressions_do_not_crash() {
                 let _ = ex.extract(&doc);
                 let report = kzcheck::check::check(std::slice::from_ref(&a), &rules);
                 for c in &report.claims {
-                    assert!(a.text.get(c.span.start..c.span.end).is_some(), "{name}");
+                    assert!(a.text.get(c.span.range()).is_some(), "{name}");
                 }
             }
         } else if name.starts_with("rules-") {

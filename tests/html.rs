@@ -188,7 +188,10 @@ fn assert_page(loaded: &Loaded, report: &Report, html: &str, what: &str) {
             .find(|a| a.id == c.article)
             .expect("the claim's article")
             .text;
-        let (a, b) = (char_floor(text, c.span.start), char_floor(text, c.span.end));
+        let (a, b) = (
+            char_floor(text, c.span.start as usize),
+            char_floor(text, c.span.end as usize),
+        );
         let id = format!("s{k}-{a}-{b}");
         let mark = element(html, &id).unwrap_or_else(|| panic!("{what}: no mark {id}"));
         let got = plain(mark);

@@ -149,22 +149,29 @@ fn same(a: &str) -> String {
 
 /// One span checked against the text it points into.
 fn check_span(text: &str, span: &Span, quoted: &str, what: &str) -> Result<(), TestCaseError> {
+    let (start, end) = (span.start as usize, span.end as usize);
     prop_assert!(
-        span.start <= span.end && span.end <= text.len(),
+        start <= end && end <= text.len(),
         "{what}: span {span:?} outside a text of {} bytes",
         text.len()
     );
     prop_assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what}: span {span:?} not on char boundaries"
     );
-    prop_assert_eq!(&text[span.start..span.end], quoted, "{}: text", what);
-    let before = &text[..span.start];
+    prop_assert_eq!(&text[start..end], quoted, "{}: text", what);
+    let before = &text[..start];
     let line = 1 + before.matches('\n').count();
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let column = 1 + before[line_start..].chars().count();
-    prop_assert_eq!(span.line, line, "{}: line of {:?}", what, span);
-    prop_assert_eq!(span.column, column, "{}: column of {:?}", what, span);
+    prop_assert_eq!(span.line as usize, line, "{}: line of {:?}", what, span);
+    prop_assert_eq!(
+        span.column as usize,
+        column,
+        "{}: column of {:?}",
+        what,
+        span
+    );
     Ok(())
 }
 
@@ -295,7 +302,13 @@ fn body_offset_shifts_spans() {
     let starts = |r: &Report, shift: usize| -> Vec<(String, usize, String)> {
         r.claims
             .iter()
-            .map(|c| (c.article.to_string(), c.span.start + shift, c.text.clone()))
+            .map(|c| {
+                (
+                    c.article.to_string(),
+                    c.span.start as usize + shift,
+                    c.text.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(starts(r1, prefix.len()), starts(&r2, 0));

@@ -125,8 +125,8 @@ fn clamp(text: &str, span: &Span) -> (usize, usize) {
         }
         i
     };
-    let a = floor(span.start);
-    (a, floor(span.end).max(a))
+    let a = floor(span.start as usize);
+    (a, floor(span.end as usize).max(a))
 }
 
 /// The anchor id of a span of article number `art`.

@@ -22,7 +22,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     for f in &report.findings {
         let kind = f.label();
         let message = f.message.replace(['\n', '\r'], " ");
-        let mut places: Vec<(&str, usize, usize)> = f
+        let mut places: Vec<(&str, u32, u32)> = f
             .claims
             .iter()
             .filter_map(|id| claims.get(id.as_ref()))

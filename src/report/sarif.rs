@@ -118,19 +118,20 @@ struct Results<'a> {
 
 impl<'a> Results<'a> {
     fn location(&self, article: &'a str, span: &crate::claim::Span, text: &'a str) -> Location<'a> {
-        let end_col = span.column + text.chars().count();
+        let (line, column) = (span.line as usize, span.column as usize);
+        let end_col = column + text.chars().count();
         Location {
             physical_location: Physical {
                 artifact_location: Artifact {
                     uri: self.paths.get(article).copied().unwrap_or(article),
                 },
                 region: Region {
-                    start_line: span.line,
-                    start_column: span.column,
-                    end_line: span.line + text.matches('\n').count(),
+                    start_line: line,
+                    start_column: column,
+                    end_line: line + text.matches('\n').count(),
                     end_column: if text.contains('\n') { 1 } else { end_col },
-                    byte_offset: span.start,
-                    byte_length: span.end - span.start,
+                    byte_offset: span.start as usize,
+                    byte_length: span.range().len(),
                     snippet: Text { text },
                 },
             },

@@ -145,8 +145,8 @@ fn snippet(
     title: String,
 ) -> Snippet {
     let text = texts.get(ev.article.as_ref()).copied().unwrap_or("");
-    let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.start..ev.span.end));
-    let (w, marked) = window(text, sentence, ev.span.start..ev.span.end, columns);
+    let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.range()));
+    let (w, marked) = window(text, sentence, ev.span.range(), columns);
     let path = paths
         .get(ev.article.as_ref())
         .copied()
@@ -156,7 +156,7 @@ fn snippet(
         src: Window {
             name: format!("{path}:{}:{}", ev.span.line, ev.span.column),
             text: w,
-            line: ev.span.line.saturating_sub(1),
+            line: (ev.span.line as usize).saturating_sub(1),
         },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
         label,
