@@ -56,6 +56,30 @@ impl<'a> Analysed<'a> {
             extracted,
         }
     }
+
+    /// `new` on several articles, extracted together (see
+    /// `Extractor::extract_many`): the same for each as `new`.
+    pub fn many(articles: &[&'a Article], ex: &Extractor) -> Vec<Analysed<'a>> {
+        let docs: Vec<Doc> = articles.iter().map(|a| ex.prepare(a.body_text())).collect();
+        let extracted = ex.extract_many(&docs.iter().collect::<Vec<_>>());
+        articles
+            .iter()
+            .zip(docs)
+            .zip(extracted)
+            .map(|((article, doc), extracted)| Analysed {
+                article,
+                doc,
+                extracted,
+            })
+            .collect()
+    }
+}
+
+/// How many articles a thread reads and extracts together: enough that each
+/// claim pattern runs on many sentences in a row (up to 64), few enough that
+/// their texts take little memory and every thread gets several batches.
+fn batch_size(articles: usize) -> usize {
+    (articles / (rayon::current_num_threads() * 4)).clamp(1, 64)
 }
 
 /// Called as articles are done: (articles done, articles in all). Called
@@ -135,12 +159,14 @@ pub fn parts(articles: &[Article], rules: &Rules, opts: &Options) -> (Calendar, 
     let cal = calendar(&sorted, rules, opts, &ex);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let parts = sorted
-        .par_iter()
-        .map(|a| {
-            let part = analyse(a, &ex, rules, &cal);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            opts.progress.tell(n, sorted.len());
-            part
+        .par_chunks(batch_size(sorted.len()))
+        .flat_map_iter(|batch| {
+            let parts = analyse_many(batch, &ex, rules, &cal);
+            let n = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+            for k in 1..=batch.len() {
+                opts.progress.tell(n + k, sorted.len());
+            }
+            parts
         })
         .collect();
     (cal, parts)
@@ -177,13 +203,21 @@ pub fn parts_from(
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         opts.progress.tell(n, total);
     };
-    let read: Vec<(Option<Part>, Vec<crate::load::LoadError>)> = sources
-        .par_iter()
-        .map(|s| {
-            let (article, diagnostics) = s.read();
-            let part = article.map(|a| analyse(&a, &ex, rules, &cal));
-            tell();
-            (part, diagnostics)
+    // Files are read a batch at a time, and each batch's texts dropped once
+    // analysed: memory holds the claims, not the texts.
+    let read: Vec<(Vec<Part>, Vec<crate::load::LoadError>)> = sources
+        .par_chunks(batch_size(sources.len()))
+        .map(|batch| {
+            let mut articles = Vec::with_capacity(batch.len());
+            let mut diagnostics = Vec::new();
+            for s in batch {
+                let (article, mut d) = s.read();
+                articles.extend(article);
+                diagnostics.append(&mut d);
+            }
+            let parts = analyse_many(&articles.iter().collect::<Vec<_>>(), &ex, rules, &cal);
+            batch.iter().for_each(|_| tell());
+            (parts, diagnostics)
         })
         .collect();
     let mut parts = Vec::with_capacity(total);
@@ -192,8 +226,8 @@ pub fn parts_from(
         tell();
     }
     let mut diagnostics = Vec::new();
-    for (part, mut d) in read {
-        parts.extend(part);
+    for (mut part, mut d) in read {
+        parts.append(&mut part);
         diagnostics.append(&mut d);
     }
     (cal, parts, diagnostics)
@@ -248,7 +282,25 @@ fn calendar_of(
 
 /// Reads one article: extraction, its date, its claims, the names it uses.
 pub fn analyse(article: &Article, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
-    let a = Analysed::new(article, ex);
+    part_of(Analysed::new(article, ex), ex, rules, cal)
+}
+
+/// `analyse` on several articles, extracted together: the same parts.
+pub fn analyse_many(
+    articles: &[&Article],
+    ex: &Extractor,
+    rules: &Rules,
+    cal: &Calendar,
+) -> Vec<Part> {
+    Analysed::many(articles, ex)
+        .into_iter()
+        .map(|a| part_of(a, ex, rules, cal))
+        .collect()
+}
+
+/// An article's part, from its extraction.
+fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
+    let article = a.article;
     let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
     let ArticleClaims {
         mut claims,

@@ -91,6 +91,21 @@ pub struct Extracted {
     pub speakers: Vec<Option<usize>>,
 }
 
+/// A sentence's words, with their ranges in the text.
+type Words<'t> = Vec<(Range<usize>, &'t str)>;
+
+/// A claim pattern to run on a sentence of a document.
+#[derive(Debug, Clone)]
+struct Job {
+    sentence: usize,
+    rule: usize,
+    /// The pattern's number in its rule, and across all rules.
+    pattern: usize,
+    global: usize,
+    /// No match starts after this byte of the sentence (see `rule_matches`).
+    last_start: usize,
+}
+
 /// The compiled extraction machinery, built once per run.
 pub struct Extractor<'r> {
     pub rules: &'r Rules,
@@ -237,7 +252,50 @@ impl<'r> Extractor<'r> {
     }
 
     pub fn extract(&self, doc: &Doc) -> Extracted {
+        self.extract_many(&[doc]).pop().unwrap_or_default()
+    }
+
+    /// `extract` on several documents: each gets exactly what `extract`
+    /// gives it alone. The claim patterns are run last, one pattern at a
+    /// time over all the documents' sentences it may match, so that its
+    /// automata stay in the processor's caches (run a sentence at a time,
+    /// every search started cold, and took several times as long).
+    pub fn extract_many(&self, docs: &[&Doc]) -> Vec<Extracted> {
+        let staged: Vec<(Extracted, Vec<Job>)> =
+            docs.iter().map(|d| self.extract_mentions(d)).collect();
+        let mut order: Vec<(usize, usize)> = staged
+            .iter()
+            .enumerate()
+            .flat_map(|(d, (_, jobs))| (0..jobs.len()).map(move |j| (d, j)))
+            .collect();
+        order.sort_by_key(|&(d, j)| staged[d].1[j].global);
+        let mut found: Vec<Vec<Vec<RuleCaps>>> = staged
+            .iter()
+            .map(|(_, jobs)| vec![Vec::new(); jobs.len()])
+            .collect();
+        for (d, j) in order {
+            let job = &staged[d].1[j];
+            let rule = &self.rules.claims[job.rule];
+            let sent = &docs[d].norm.text[docs[d].sentences[job.sentence].range.clone()];
+            let (re, pre) = (&rule.patterns[job.pattern], &rule.prefilters[job.pattern]);
+            found[d][j] = rule_matches(re, pre.as_ref(), sent, job.last_start).collect();
+        }
+        staged
+            .into_iter()
+            .zip(found)
+            .zip(docs)
+            .map(|(((mut out, jobs), found), doc)| {
+                self.add_matches(doc, &mut out, &jobs, found);
+                out
+            })
+            .collect()
+    }
+
+    /// Everything `extract` finds but the claim rules' matches, and the
+    /// claim patterns worth running on each sentence.
+    fn extract_mentions(&self, doc: &Doc) -> (Extracted, Vec<Job>) {
         let text = doc.norm.text.as_str();
+        let mut jobs = Vec::new();
         let mut out = Extracted {
             speakers: vec![None; doc.sentences.len()],
             ..Extracted::default()
@@ -342,80 +400,126 @@ impl<'r> Extractor<'r> {
             }));
 
             // A pattern that needs a date, a number or a name only runs
-            // where the scanner or the name matcher found one.
+            // where the scanner or the name matcher found one; it is run
+            // later, with the other documents' (see `extract_many`).
             let has_entity = !ents.is_empty();
             for (ri, rule) in self.rules.claims.iter().enumerate() {
-                let mut taken: Vec<Range<usize>> = Vec::new();
-                for (k, ((re, pre), &(date, number, entity))) in rule
-                    .patterns
-                    .iter()
-                    .zip(&rule.prefilters)
-                    .zip(&rule.needs)
-                    .enumerate()
-                {
+                for (k, &(date, number, entity)) in rule.needs.iter().enumerate() {
                     if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
                         continue;
                     }
-                    let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
+                    let global = self.pattern_base[ri] + k;
+                    let sets = self.pattern_sets[global].clone();
                     let Some(last_start) = sets
                         .map(|k| latest[si * nsets + k])
                         .try_fold(usize::MAX, |a, l| Some(a.min(l?)))
                     else {
                         continue;
                     };
-                    for caps in rule_matches(re, pre.as_ref(), sent, last_start) {
-                        let Some(whole) = caps.get(0) else { continue };
-                        let shift = |m: Range<usize>| range.start + m.start..range.start + m.end;
-                        let span = trim_clitic(
-                            text,
-                            caps.name(re, "claim")
-                                .map(shift)
-                                .unwrap_or_else(|| shift(whole.clone())),
-                        );
-                        if taken
-                            .iter()
-                            .any(|t| t.start < span.end && span.start < t.end)
-                        {
-                            continue;
-                        }
-                        let value = match (rule.value, caps.name(re, "value")) {
-                            (_, Some(v)) => shift(v),
-                            (ValueKind::Statement, None) => shift(whole),
-                            _ => continue,
-                        };
-                        let subject = caps.name(re, "subject").and_then(|m| {
-                            let r = shift(m);
-                            ents.iter()
-                                .find(|e| e.range.start >= r.start && e.range.end <= r.end)
-                                .map(|e| e.entity)
-                        });
-                        let in_quote = out.quotes.iter().find(|q| {
-                            q.sentence == si
-                                && q.inner.start <= span.start
-                                && span.end <= q.inner.end
-                        });
-                        taken.push(span.clone());
-                        // the nearest verb of saying before the claim
-                        // ("…، فيما قال توكاييف إن 18 …")
-                        let claim_speaker = self
-                            .speaker_before(text, &range, span.start, &ents, &quotes, &words)
-                            .unwrap_or(speaker);
-                        out.matches.push(RuleMatch {
-                            rule: ri,
-                            sentence: si,
-                            range: span,
-                            value,
-                            subject,
-                            // the nearest verb of saying before the claim
-                            // ("…، فيما قال توكاييف إن 18 …")
-                            speaker: in_quote.and_then(|q| q.speaker).or(claim_speaker),
-                        });
-                    }
+                    jobs.push(Job {
+                        sentence: si,
+                        rule: ri,
+                        pattern: k,
+                        global,
+                        last_start,
+                    });
                 }
             }
             out.entities.extend(ents);
         }
-        out
+        (out, jobs)
+    }
+
+    /// The claim rules' matches, from what their patterns found on each
+    /// sentence (`found`, one list per job), in the order `extract` has
+    /// always given them: by sentence, rule, pattern, then place.
+    fn add_matches(&self, doc: &Doc, out: &mut Extracted, jobs: &[Job], found: Vec<Vec<RuleCaps>>) {
+        let text = doc.norm.text.as_str();
+        // Spans taken by a rule in a sentence: its later patterns do not
+        // claim them again.
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        let mut current = None;
+        // The sentence's quotes and its words outside them, for who speaks.
+        let mut context: Option<(usize, Vec<Range<usize>>, Words)> = None;
+        for (job, all) in jobs.iter().zip(found) {
+            let (si, ri) = (job.sentence, job.rule);
+            if current != Some((si, ri)) {
+                taken.clear();
+                current = Some((si, ri));
+            }
+            if all.is_empty() {
+                continue;
+            }
+            let range = doc.sentences[si].range.clone();
+            if context.as_ref().map(|c| c.0) != Some(si) {
+                let quotes: Vec<Range<usize>> = doc.sentences[si]
+                    .quotes
+                    .iter()
+                    .map(|q| q.outer.clone())
+                    .collect();
+                let words = self
+                    .words(text, &range, &[])
+                    .into_iter()
+                    .filter(|(r, _)| !inside(&quotes, r.start))
+                    .collect();
+                context = Some((si, quotes, words));
+            }
+            let Some((_, quotes, words)) = context.as_ref() else {
+                continue;
+            };
+            let from = out.entities.partition_point(|e| e.sentence < si);
+            let to = out.entities.partition_point(|e| e.sentence <= si);
+            let ents = &out.entities[from..to];
+            let speaker = out.speakers[si];
+            let rule = &self.rules.claims[ri];
+            let re = &rule.patterns[job.pattern];
+            for caps in all {
+                let Some(whole) = caps.get(0) else { continue };
+                let shift = |m: Range<usize>| range.start + m.start..range.start + m.end;
+                let span = trim_clitic(
+                    text,
+                    caps.name(re, "claim")
+                        .map(shift)
+                        .unwrap_or_else(|| shift(whole.clone())),
+                );
+                if taken
+                    .iter()
+                    .any(|t| t.start < span.end && span.start < t.end)
+                {
+                    continue;
+                }
+                let value = match (rule.value, caps.name(re, "value")) {
+                    (_, Some(v)) => shift(v),
+                    (ValueKind::Statement, None) => shift(whole),
+                    _ => continue,
+                };
+                let subject = caps.name(re, "subject").and_then(|m| {
+                    let r = shift(m);
+                    ents.iter()
+                        .find(|e| e.range.start >= r.start && e.range.end <= r.end)
+                        .map(|e| e.entity)
+                });
+                let in_quote = out.quotes.iter().find(|q| {
+                    q.sentence == si && q.inner.start <= span.start && span.end <= q.inner.end
+                });
+                taken.push(span.clone());
+                // the nearest verb of saying before the claim
+                // ("…، فيما قال توكاييف إن 18 …")
+                let claim_speaker = self
+                    .speaker_before(text, &range, span.start, ents, quotes, words)
+                    .unwrap_or(speaker);
+                out.matches.push(RuleMatch {
+                    rule: ri,
+                    sentence: si,
+                    range: span,
+                    value,
+                    subject,
+                    // the nearest verb of saying before the claim
+                    // ("…، فيما قال توكاييف إن 18 …")
+                    speaker: in_quote.and_then(|q| q.speaker).or(claim_speaker),
+                });
+            }
+        }
     }
 
     /// The date mentions of `doc`, exactly the `dates` of `extract(doc)`,
@@ -1011,6 +1115,44 @@ mod tests {
             }
         }
         assert!(seen > 0, "some pattern matches the seeds");
+    }
+
+    /// Documents extracted together get what each gets alone, whatever
+    /// the batch: the seeds, each article cut in two, in both orders.
+    #[test]
+    fn extracting_together_gives_what_each_gets_alone() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let ex = Extractor::new(&rules);
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir("seeds").expect("seeds/") {
+            let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("UTF-8");
+            let half = text.floor_char_boundary(text.len() / 2);
+            texts.push(text[half..].to_string());
+            texts.push(text);
+        }
+        let docs: Vec<Doc> = texts.iter().map(|t| ex.prepare(t)).collect();
+        let alone: Vec<String> = docs
+            .iter()
+            .map(|d| format!("{:?}", ex.extract(d)))
+            .collect();
+        assert!(
+            alone.iter().any(|e| e.contains("RuleMatch")),
+            "the seeds give matches"
+        );
+        let mut refs: Vec<&Doc> = docs.iter().collect();
+        for _ in 0..2 {
+            let together: Vec<String> = ex
+                .extract_many(&refs)
+                .iter()
+                .map(|e| format!("{e:?}"))
+                .collect();
+            let want: Vec<&String> = refs
+                .iter()
+                .map(|d| &alone[docs.iter().position(|x| std::ptr::eq(x, *d)).unwrap_or(0)])
+                .collect();
+            assert_eq!(together.iter().collect::<Vec<_>>(), want);
+            refs.reverse();
+        }
     }
 
     /// Every match of a pattern starts at or before the last place a word
