@@ -8,6 +8,5 @@ pub fn render(report: &Report) -> String {
 
 /// The report, pretty-printed into `out` as it is serialized.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(report, out)
 }

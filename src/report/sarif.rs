@@ -227,6 +227,5 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             },
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(&log, out)
 }
