@@ -1,5 +1,7 @@
 //! The whole run: articles and rules in, a `Report` out. Calls each stage in
 //! order and keeps nothing global; the binary and the tests both use it.
+//! Articles are read and analysed in parallel batches, and only what the
+//! comparison needs of each (its `Part`) is kept.
 use crate::claim::{self, ArticleClaims, CalendarMismatch, Claim, Evidence, WeekdayMismatch};
 use crate::compare::{self, Finding, NameUse};
 use crate::extract::{Doc, Extracted, Extractor};

@@ -1,10 +1,13 @@
 //! Mentions: entities, dates, quantities, quotes, who said each sentence, and
 //! the matches of the claim rules.
 //!
-//! Everything here works on the normalized text of one article, sentence by
+//! Everything here works on the normalized text of an article, sentence by
 //! sentence, and skips boilerplate blocks. The `Extractor` is compiled once
 //! from the rules (an Aho-Corasick automaton for every entity name, the
 //! grammar's regexes, the claim patterns) and then shared by every article.
+//! Articles can be extracted in batches (`extract_many`): the claim patterns
+//! then run one pattern at a time over the whole batch, each article getting
+//! exactly what it gets alone.
 use crate::grammar::DateExpr;
 use crate::normalize::Normalized;
 use crate::rules::{Rules, ValueKind};
