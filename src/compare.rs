@@ -300,10 +300,11 @@ fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, St
             (false, _) => agencies.join("/"),
         }
     };
+    let alone = explain::uncredited(1, lang);
     let mut parts: Vec<String> = groups
         .iter()
         .map(describe)
-        .filter(|p| *p != explain::uncredited(1, lang))
+        .filter(|p| *p != alone)
         .collect();
     match groups.len() - parts.len() {
         0 => {}
@@ -456,8 +457,8 @@ fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
 
 /// What tells which articles are one source.
 struct Sources<'a> {
-    wires: BTreeMap<&'a str, &'a [String]>,
-    copies: BTreeMap<&'a str, &'a [Shared]>,
+    wires: FxHashMap<&'a str, &'a [String]>,
+    copies: FxHashMap<&'a str, &'a [Shared]>,
 }
 
 fn compare_group(
