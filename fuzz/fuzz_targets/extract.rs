@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let report = kzcheck::check::check(std::slice::from_ref(&article), rules());
     for c in &report.claims {
         assert!(
-            article.text.get(c.span.start..c.span.end).is_some(),
+            article.text.get(c.span.range()).is_some(),
             "claim span {}..{} not in the article text",
             c.span.start,
             c.span.end
