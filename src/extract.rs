@@ -102,9 +102,8 @@ type Words<'t> = Vec<(Range<usize>, &'t str)>;
 struct Job {
     sentence: usize,
     rule: usize,
-    /// The pattern's number in its rule, and across all rules.
+    /// The pattern's number in its rule.
     pattern: usize,
-    global: usize,
     /// No match starts after this byte of the sentence (see `rule_matches`).
     last_start: usize,
 }
@@ -271,7 +270,7 @@ impl<'r> Extractor<'r> {
             .enumerate()
             .flat_map(|(d, (_, jobs))| (0..jobs.len()).map(move |j| (d, j)))
             .collect();
-        order.sort_by_key(|&(d, j)| staged[d].1[j].global);
+        order.sort_by_key(|&(d, j)| (staged[d].1[j].rule, staged[d].1[j].pattern));
         let mut found: Vec<Vec<Vec<RuleCaps>>> = staged
             .iter()
             .map(|(_, jobs)| vec![Vec::new(); jobs.len()])
@@ -411,8 +410,7 @@ impl<'r> Extractor<'r> {
                     if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
                         continue;
                     }
-                    let global = self.pattern_base[ri] + k;
-                    let sets = self.pattern_sets[global].clone();
+                    let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
                     let Some(last_start) = sets
                         .map(|k| latest[si * nsets + k])
                         .try_fold(usize::MAX, |a, l| Some(a.min(l?)))
@@ -423,7 +421,6 @@ impl<'r> Extractor<'r> {
                         sentence: si,
                         rule: ri,
                         pattern: k,
-                        global,
                         last_start,
                     });
                 }
