@@ -98,6 +98,18 @@ impl Progress {
             f(done, total)
         }
     }
+
+    /// Tells one more article done (of `total`) each time it is called,
+    /// from any thread.
+    fn counter(&self, total: usize) -> impl Fn() + Sync + '_ {
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        move || {
+            self.tell(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            )
+        }
+    }
 }
 
 impl std::fmt::Debug for Progress {
@@ -159,15 +171,12 @@ pub fn parts(articles: &[Article], rules: &Rules, opts: &Options) -> (Calendar, 
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
     let cal = calendar(&sorted, rules, opts, &ex);
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tell = opts.progress.counter(sorted.len());
     let parts = sorted
         .par_chunks(batch_size(sorted.len()))
         .flat_map_iter(|batch| {
             let parts = analyse_many(batch, &ex, rules, &cal);
-            let n = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
-            for k in 1..=batch.len() {
-                opts.progress.tell(n + k, sorted.len());
-            }
+            batch.iter().for_each(|_| tell());
             parts
         })
         .collect();
@@ -200,11 +209,7 @@ pub fn parts_from(
         dated.extend(stdin.map(|a| (full_date_years(a, &ex), a.meta.published)));
         calendar_of(dated, rules, opts)
     };
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let tell = || {
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        opts.progress.tell(n, total);
-    };
+    let tell = opts.progress.counter(total);
     // Files are read a batch at a time, and each batch's texts dropped once
     // analysed: memory holds the claims, not the texts.
     let read: Vec<(Vec<Part>, Vec<crate::load::LoadError>)> = sources
@@ -305,14 +310,14 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
     let article = a.article;
     let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
     let ArticleClaims {
-        mut claims,
+        claims,
         mismatches,
         calendar_mismatches,
     } = claim::claims(rules, article, &a.doc, &a.extracted, date.as_ref(), cal);
     // A part is kept until the end of the run. Each claim is boxed: the
     // run gathers all claims into one list, and moving pointers there holds
     // no second copy of them.
-    let claims: Vec<Box<Claim>> = claims.drain(..).map(Box::new).collect();
+    let claims: Vec<Box<Claim>> = claims.into_iter().map(Box::new).collect();
     let mut wire: Vec<String> = a
         .extracted
         .entities
@@ -330,7 +335,7 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
     // again, and is passed over before its display form is worked out.
     let mut met = std::collections::HashSet::new();
     let mut spelled = std::collections::HashSet::new();
-    let names = a
+    let mut names = a
         .extracted
         .entities
         .iter()
@@ -355,9 +360,8 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
                 u.variant_of.clone(),
             ))
         })
-        .collect::<Vec<_>>()
-        .into_boxed_slice()
-        .into_vec();
+        .collect::<Vec<_>>();
+    names.shrink_to_fit();
     Part {
         info: ArticleInfo {
             id: article.id.clone(),
