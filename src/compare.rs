@@ -281,7 +281,7 @@ fn side(c: &Claim, lang: Lang) -> String {
 /// How many independent sources an agreement rests on: articles that
 /// credit the same agency, or share wire copy, count once.
 fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, String) {
-    let wire = |a: &Shared| sources.wires.get(a.as_ref()).copied().unwrap_or(&[]);
+    let wire = |a: &Shared| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
     let groups: Vec<Vec<&Shared>> = source_clusters(arts, sources)
         .into_iter()
         .map(|g| g.into_iter().map(|i| &arts[i]).collect())
@@ -373,7 +373,7 @@ fn source_clusters(arts: &[Shared], sources: &Sources) -> Vec<Vec<usize>> {
         .map(|(i, a)| (a.as_ref(), i))
         .collect();
     for (i, a) in arts.iter().enumerate() {
-        for w in sources.wires.get(a.as_ref()).copied().unwrap_or(&[]) {
+        for w in sources.wires.get(a.as_str()).copied().unwrap_or(&[]) {
             match by_agency.get(w.as_str()) {
                 Some(&k) => p.join(k, i),
                 None => {
@@ -381,8 +381,8 @@ fn source_clusters(arts: &[Shared], sources: &Sources) -> Vec<Vec<usize>> {
                 }
             }
         }
-        for c in sources.copies.get(a.as_ref()).copied().unwrap_or(&[]) {
-            if let Some(&j) = position.get(c.as_ref()) {
+        for c in sources.copies.get(a.as_str()).copied().unwrap_or(&[]) {
+            if let Some(&j) = position.get(c.as_str()) {
                 if j > i {
                     p.join(i, j);
                 }
@@ -540,7 +540,7 @@ fn compare_group(
                 across.push((i, j));
             }
             for x in a {
-                let Some(same_article) = by_article[j].get(x.article.as_ref()) else {
+                let Some(same_article) = by_article[j].get(x.article.as_str()) else {
                     continue;
                 };
                 // a growing count given twice on different days is an update

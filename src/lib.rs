@@ -32,7 +32,7 @@ pub mod value;
 /// A string many records share (an article's id, a claim's key, an entity's
 /// id): one allocation, counted references. A large corpus holds millions of
 /// claims and findings that name the same few thousand strings.
-pub type Shared = std::sync::Arc<str>;
+pub type Shared = arcstr::ArcStr;
 
 /// Hands out one [`Shared`] per distinct string, to any thread: the same
 /// words met in a thousand articles are kept once.

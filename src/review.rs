@@ -336,7 +336,7 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
             let mut words: Vec<String> = f
                 .claims
                 .iter()
-                .filter_map(|id| claims.get(id.as_ref()))
+                .filter_map(|id| claims.get(id.as_str()))
                 .map(|c| format!("{}={}", c.article, c.text))
                 .chain(
                     f.evidence

@@ -398,7 +398,7 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
         }
         parts.push(Part {
             info: repr.info,
-            claims: repr.claims.into_iter().map(|c| Box::new(c.0)).collect(),
+            claims: crate::check::boxed(repr.claims.into_iter().map(|c| c.0)),
             mismatches: repr
                 .mismatches
                 .into_iter()

@@ -201,10 +201,10 @@ fn check_report_spans(report: &Report, articles: &[Article]) -> Result<(), TestC
     }
     for (n, f) in report.findings.iter().enumerate() {
         for a in &f.articles {
-            prop_assert!(texts.contains_key(a.as_ref()), "finding {n}: article {a}");
+            prop_assert!(texts.contains_key(a.as_str()), "finding {n}: article {a}");
         }
         for c in &f.claims {
-            prop_assert!(claim_ids.contains(c.as_ref()), "finding {n}: claim {c}");
+            prop_assert!(claim_ids.contains(c.as_str()), "finding {n}: claim {c}");
         }
         for (i, e) in f.evidence.iter().enumerate() {
             let text = text_of(&e.article)?;

@@ -236,7 +236,7 @@ impl<'a> Page<'a> {
                     Some(f.severity),
                     Some(&note),
                 );
-                if let Some(&k) = page.art.get(item.ev.article.as_ref()) {
+                if let Some(&k) = page.art.get(item.ev.article.as_str()) {
                     page.findings_of[k].insert(i + 1);
                 }
             }
@@ -269,7 +269,7 @@ impl<'a> Page<'a> {
     fn items(&self, f: &Finding) -> Vec<Item<'a>> {
         let mut out = Vec::new();
         for id in &f.claims {
-            let Some(&c) = self.claims.get(id.as_ref()) else {
+            let Some(&c) = self.claims.get(id.as_str()) else {
                 continue;
             };
             out.push(Item {
@@ -512,7 +512,7 @@ fn summary(o: &mut String, page: &Page) {
         *claims_of.entry(c.article.as_ref()).or_default() += 1;
     }
     for (i, a) in r.articles.iter().enumerate() {
-        let claims = claims_of.get(a.id.as_ref()).copied().unwrap_or(0);
+        let claims = claims_of.get(a.id.as_str()).copied().unwrap_or(0);
         let _ = writeln!(
             o,
             "<tr><th scope=\"row\"><a href=\"#a{i}\"><code dir=\"ltr\">{}</code></a></th><td><code dir=\"ltr\" class=\"path\">{}</code></td><td>{}</td><td>{}</td><td>{}</td>\
@@ -521,7 +521,7 @@ fn summary(o: &mut String, page: &Page) {
             esc(&a.path),
             date_cell(a, lang),
             list_or_dash(a.wire.iter().map(|w| format!("<span class=\"tag\" dir=\"ltr\">{}</span>", esc(w)))),
-            list_or_dash(a.shares_copy_with.iter().map(|s| match page.art.get(s.as_ref()) {
+            list_or_dash(a.shares_copy_with.iter().map(|s| match page.art.get(s.as_str()) {
                 Some(k) => format!("<a href=\"#a{k}\"><code dir=\"ltr\">{}</code></a>", esc(s)),
                 None => format!("<code dir=\"ltr\">{}</code>", esc(s)),
             })),
@@ -742,7 +742,7 @@ fn evidence(o: &mut String, page: &Page, item: &Item) {
         span.0..span.1,
         2 * CONTEXT + super::columns_of(&text[span.0..span.1]),
     );
-    let k = page.art.get(ev.article.as_ref()).copied();
+    let k = page.art.get(ev.article.as_str()).copied();
     let role = match item.role {
         Role::Claim => "claim",
         Role::Anchor => "anchor",
@@ -1004,7 +1004,7 @@ fn graph_svg(o: &mut String, page: &Page) {
         .map(|(i, c)| (c.id.as_ref(), i))
         .collect();
     let claim_of = |n| match &g[n] {
-        Node::Claim(c) => claim_index.get(c.as_ref()).copied(),
+        Node::Claim(c) => claim_index.get(c.as_str()).copied(),
         _ => None,
     };
     for e in g.edge_indices() {
@@ -1159,7 +1159,7 @@ fn graph_svg(o: &mut String, page: &Page) {
     o.push_str("<g class=\"states\" fill=\"none\" stroke-width=\"1\">\n");
     for &i in &drawn {
         let c = &r.claims[i];
-        let Some(&k) = page.art.get(c.article.as_ref()) else {
+        let Some(&k) = page.art.get(c.article.as_str()) else {
             continue;
         };
         let (x1, y1, x2, y2) = (ART_X + ART_W, art_y[k], CX - 5.0, claim_y[&i]);
@@ -1266,12 +1266,12 @@ fn graph_svg(o: &mut String, page: &Page) {
         };
         let href = page
             .art
-            .get(c.article.as_ref())
+            .get(c.article.as_str())
             .map(|&k| format!("#{}", span_id(k, clamp(page.text(&c.article), &c.span))))
             .unwrap_or_default();
         let colour = page
             .art
-            .get(c.article.as_ref())
+            .get(c.article.as_str())
             .map(|&k| PALETTE[k % PALETTE.len()])
             .unwrap_or("#888");
         let label = short(&explain::value(&c.value, lang), 50);

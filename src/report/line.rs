@@ -25,7 +25,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         let mut places: Vec<(&str, u32, u32)> = f
             .claims
             .iter()
-            .filter_map(|id| claims.get(id.as_ref()))
+            .filter_map(|id| claims.get(id.as_str()))
             .map(|c| (c.article.as_ref(), c.span.line, c.span.column))
             .chain(
                 f.evidence

@@ -23,7 +23,7 @@ pub fn text(mentions: &[Mention], paths: &std::collections::HashMap<&str, &str>)
             .and_then(|v| v.as_str().map(|x| format!("  ({x})")))
             .unwrap_or_default();
         let path = paths
-            .get(m.article.as_ref())
+            .get(m.article.as_str())
             .copied()
             .unwrap_or(m.article.as_ref());
         s.push_str(&format!(

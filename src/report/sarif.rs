@@ -146,7 +146,7 @@ impl Serialize for Results<'_> {
             let mut places: Vec<Location> = f
                 .claims
                 .iter()
-                .filter_map(|id| self.claims.get(id.as_ref()))
+                .filter_map(|id| self.claims.get(id.as_str()))
                 .map(|c| self.location(&c.article, &c.span, &c.text))
                 .chain(
                     f.evidence

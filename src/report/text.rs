@@ -144,11 +144,11 @@ fn snippet(
     label: String,
     title: String,
 ) -> Snippet {
-    let text = texts.get(ev.article.as_ref()).copied().unwrap_or("");
+    let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
     let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.range()));
     let (w, marked) = window(text, sentence, ev.span.range(), columns);
     let path = paths
-        .get(ev.article.as_ref())
+        .get(ev.article.as_str())
         .copied()
         .unwrap_or(ev.article.as_ref());
     Snippet {
@@ -208,7 +208,7 @@ fn diagnostic(
 ) -> FindingDiag {
     let mut related = Vec::new();
     for id in &f.claims {
-        let Some(c) = index.claims.get(id.as_ref()) else {
+        let Some(c) = index.claims.get(id.as_str()) else {
             continue;
         };
         let ev = Evidence {
