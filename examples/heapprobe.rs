@@ -1,6 +1,7 @@
 //! Live heap after each stage of a run, counted by a global allocator:
 //! what the compiled rules hold, what the parts of a corpus hold (what a run
-//! keeps per article), and the report. RSS (`/usr/bin/time -f %M`) adds the
+//! keeps per article), the report, and the JSON written; with the peak of
+//! each stage and the process's peak resident memory. RSS (`/usr/bin/time -f %M`) adds the
 //! allocator's own overhead on top.
 //!
 //! ```sh
@@ -11,9 +12,14 @@ use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 struct Counting;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 static N: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+fn grew(by: isize) {
+    let now = LIVE.fetch_add(by, Relaxed) + by;
+    PEAK.fetch_max(now, Relaxed);
+}
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size() as isize, Relaxed);
+        grew(l.size() as isize);
         N.fetch_add(1, Relaxed);
         unsafe { System.alloc(l) }
     }
@@ -23,17 +29,27 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        LIVE.fetch_add(n as isize - l.size() as isize, Relaxed);
+        grew(n as isize - l.size() as isize);
         unsafe { System.realloc(p, l, n) }
     }
 }
 #[global_allocator]
 static A: Counting = Counting;
 fn show(what: &str) {
+    let live = LIVE.load(Relaxed);
+    // The process's peak resident memory so far, as `time -f %M` gives it.
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(String::new(), |kb| format!("; peak RSS so far {} MB", kb >> 10));
     println!(
-        "{what}: live {} MB in {} blocks",
-        LIVE.load(Relaxed) >> 20,
-        N.load(Relaxed)
+        "{what}: live {} MB in {} blocks; peak during the stage {} MB{hwm}",
+        live >> 20,
+        N.load(Relaxed),
+        PEAK.swap(live, Relaxed) >> 20
     );
 }
 fn main() {
@@ -56,4 +72,15 @@ fn main() {
     let report = kzcheck::check::assemble(parts, &rules, &opts);
     show("report");
     println!("findings {}", report.findings.len());
+    let texts = Default::default();
+    let (format, opts) = (
+        kzcheck::report::Format::Json,
+        kzcheck::report::TextOptions {
+            color: false,
+            width: 100,
+        },
+    );
+    let written = kzcheck::report::write(&report, format, opts, &texts, &mut std::io::sink());
+    written.expect("written");
+    show("json");
 }

@@ -138,6 +138,9 @@ pub struct Extractor<'r> {
     pattern_sets: Vec<Range<usize>>,
     /// The spellings of names met in the articles, each kept once.
     pub spellings: crate::Interner,
+    /// For every pattern (numbered as in `pattern_sets`): search caches
+    /// not in use, lent to one batch of documents at a time.
+    caches: Vec<std::sync::Mutex<Vec<PatternCache>>>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -225,6 +228,7 @@ impl<'r> Extractor<'r> {
             .expect("an automaton of the rules' words");
         Extractor {
             rules,
+            caches: pattern_sets.iter().map(|_| Default::default()).collect(),
             person_shapes,
             rule_words,
             word_sets,
@@ -275,12 +279,22 @@ impl<'r> Extractor<'r> {
             .iter()
             .map(|(_, jobs)| vec![Vec::new(); jobs.len()])
             .collect();
-        for (d, j) in order {
-            let job = &staged[d].1[j];
-            let rule = &self.rules.claims[job.rule];
-            let sent = &docs[d].norm.text[docs[d].sentences[job.sentence].range.clone()];
-            let (re, pre) = (&rule.patterns[job.pattern], &rule.prefilters[job.pattern]);
-            found[d][j] = rule_matches(re, pre.as_ref(), sent, job.last_start).collect();
+        let job = |&(d, j): &(usize, usize)| &staged[d].1[j];
+        for run in
+            order.chunk_by(|a, b| (job(a).rule, job(a).pattern) == (job(b).rule, job(b).pattern))
+        {
+            let (r, p) = (job(&run[0]).rule, job(&run[0]).pattern);
+            let rule = &self.rules.claims[r];
+            let (re, pre) = (&rule.patterns[p], rule.prefilters[p].as_ref());
+            let lent = &self.caches[self.pattern_base[r] + p];
+            let taken = lent.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut cache = taken.unwrap_or_else(|| PatternCache::new(re, pre));
+            for &(d, j) in run {
+                let job = &staged[d].1[j];
+                let sent = &docs[d].norm.text[docs[d].sentences[job.sentence].range.clone()];
+                found[d][j] = rule_matches_with(re, pre, sent, job.last_start, &mut cache);
+            }
+            lent.lock().unwrap_or_else(|e| e.into_inner()).push(cache);
         }
         staged
             .into_iter()
@@ -909,59 +923,102 @@ impl RuleCaps {
 ///
 /// `last_start`: no match starts after this byte (where the last of some
 /// word every match holds starts); the search stops there.
-pub fn rule_matches<'h>(
-    re: &'h regex_automata::meta::Regex,
-    pre: Option<&'h regex_automata::meta::Regex>,
-    hay: &'h str,
+pub fn rule_matches(
+    re: &regex_automata::meta::Regex,
+    pre: Option<&regex_automata::meta::Regex>,
+    hay: &str,
     last_start: usize,
-) -> impl Iterator<Item = RuleCaps> + 'h {
+) -> Vec<RuleCaps> {
+    rule_matches_with(re, pre, hay, last_start, &mut PatternCache::new(re, pre))
+}
+
+/// A claim pattern's search caches: its own and its prefilter's, and room
+/// for its captures. The extractor keeps them (the regex's own pool would
+/// keep one per thread for as long as the rules live: about 100 MB for the
+/// claim patterns, still held while a large run compares its claims).
+pub struct PatternCache {
+    exact: regex_automata::meta::Cache,
+    pre: Option<regex_automata::meta::Cache>,
+    caps: regex_automata::util::captures::Captures,
+}
+
+impl PatternCache {
+    pub fn new(
+        re: &regex_automata::meta::Regex,
+        pre: Option<&regex_automata::meta::Regex>,
+    ) -> PatternCache {
+        PatternCache {
+            exact: re.create_cache(),
+            pre: pre.map(|p| p.create_cache()),
+            caps: re.create_captures(),
+        }
+    }
+}
+
+/// `rule_matches` with the caches given.
+pub fn rule_matches_with(
+    re: &regex_automata::meta::Regex,
+    pre: Option<&regex_automata::meta::Regex>,
+    hay: &str,
+    last_start: usize,
+    cache: &mut PatternCache,
+) -> Vec<RuleCaps> {
     use regex_automata::{Anchored, Input};
-    let fast = pre.map(|p| (p, re));
-    let mut plain = fast.is_none().then(|| re.captures_iter(hay));
-    let mut caps = fast.map(|_| re.create_captures());
-    let mut pos = 0;
-    let mut last_end: Option<usize> = None;
+    let PatternCache {
+        exact: exact_cache,
+        pre: pre_cache,
+        caps,
+    } = cache;
+    let mut out = Vec::new();
+    let (Some(pre), Some(pre_cache)) = (pre, pre_cache.as_mut()) else {
+        // As `re.captures_iter(hay)` does it.
+        let mut it = regex_automata::util::iter::Searcher::new(Input::new(hay));
+        loop {
+            let _ = it.advance(|input| {
+                re.search_captures_with(exact_cache, input, caps);
+                Ok(caps.get_match())
+            });
+            if !caps.is_match() {
+                return out;
+            }
+            out.push(RuleCaps::from_captures(caps));
+        }
+    };
     // The leftmost match of `re` at or after `from`.
-    let mut leftmost = move |from: usize| -> Option<RuleCaps> {
-        let (pre, exact) = fast?;
-        let caps = caps.as_mut()?;
+    let mut leftmost = |from: usize| -> Option<RuleCaps> {
         let mut at = from;
         loop {
-            let start = pre.search(&Input::new(hay).range(at..))?.start();
+            let start = pre
+                .search_with(pre_cache, &Input::new(hay).range(at..))?
+                .start();
             if start > last_start {
                 return None;
             }
             let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
-            exact.search_captures(&input, caps);
+            re.search_captures_with(exact_cache, &input, caps);
             if caps.is_match() {
-                let groups = (0..caps.group_len())
-                    .map(|g| caps.get_group(g).map(|s| s.range()))
-                    .collect();
-                return Some(RuleCaps { groups });
+                return Some(RuleCaps::from_captures(caps));
             }
             // No match of `re` starts here: the next place `pre` may start.
             at = start + hay[start..].chars().next()?.len_utf8();
         }
     };
-    std::iter::from_fn(move || {
-        if let Some(it) = plain.as_mut() {
-            return it.next().map(|c| RuleCaps::from_captures(&c));
+    let mut pos = 0;
+    let mut last_end: Option<usize> = None;
+    while pos <= hay.len().min(last_start) {
+        let Some(caps) = leftmost(pos) else { break };
+        let Some(whole) = caps.get(0) else { break };
+        if whole.is_empty() && Some(whole.end) == last_end {
+            // An empty match right where the last one ended is skipped,
+            // as `captures_iter` does; search on one byte later.
+            pos = whole.end + 1;
+            continue;
         }
-        while pos <= hay.len().min(last_start) {
-            let caps = leftmost(pos)?;
-            let whole = caps.get(0)?;
-            if whole.is_empty() && Some(whole.end) == last_end {
-                // An empty match right where the last one ended is skipped,
-                // as `captures_iter` does; search on one byte later.
-                pos = whole.end + 1;
-                continue;
-            }
-            pos = whole.end;
-            last_end = Some(whole.end);
-            return Some(caps);
-        }
-        None
-    })
+        pos = whole.end;
+        last_end = Some(whole.end);
+        out.push(caps);
+    }
+    out
 }
 
 /// One letter inserted, deleted or changed, in words of the same count, not
@@ -1087,12 +1144,11 @@ mod tests {
                             Some(a.min(last))
                         });
                         let quick: Vec<_> = match last_start {
-                            Some(l) => rule_matches(re, pre.as_ref(), sent, l).collect(),
+                            Some(l) => rule_matches(re, pre.as_ref(), sent, l),
                             None => Vec::new(),
                         };
                         assert_eq!(plain, quick, "rule {}", rule.id);
-                        let unbounded: Vec<_> =
-                            rule_matches(re, pre.as_ref(), sent, usize::MAX).collect();
+                        let unbounded: Vec<_> = rule_matches(re, pre.as_ref(), sent, usize::MAX);
                         assert_eq!(plain, unbounded, "rule {}", rule.id);
                         seen += plain.len();
                     }
