@@ -44,7 +44,9 @@ fn show(what: &str) {
             let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
             line.split_whitespace().nth(1)?.parse::<u64>().ok()
         })
-        .map_or(String::new(), |kb| format!("; peak RSS so far {} MB", kb >> 10));
+        .map_or(String::new(), |kb| {
+            format!("; peak RSS so far {} MB", kb >> 10)
+        });
     println!(
         "{what}: live {} MB in {} blocks; peak during the stage {} MB{hwm}",
         live >> 20,

@@ -598,7 +598,7 @@ fn published_value(article: &Article) -> Option<Evidence> {
     let end = key + "published:".len() + value.trim_end().len();
     (start < end).then(|| Evidence {
         article: article.id.clone(),
-        text: article.text[start..end].to_string(),
+        text: article.text[start..end].into(),
         span: crate::claim::Span::new(&article.text, start..end),
     })
 }
@@ -693,7 +693,7 @@ pub fn run_examples(rules: &Rules) -> Vec<ExampleFailure> {
 pub struct Mention {
     pub article: crate::Shared,
     pub kind: &'static str,
-    pub text: String,
+    pub text: crate::Shared,
     pub span: crate::claim::Span,
     pub value: Option<crate::value::Value>,
     /// How a date was resolved; null for quantities and durations.

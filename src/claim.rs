@@ -49,7 +49,7 @@ impl Span {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     pub article: Shared,
-    pub text: String,
+    pub text: Shared,
     pub span: Span,
 }
 
@@ -61,7 +61,7 @@ impl Evidence {
         let end = article.body.start + orig.end;
         Evidence {
             article: article.id.clone(),
-            text: article.text.get(start..end).unwrap_or("").to_string(),
+            text: article.text.get(start..end).unwrap_or("").into(),
             span: Span::new(&article.text, start..end),
         }
     }
@@ -75,7 +75,7 @@ pub struct Claim {
     pub key: Shared,
     pub subject: Option<Shared>,
     pub value: Value,
-    pub text: String,
+    pub text: Shared,
     pub span: Span,
     pub speaker: Option<Shared>,
     pub as_of: Option<Shared>,

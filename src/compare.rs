@@ -132,7 +132,7 @@ impl NameUse {
     pub fn evidence(&self, article: &Shared) -> Evidence {
         Evidence {
             article: article.clone(),
-            text: self.text.to_string(),
+            text: self.text.clone(),
             span: self.span.clone(),
         }
     }

@@ -1217,6 +1217,7 @@ mod tests {
         let last = hay.rfind("جنديا").unwrap();
         let starts = |bound: usize| -> Vec<usize> {
             rule_matches(&re, Some(&pre), hay, bound)
+                .into_iter()
                 .filter_map(|c| c.get(0).map(|r| r.start))
                 .collect()
         };

@@ -183,7 +183,7 @@ struct SpanDef {
 #[serde(remote = "Evidence")]
 struct EvidenceDef {
     article: Shared,
-    text: String,
+    text: Shared,
     #[serde(with = "SpanDef")]
     span: Span,
 }
@@ -200,7 +200,7 @@ struct ClaimDef {
     subject: Option<Shared>,
     #[serde(with = "ValueDef")]
     value: Value,
-    text: String,
+    text: Shared,
     #[serde(with = "SpanDef")]
     span: Span,
     speaker: Option<Shared>,

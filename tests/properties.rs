@@ -306,7 +306,7 @@ fn body_offset_shifts_spans() {
                 (
                     c.article.to_string(),
                     c.span.start as usize + shift,
-                    c.text.clone(),
+                    c.text.to_string(),
                 )
             })
             .collect()
