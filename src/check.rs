@@ -784,4 +784,16 @@ mod tests {
             assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
+
+    /// Boxed items are listed in a list of just their number, whatever
+    /// the size of an item (a list collected in place from the items'
+    /// own would hold 36 pointers per claim-sized item).
+    #[test]
+    fn boxed_items_take_a_list_of_their_number() {
+        let items = vec![[7u64; 36]; 11];
+        let boxed = super::boxed(items);
+        assert_eq!(boxed.len(), 11);
+        assert_eq!(boxed.capacity(), 11);
+        assert!(boxed.iter().all(|b| b[35] == 7));
+    }
 }
