@@ -71,6 +71,42 @@ fn main() {
     let names: usize = parts.iter().map(|p| p.names.len()).sum();
     let runs: usize = parts.iter().map(|p| p.runs.len()).sum();
     println!("claims {claims} names {names} runs {runs}");
+    if std::env::var_os("HEAPPROBE_FIELDS").is_some() {
+        // What each field of the parts holds: emptied one after another.
+        let mut parts = parts;
+        let mut empty = |what: &str, f: &dyn Fn(&mut kzcheck::check::Part)| {
+            let before = LIVE.load(Relaxed);
+            parts.iter_mut().for_each(f);
+            println!("  {what}: {} MB", (before - LIVE.load(Relaxed)) >> 20);
+        };
+        let none: kzcheck::Shared = "".into();
+        fn claims(
+            f: &dyn Fn(&mut kzcheck::claim::Claim),
+        ) -> impl Fn(&mut kzcheck::check::Part) + '_ {
+            move |p| p.claims.iter_mut().for_each(|c| f(c))
+        }
+        empty("runs", &|p| p.runs = Vec::new());
+        empty("names", &|p| p.names = Vec::new());
+        empty("claim texts", &claims(&|c| c.text = none.clone()));
+        empty("claim ids", &claims(&|c| c.id = none.clone()));
+        empty("claim anchors", &claims(&|c| c.anchors = Vec::new()));
+        empty(
+            "claim qualifiers",
+            &claims(&|c| c.qualifiers = Default::default()),
+        );
+        let statement = || kzcheck::value::Value::Statement(String::new());
+        empty("claim values", &claims(&|c| c.value = statement()));
+        empty("claims", &|p| p.claims = Vec::new());
+        empty("mismatches", &|p| {
+            p.mismatches = Vec::new();
+            p.calendar = Vec::new();
+        });
+        let before = LIVE.load(Relaxed);
+        drop(parts);
+        println!("  the rest: {} MB", (before - LIVE.load(Relaxed)) >> 20);
+        show("parts dropped");
+        return;
+    }
     let report = kzcheck::check::assemble(parts, &rules, &opts);
     show("report");
     println!("findings {}", report.findings.len());
