@@ -285,7 +285,6 @@ pub fn write(
         .with_width(opts.width)
         .with_links(false)
         .without_primary_span_start();
-    let mut out = String::new();
     let index = Index {
         claims: report
             .claims
@@ -298,7 +297,8 @@ pub fn write(
             .map(|a| (a.id.as_ref(), a.path.as_ref()))
             .collect(),
     };
-    for f in &report.findings {
+    let render = |f: &Finding| -> String {
+        let mut out = String::new();
         let mut d = diagnostic(report, &index, texts, opts.width.saturating_sub(GUTTER), f);
         // The parent first, then each article's words as a diagnostic of its
         // own, so that miette neither prefixes nor re-wraps them.
@@ -312,9 +312,19 @@ pub fn write(
             out.push('\n');
         }
         out.push('\n');
-        w.write_all(out.as_bytes())?;
-        out.clear();
+        out
+    };
+    // Findings are laid out in parallel, a window at a time, and written
+    // in their order: the same bytes as one by one, never the whole report
+    // in memory.
+    use rayon::prelude::*;
+    for window in report.findings.chunks(64) {
+        let laid_out: Vec<String> = window.par_iter().map(render).collect();
+        for text in laid_out {
+            w.write_all(text.as_bytes())?;
+        }
     }
+    let mut out = String::new();
     out.push_str(&summary(report));
     if let Some(b) = &report.baseline {
         out.push_str(&baseline_line(b));
