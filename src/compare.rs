@@ -897,99 +897,126 @@ fn name_variants(
             }
         }
     }
-    for (ei, e) in rules.entities.iter().enumerate() {
-        let names = &of_entity[ei];
-        // The listed groups, and for names met one letter off (spellings the
-        // rules do not list), a group of the name and what the text wrote.
-        let mut groups: Vec<Vec<String>> = e.spellings.clone();
-        // Each use's spelling as shown, worked out once; and what each group
-        // holds, as a set, so that thousands of spellings stay linear.
-        let surfaces: Vec<String> = names.iter().map(|(_, u)| display_form(&u.text)).collect();
-        let mut members: Vec<HashSet<String>> =
-            groups.iter().map(|g| g.iter().cloned().collect()).collect();
-        for ((_, u), surface) in names.iter().zip(&surfaces) {
-            let Some(norm) = u.variant_of.as_deref() else {
-                continue;
-            };
-            let listed = e
-                .names
-                .iter()
-                .find(|(_, n)| n == norm)
-                .map(|(orig, _)| orig.clone())
-                .unwrap_or_else(|| norm.to_string());
-            let k = match members.iter().position(|m| m.contains(&listed)) {
-                Some(k) => k,
-                None => {
-                    groups.push(vec![listed.clone()]);
-                    members.push(HashSet::from([listed]));
-                    groups.len() - 1
-                }
-            };
-            if members[k].insert(surface.clone()) {
-                groups[k].push(surface.clone());
+    // Entities are worked on in parallel; their findings are put together
+    // in the entities' order.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Finding>> = rules
+        .entities
+        .par_iter()
+        .zip(&of_entity)
+        .map(|(e, names)| {
+            let mut out = Vec::new();
+            entity_variants(e, names, lang, &mut out);
+            out
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
+}
+
+/// The name-variant findings of entity `e`, from its uses in the articles.
+fn entity_variants(
+    e: &crate::rules::Entity,
+    names: &[(&Shared, &NameUse)],
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
+    // The listed groups, and for names met one letter off (spellings the
+    // rules do not list), a group of the name and what the text wrote.
+    let mut groups: Vec<Vec<String>> = e.spellings.clone();
+    // Each use's spelling as shown, worked out once per spelling (the
+    // same words recur in thousands of articles); and what each group
+    // holds, as a set, so that thousands of spellings stay linear.
+    let mut shown: HashMap<&str, String> = HashMap::new();
+    for (_, u) in names {
+        shown
+            .entry(&u.text)
+            .or_insert_with(|| display_form(&u.text));
+    }
+    let surfaces: Vec<&String> = names.iter().map(|(_, u)| &shown[&*u.text]).collect();
+    let mut members: Vec<HashSet<String>> =
+        groups.iter().map(|g| g.iter().cloned().collect()).collect();
+    for ((_, u), surface) in names.iter().zip(&surfaces) {
+        let Some(norm) = u.variant_of.as_deref() else {
+            continue;
+        };
+        let listed = e
+            .names
+            .iter()
+            .find(|(_, n)| n == norm)
+            .map(|(orig, _)| orig.clone())
+            .unwrap_or_else(|| norm.to_string());
+        let k = match members.iter().position(|m| m.contains(&listed)) {
+            Some(k) => k,
+            None => {
+                groups.push(vec![listed.clone()]);
+                members.push(HashSet::from([listed]));
+                groups.len() - 1
             }
+        };
+        if members[k].insert((*surface).clone()) {
+            groups[k].push((*surface).clone());
         }
-        for group in &groups {
-            let mut forms: Vec<(String, &String)> =
-                group.iter().map(|s| (display_form(s), s)).collect();
-            forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
-            // The longest form a spelling holds: itself when it is one (no
-            // longer form fits in it, and of equal ones the first counts).
-            let mut exact: HashMap<&str, &String> = HashMap::new();
-            for (f, s) in &forms {
-                exact.entry(f.as_str()).or_insert(s);
-            }
-            // spelling -> article -> first evidence
-            let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
-            for ((article, u), surface) in names.iter().zip(&surfaces) {
-                let form = exact.get(surface.as_str()).copied().or_else(|| {
-                    forms
-                        .iter()
-                        .find(|(f, _)| surface.contains(f.as_str()))
-                        .map(|(_, s)| *s)
-                });
-                if let Some(s) = form {
-                    used.entry(s)
-                        .or_default()
-                        .entry(*article)
-                        .or_insert_with(|| u.evidence(article));
-                }
-            }
-            if used.len() < 2 {
-                continue;
-            }
-            let mut by_use: Vec<(&String, &BTreeMap<&Shared, Evidence>)> =
-                used.iter().map(|(s, m)| (*s, m)).collect();
-            // Most articles first; on a tie, the spelling the rules list first.
-            let rank = |s: &String| group.iter().position(|g| g == s).unwrap_or(usize::MAX);
-            by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(rank(a.0).cmp(&rank(b.0))));
-            let parts: Vec<String> = by_use
-                .iter()
-                .map(|(s, m)| {
-                    let arts: Vec<&str> = m.keys().map(|a| a.as_ref()).collect();
-                    explain::spelling_in(s, &arts, lang)
-                })
-                .collect();
-            let mut articles: Vec<Shared> = used
-                .values()
-                .flat_map(|m| m.keys().map(|a| (*a).clone()))
-                .collect();
-            articles.sort();
-            articles.dedup();
-            out.push(Finding {
-                kind: Kind::NameVariant,
-                class: None,
-                key: "name.spelling".into(),
-                subject: Some(e.id.clone()),
-                severity: Severity::Warning,
-                message: explain::name_variant(&e.id, &parts, by_use[0].0, lang),
-                articles,
-                claims: Vec::new(),
-                evidence: by_use
+    }
+    for group in &groups {
+        let mut forms: Vec<(String, &String)> =
+            group.iter().map(|s| (display_form(s), s)).collect();
+        forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        // The longest form a spelling holds: itself when it is one (no
+        // longer form fits in it, and of equal ones the first counts).
+        let mut exact: HashMap<&str, &String> = HashMap::new();
+        for (f, s) in &forms {
+            exact.entry(f.as_str()).or_insert(s);
+        }
+        // spelling -> article -> first evidence
+        let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
+        for ((article, u), surface) in names.iter().zip(&surfaces) {
+            let form = exact.get(surface.as_str()).copied().or_else(|| {
+                forms
                     .iter()
-                    .flat_map(|(_, m)| m.values().cloned())
-                    .collect(),
+                    .find(|(f, _)| surface.contains(f.as_str()))
+                    .map(|(_, s)| *s)
             });
+            if let Some(s) = form {
+                used.entry(s)
+                    .or_default()
+                    .entry(*article)
+                    .or_insert_with(|| u.evidence(article));
+            }
         }
+        if used.len() < 2 {
+            continue;
+        }
+        let mut by_use: Vec<(&String, &BTreeMap<&Shared, Evidence>)> =
+            used.iter().map(|(s, m)| (*s, m)).collect();
+        // Most articles first; on a tie, the spelling the rules list first.
+        let rank = |s: &String| group.iter().position(|g| g == s).unwrap_or(usize::MAX);
+        by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(rank(a.0).cmp(&rank(b.0))));
+        let parts: Vec<String> = by_use
+            .iter()
+            .map(|(s, m)| {
+                let arts: Vec<&str> = m.keys().map(|a| a.as_ref()).collect();
+                explain::spelling_in(s, &arts, lang)
+            })
+            .collect();
+        let mut articles: Vec<Shared> = used
+            .values()
+            .flat_map(|m| m.keys().map(|a| (*a).clone()))
+            .collect();
+        articles.sort();
+        articles.dedup();
+        out.push(Finding {
+            kind: Kind::NameVariant,
+            class: None,
+            key: "name.spelling".into(),
+            subject: Some(e.id.clone()),
+            severity: Severity::Warning,
+            message: explain::name_variant(&e.id, &parts, by_use[0].0, lang),
+            articles,
+            claims: Vec::new(),
+            evidence: by_use
+                .iter()
+                .flat_map(|(_, m)| m.values().cloned())
+                .collect(),
+        });
     }
 }
