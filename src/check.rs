@@ -314,10 +314,6 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
         mismatches,
         calendar_mismatches,
     } = claim::claims(rules, article, &a.doc, &a.extracted, date.as_ref(), cal);
-    // A part is kept until the end of the run. Each claim is boxed: the
-    // run gathers all claims into one list, and moving pointers there holds
-    // no second copy of them.
-    let boxed = boxed(claims);
     let mut wire: Vec<String> = a
         .extracted
         .entities
@@ -371,7 +367,10 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
             wire,
             shares_copy_with: Vec::new(),
         },
-        claims: boxed,
+        // A part is kept until the end of the run. Each claim is boxed: the
+        // run gathers all claims into one list, and moving pointers there
+        // holds no second copy of them.
+        claims: boxed(claims),
         mismatches,
         calendar: calendar_mismatches,
         names,

@@ -904,11 +904,7 @@ fn name_variants(
         .entities
         .par_iter()
         .zip(&of_entity)
-        .map(|(e, names)| {
-            let mut out = Vec::new();
-            entity_variants(e, names, lang, &mut out);
-            out
-        })
+        .map(|(e, names)| entity_variants(e, names, lang))
         .collect();
     out.extend(found.into_iter().flatten());
 }
@@ -918,8 +914,8 @@ fn entity_variants(
     e: &crate::rules::Entity,
     names: &[(&Shared, &NameUse)],
     lang: Lang,
-    out: &mut Vec<Finding>,
-) {
+) -> Vec<Finding> {
+    let mut out = Vec::new();
     // The listed groups, and for names met one letter off (spellings the
     // rules do not list), a group of the name and what the text wrote.
     let mut groups: Vec<Vec<String>> = e.spellings.clone();
@@ -1019,4 +1015,5 @@ fn entity_variants(
                 .collect(),
         });
     }
+    out
 }

@@ -324,12 +324,11 @@ pub fn write(
             w.write_all(text.as_bytes())?;
         }
     }
-    let mut out = String::new();
-    out.push_str(&summary(report));
-    if let Some(b) = &report.baseline {
-        out.push_str(&baseline_line(b));
+    w.write_all(summary(report).as_bytes())?;
+    match &report.baseline {
+        Some(b) => w.write_all(baseline_line(b).as_bytes()),
+        None => Ok(()),
     }
-    w.write_all(out.as_bytes())
 }
 
 /// "3 accepted findings not shown (kzcheck.baseline.yaml); 1 accepted finding no longer found"
