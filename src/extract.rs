@@ -471,11 +471,7 @@ impl<'r> Extractor<'r> {
                     .iter()
                     .map(|q| q.outer.clone())
                     .collect();
-                let words = self
-                    .words(text, &range, &[])
-                    .into_iter()
-                    .filter(|(r, _)| !inside(&quotes, r.start))
-                    .collect();
+                let words = self.words(text, &range, &quotes);
                 context = Some((si, quotes, words));
             }
             let Some((_, quotes, words)) = context.as_ref() else {

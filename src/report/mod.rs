@@ -75,26 +75,33 @@ pub fn write(
         Format::Line => line::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Html => out.write_all(html::render(report, texts).as_bytes()),
-        Format::Yaml => {
-            let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
-            serde_yaml::to_writer(&mut buf, report).map_err(std::io::Error::other)?;
-            std::io::Write::flush(&mut buf)
-        }
+        Format::Yaml => buffered(out, |buf| {
+            serde_yaml::to_writer(buf, report).map_err(std::io::Error::other)
+        }),
     }
 }
 
-/// `value` as pretty JSON and a newline. The serializer writes a token at a
-/// time: into a buffer of a known type, not through `dyn Write` for each
-/// (a third faster on a large report).
+/// What `write` writes into `out`, through a buffer of a known type: the
+/// serializers write a token at a time, and through `dyn Write` for each
+/// they were a third slower on a large report.
+fn buffered(
+    out: &mut dyn std::io::Write,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut dyn std::io::Write>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    write(&mut buf)?;
+    std::io::Write::flush(&mut buf)
+}
+
+/// `value` as pretty JSON and a newline.
 pub(crate) fn write_pretty_json(
     value: &impl serde::Serialize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buf, value)?;
-    buf.write_all(b"\n")?;
-    buf.flush()
+    buffered(out, |buf| {
+        serde_json::to_writer_pretty(&mut *buf, value)?;
+        std::io::Write::write_all(buf, b"\n")
+    })
 }
 
 /// The words of a snippet: before the span (from a word's start, "…" where
