@@ -69,7 +69,7 @@ fn main() {
     show("parts");
     let claims: usize = parts.iter().map(|p| p.claims.len()).sum();
     let names: usize = parts.iter().map(|p| p.names.len()).sum();
-    let runs: usize = parts.iter().map(|p| p.runs.len()).sum();
+    let runs: usize = parts.iter().map(|p| p.runs.kept()).sum();
     println!("claims {claims} names {names} runs {runs}");
     if std::env::var_os("HEAPPROBE_FIELDS").is_some() {
         // What each field of the parts holds: emptied one after another.
@@ -85,7 +85,7 @@ fn main() {
         ) -> impl Fn(&mut kzcheck::check::Part) + '_ {
             move |p| p.claims.iter_mut().for_each(|c| f(c))
         }
-        empty("runs", &|p| p.runs = Vec::new());
+        empty("runs", &|p| p.runs = Default::default());
         empty("names", &|p| p.names = Vec::new());
         empty("claim texts", &claims(&|c| c.text = none.clone()));
         empty("claim ids", &claims(&|c| c.id = none.clone()));

@@ -144,9 +144,9 @@ pub struct Part {
     pub mismatches: Vec<WeekdayMismatch>,
     pub calendar: Vec<CalendarMismatch>,
     pub names: Vec<NameUse>,
-    /// Hashes of the six-word runs of its sentences, sorted and without
-    /// repeats: what wire copy is found by.
-    pub runs: Vec<u32>,
+    /// Hashes of the six-word runs of its sentences: what wire copy is
+    /// found by.
+    pub runs: crate::copy::Runs,
 }
 
 /// Runs the pipeline on loaded articles.
@@ -211,7 +211,9 @@ pub fn parts_from(
     };
     let tell = opts.progress.counter(total);
     // Files are read a batch at a time, and each batch's texts dropped once
-    // analysed: memory holds the claims, not the texts.
+    // analysed: memory holds the claims, not the texts. The runs wire copy
+    // is found by go to temporary files until the end.
+    let spill = crate::copy::Spill::new();
     let read: Vec<(Vec<Part>, Vec<crate::load::LoadError>)> = sources
         .par_chunks(batch_size(sources.len()))
         .map(|batch| {
@@ -222,7 +224,10 @@ pub fn parts_from(
                 articles.extend(article);
                 diagnostics.append(&mut d);
             }
-            let parts = analyse_many(&articles.iter().collect::<Vec<_>>(), &ex, rules, &cal);
+            let mut parts = analyse_many(&articles.iter().collect::<Vec<_>>(), &ex, rules, &cal);
+            if let Some(spill) = &spill {
+                spill.take(&mut parts.iter_mut().map(|p| &mut p.runs).collect::<Vec<_>>());
+            }
             batch.iter().for_each(|_| tell());
             (parts, diagnostics)
         })
@@ -374,7 +379,7 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
         mismatches,
         calendar: calendar_mismatches,
         names,
-        runs: copy_runs(&a.doc),
+        runs: crate::copy::Runs::Kept(crate::copy::runs_of(&a.doc)),
     }
 }
 
@@ -397,7 +402,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
             .retain(|c| !opts.disabled.iter().any(|d| **d == *c.rule));
     }
     parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
-    let links = shared_copy(&parts);
+    let links = crate::copy::shared_copy(&parts.iter().map(|p| &p.runs).collect::<Vec<_>>());
     // Sized once: the claims of a large corpus are most of what a run
     // holds, and a vector grown by doubling holds them up to three times.
     let mut infos = Vec::with_capacity(parts.len());
@@ -424,7 +429,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
             b.span.start,
         ))
     });
-    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, &names, opts.lang);
+    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, names, opts.lang);
     findings.extend(compare::calendar_findings(&calendar, opts.lang));
     compare::sort(&mut findings);
     Report {
@@ -437,107 +442,6 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
     }
 }
 
-/// Whether `c` is alphanumeric (`char::is_alphanumeric`), read off a table
-/// for ASCII and the Arabic block, where nearly all of an article is.
-fn is_alphanumeric(c: char) -> bool {
-    static TABLE: std::sync::OnceLock<[bool; 0x700]> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        std::array::from_fn(|i| char::from_u32(i as u32).is_some_and(char::is_alphanumeric))
-    });
-    table
-        .get(c as usize)
-        .copied()
-        .unwrap_or_else(|| c.is_alphanumeric())
-}
-
-/// The six-word runs of a document's sentences (not boilerplate), hashed
-/// (32 bits are plenty to tell a day's runs apart, and halve what every
-/// article keeps until the end of the run).
-fn copy_runs(doc: &Doc) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut words: Vec<&str> = Vec::new();
-    for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
-        words.clear();
-        words.extend(
-            doc.norm.text[s.range.clone()]
-                .split(|c: char| !is_alphanumeric(c))
-                .filter(|w| !w.is_empty()),
-        );
-        for w in words.windows(6) {
-            let h = fnv1a_words(w);
-            out.push((h ^ (h >> 32)) as u32);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out.shrink_to_fit();
-    out
-}
-
-/// FNV-1a over words, each ended by a 0 byte: the same on every machine.
-fn fnv1a_words(words: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for w in words {
-        for b in w.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    h
-}
-
-/// For each article, the others that share near-identical sentences with
-/// it: three runs of six words in common make wire copy. Runs found in
-/// more than 20 articles are boilerplate, not copy.
-fn shared_copy(parts: &[Part]) -> Vec<Vec<usize>> {
-    // The runs are counted in slices by hash, so that a list sorted at
-    // once is a 32nd of all of them; slices are counted in parallel and
-    // their counts added up.
-    use rayon::prelude::*;
-    const SLICES: u32 = 32;
-    let count = |slice: u32| {
-        let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
-        let mut runs: Vec<(u32, u32)> = parts
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| {
-                p.runs
-                    .iter()
-                    .filter(move |h| *h % SLICES == slice)
-                    .map(move |h| (*h, i as u32))
-            })
-            .collect();
-        runs.sort_unstable();
-        for group in runs.chunk_by(|a, b| a.0 == b.0) {
-            if !(2..=20).contains(&group.len()) {
-                continue;
-            }
-            for x in 0..group.len() {
-                for y in x + 1..group.len() {
-                    *pairs.entry((group[x].1, group[y].1)).or_default() += 1;
-                }
-            }
-        }
-        pairs
-    };
-    let pairs = (0..SLICES)
-        .into_par_iter()
-        .map(count)
-        .reduce(Default::default, |mut a, b| {
-            for (k, n) in b {
-                *a.entry(k).or_default() += n;
-            }
-            a
-        });
-    let mut pairs: Vec<((u32, u32), u32)> = pairs.into_iter().filter(|(_, n)| *n >= 3).collect();
-    pairs.sort_unstable();
-    let mut out = vec![Vec::new(); parts.len()];
-    for ((x, y), _) in pairs {
-        out[x as usize].push(y as usize);
-        out[y as usize].push(x as usize);
-    }
-    out
-}
 /// The article's date: front matter, else a dateline in the lead.
 fn article_date(a: &Analysed, cal: &Calendar, event_words: &[String]) -> Option<ArticleDate> {
     if let Some(d) = a.article.meta.published {
@@ -776,14 +680,6 @@ pub fn mentions(
 
 #[cfg(test)]
 mod tests {
-    /// The table answers as `char::is_alphanumeric` does, for every char.
-    #[test]
-    fn the_alphanumeric_table_is_exact() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(super::is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
-        }
-    }
-
     /// Boxed items are listed in a list of just their number, whatever
     /// the size of an item (a list collected in place from the items'
     /// own would hold 36 pointers per claim-sized item).

@@ -144,8 +144,9 @@ pub fn compare(
     claims: &[Box<Claim>],
     mismatches: &[WeekdayMismatch],
     // The name uses, one list per article: `names[i]` are those of
-    // `articles[i]` (never gathered into one list).
-    names: &[Vec<NameUse>],
+    // `articles[i]` (never gathered into one list). Dropped once name
+    // variants are found, before the claims are compared.
+    names: Vec<Vec<NameUse>>,
     lang: Lang,
 ) -> Vec<Finding> {
     let wires = Sources {
@@ -158,6 +159,11 @@ pub fn compare(
             .map(|a| (a.id.as_ref(), a.shares_copy_with.as_slice()))
             .collect(),
     };
+    // Name variants first, so that the name uses (two per claim on a
+    // large corpus) are not held while the claims are compared.
+    let mut names_found = Vec::new();
+    name_variants(rules, articles, &names, lang, &mut names_found);
+    drop(names);
     // Like with like: claims are compared within (key, subject, qualifiers).
     let mut groups: BTreeMap<(&str, Option<&str>, String), Vec<&Claim>> = BTreeMap::new();
     for c in claims {
@@ -175,7 +181,7 @@ pub fn compare(
     // in the groups' order, so the result does not depend on the threads.
     use rayon::prelude::*;
     let groups: Vec<_> = groups.into_iter().collect();
-    let (per_group, (mut rest, names_found)) = rayon::join(
+    let (per_group, mut rest) = rayon::join(
         || {
             groups
                 .par_iter()
@@ -191,19 +197,10 @@ pub fn compare(
                 .collect::<Vec<_>>()
         },
         || {
-            rayon::join(
-                || {
-                    let mut out = Vec::new();
-                    quote_speakers(claims, lang, &mut out);
-                    weekday_findings(mismatches, lang, &mut out);
-                    out
-                },
-                || {
-                    let mut out = Vec::new();
-                    name_variants(rules, articles, names, lang, &mut out);
-                    out
-                },
-            )
+            let mut out = Vec::new();
+            quote_speakers(claims, lang, &mut out);
+            weekday_findings(mismatches, lang, &mut out);
+            out
         },
     );
     let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();

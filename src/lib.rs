@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage:
 //! `load` → `normalize` → `segment` → `extract` → `resolve` → `claim` →
-//! `compare` → `graph` → `report`; `check` runs them in order. `rules` loads
+//! `compare` → `graph` → `report`; `check` runs them in order, and `copy`
+//! finds the articles that share wire copy. `rules` loads
 //! and validates the YAML rules (the lexicon of the language, the entities
 //! and claims of one story) and `grammar` turns the lexicon into the regex
 //! macros and parsers for dates and quantities; `value` is the value algebra
@@ -14,6 +15,7 @@
 pub mod check;
 pub mod claim;
 pub mod compare;
+pub mod copy;
 pub mod explain;
 pub mod extract;
 pub mod grammar;

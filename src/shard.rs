@@ -323,7 +323,7 @@ pub fn to_line(part: &Part, rules: &Rules) -> String {
                 variant_of: n.variant_of.as_deref().map(String::from),
             })
             .collect(),
-        runs: part.runs.clone(),
+        runs: part.runs.hashes(),
     };
     serde_json::to_string(&repr).unwrap_or_default()
 }
@@ -421,7 +421,7 @@ pub fn read(path: &str, text: &str, rules: &Rules) -> Result<(Header, Vec<Part>)
                 })
                 .collect(),
             names,
-            runs: repr.runs,
+            runs: crate::copy::Runs::Kept(repr.runs),
         });
     }
     Ok((header, parts))

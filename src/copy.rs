@@ -1,0 +1,372 @@
+//! Wire copy: articles that share near-identical sentences. Each article's
+//! sentences are cut into six-word runs, hashed (`runs_of`); two articles
+//! with three runs in common share copy, unless the runs are found in more
+//! than 20 articles (boilerplate, not copy) (`shared_copy`).
+//!
+//! On a large corpus the runs are the biggest thing an article leaves
+//! behind (140 MB for 100,000 articles), and they are only needed at the
+//! end. A run can hand them to a `Spill`: temporary files, deleted when the
+//! run ends, cut in slices by hash and read back one slice at a time. A
+//! spill that cannot be written leaves the runs in memory: nothing is lost.
+use crate::extract::Doc;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::sync::{Arc, Mutex};
+
+/// The slices runs are counted in, by hash: a slice is a 32nd of them.
+const SLICES: u32 = 32;
+
+/// An article's runs: in memory, or handed to a spill under a number.
+#[derive(Debug, Clone)]
+pub enum Runs {
+    Kept(Vec<u32>),
+    Spilled(Arc<Spill>, u32),
+}
+
+impl Default for Runs {
+    fn default() -> Runs {
+        Runs::Kept(Vec::new())
+    }
+}
+
+impl Runs {
+    /// The runs' hashes, sorted and without repeats (read back from the
+    /// spill if they were handed to one: slow, for writing a shard).
+    pub fn hashes(&self) -> Vec<u32> {
+        match self {
+            Runs::Kept(v) => v.clone(),
+            Runs::Spilled(spill, n) => {
+                let mut v: Vec<u32> = (0..SLICES)
+                    .flat_map(|s| spill.slice(s))
+                    .filter(|(_, a)| a == n)
+                    .map(|(h, _)| h)
+                    .collect();
+                v.sort_unstable();
+                v
+            }
+        }
+    }
+
+    /// How many runs are kept in memory.
+    pub fn kept(&self) -> usize {
+        match self {
+            Runs::Kept(v) => v.len(),
+            Runs::Spilled(..) => 0,
+        }
+    }
+}
+
+/// Whether `c` is alphanumeric (`char::is_alphanumeric`), read off a table
+/// for ASCII and the Arabic block, where nearly all of an article is.
+fn is_alphanumeric(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<[bool; 0x700]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        std::array::from_fn(|i| char::from_u32(i as u32).is_some_and(char::is_alphanumeric))
+    });
+    table
+        .get(c as usize)
+        .copied()
+        .unwrap_or_else(|| c.is_alphanumeric())
+}
+
+/// The six-word runs of a document's sentences (not boilerplate), hashed
+/// (32 bits are plenty to tell a day's runs apart, and halve what every
+/// article keeps until the end of the run), sorted, without repeats.
+pub fn runs_of(doc: &Doc) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
+        words.clear();
+        words.extend(
+            doc.norm.text[s.range.clone()]
+                .split(|c: char| !is_alphanumeric(c))
+                .filter(|w| !w.is_empty()),
+        );
+        for w in words.windows(6) {
+            let h = fnv1a_words(w);
+            out.push((h ^ (h >> 32)) as u32);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.shrink_to_fit();
+    out
+}
+
+/// FNV-1a over words, each ended by a 0 byte: the same on every machine.
+fn fnv1a_words(words: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for w in words {
+        for b in w.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    h
+}
+
+/// Runs handed over by articles, in temporary files (one per slice, as
+/// records of hash and article number, 8 bytes each). The files have no
+/// name and go when the spill is dropped, or the process ends however it
+/// ends.
+#[derive(Debug)]
+pub struct Spill(Mutex<Files>);
+
+#[derive(Debug)]
+struct Files {
+    slices: Vec<File>,
+    /// Bytes of each slice that were written whole: only these are read.
+    written: Vec<u64>,
+    /// Articles handed over so far: the next one's number.
+    next: u32,
+    /// A write failed: later articles keep their runs.
+    broken: bool,
+}
+
+impl Spill {
+    /// A spill in the system's temporary folder, if its files can be made.
+    pub fn new() -> Option<Arc<Spill>> {
+        let slices = (0..SLICES)
+            .map(|_| tempfile::tempfile().ok())
+            .collect::<Option<Vec<File>>>()?;
+        Some(Spill::on(slices))
+    }
+
+    /// A spill on these files (one per slice).
+    fn on(slices: Vec<File>) -> Arc<Spill> {
+        Arc::new(Spill(Mutex::new(Files {
+            written: vec![0; slices.len()],
+            slices,
+            next: 0,
+            broken: false,
+        })))
+    }
+
+    /// Hands over the runs of several articles at once (one write per
+    /// slice). Each whose runs were written is left `Spilled`; if a write
+    /// fails, all of them keep their runs, and so do later articles.
+    pub fn take(self: &Arc<Spill>, runs: &mut [&mut Runs]) {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let first = files.next;
+        let Some(last) = u32::try_from(runs.len())
+            .ok()
+            .and_then(|n| first.checked_add(n))
+        else {
+            files.broken = true;
+            return;
+        };
+        if files.broken {
+            return;
+        }
+        let mut bytes = vec![Vec::new(); SLICES as usize];
+        for (n, r) in (first..).zip(runs.iter()) {
+            let Runs::Kept(hashes) = &**r else { continue };
+            for h in hashes {
+                let b = &mut bytes[(h % SLICES) as usize];
+                b.extend(h.to_le_bytes());
+                b.extend(n.to_le_bytes());
+            }
+        }
+        let Files {
+            slices, written, ..
+        } = &mut *files;
+        let ok = slices
+            .iter()
+            .zip(written.iter())
+            .zip(&bytes)
+            .all(|((f, at), b)| f.write_all_at(b, *at).is_ok());
+        if !ok {
+            // What was written past `written` is never read.
+            files.broken = true;
+            return;
+        }
+        for (w, b) in files.written.iter_mut().zip(&bytes) {
+            *w += b.len() as u64;
+        }
+        files.next = last;
+        for (n, r) in (first..).zip(runs.iter_mut()) {
+            if matches!(r, Runs::Kept(_)) {
+                **r = Runs::Spilled(self.clone(), n);
+            }
+        }
+    }
+
+    /// The records of one slice: (hash, article number). A slice that
+    /// cannot be read back reads as empty.
+    fn slice(&self, s: u32) -> Vec<(u32, u32)> {
+        let files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (Some(f), Some(&len)) = (files.slices.get(s as usize), files.written.get(s as usize))
+        else {
+            return Vec::new();
+        };
+        let mut buf = vec![0u8; len as usize];
+        if f.read_exact_at(&mut buf, 0).is_err() {
+            return Vec::new();
+        }
+        drop(files);
+        buf.chunks_exact(8)
+            .map(|r| {
+                let word = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
+                (word(0), word(4))
+            })
+            .collect()
+    }
+}
+
+/// For each article, the others that share near-identical sentences with
+/// it (indexes into `runs`, which lists each article's runs): three runs
+/// of six words in common make wire copy. Runs found in more than 20
+/// articles are boilerplate, not copy.
+pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
+    // The runs are counted in slices by hash, so that a list sorted at
+    // once is a 32nd of all of them; slices are counted in parallel and
+    // their counts added up. Spilled runs are read back a slice at a time,
+    // their numbers turned into indexes.
+    use rayon::prelude::*;
+    let mut spills: Vec<(&Arc<Spill>, Vec<u32>)> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        if let Runs::Spilled(spill, n) = r {
+            let k = match spills.iter().position(|(s, _)| Arc::ptr_eq(s, spill)) {
+                Some(k) => k,
+                None => {
+                    spills.push((spill, Vec::new()));
+                    spills.len() - 1
+                }
+            };
+            let index = &mut spills[k].1;
+            if index.len() <= *n as usize {
+                index.resize(*n as usize + 1, u32::MAX);
+            }
+            index[*n as usize] = i as u32;
+        }
+    }
+    let count = |slice: u32| {
+        let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
+        let mut all: Vec<(u32, u32)> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                match r {
+                    Runs::Kept(v) => &v[..],
+                    Runs::Spilled(..) => &[],
+                }
+                .iter()
+                .filter(move |h| *h % SLICES == slice)
+                .map(move |h| (*h, i as u32))
+            })
+            .collect();
+        for (spill, index) in &spills {
+            all.extend(spill.slice(slice).into_iter().filter_map(|(h, n)| {
+                let i = *index.get(n as usize)?;
+                (i != u32::MAX).then_some((h, i))
+            }));
+        }
+        all.sort_unstable();
+        for group in all.chunk_by(|a, b| a.0 == b.0) {
+            if !(2..=20).contains(&group.len()) {
+                continue;
+            }
+            for x in 0..group.len() {
+                for y in x + 1..group.len() {
+                    *pairs.entry((group[x].1, group[y].1)).or_default() += 1;
+                }
+            }
+        }
+        pairs
+    };
+    let pairs = (0..SLICES)
+        .into_par_iter()
+        .map(count)
+        .reduce(Default::default, |mut a, b| {
+            for (k, n) in b {
+                *a.entry(k).or_default() += n;
+            }
+            a
+        });
+    let mut pairs: Vec<((u32, u32), u32)> = pairs.into_iter().filter(|(_, n)| *n >= 3).collect();
+    pairs.sort_unstable();
+    let mut out = vec![Vec::new(); runs.len()];
+    for ((x, y), _) in pairs {
+        out[x as usize].push(y as usize);
+        out[y as usize].push(x as usize);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table answers as `char::is_alphanumeric` does, for every char.
+    #[test]
+    fn the_alphanumeric_table_is_exact() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    /// Articles 0, 1 and 2 share three runs; 3 shares two with 0; run 99
+    /// is in 25 articles (boilerplate); the rest are alone. Each list is
+    /// sorted, as `runs_of` leaves it.
+    fn corpus() -> Vec<Vec<u32>> {
+        let mut v = vec![
+            vec![1, 2, 3, 40, 99],
+            vec![1, 2, 3, 99, 500],
+            vec![1, 2, 3, 77, 99],
+            vec![1, 2, 99, 600],
+        ];
+        for i in 0..21 {
+            v.push(vec![99, 1000 + i]);
+        }
+        v
+    }
+
+    fn links(runs: &[Runs]) -> Vec<Vec<usize>> {
+        shared_copy(&runs.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn three_shared_runs_make_copy_and_boilerplate_does_not() {
+        let kept: Vec<Runs> = corpus().into_iter().map(Runs::Kept).collect();
+        let got = links(&kept);
+        assert_eq!(&got[..4], &[vec![1, 2], vec![0, 2], vec![0, 1], vec![]]);
+        assert!(got[4..].iter().all(Vec::is_empty));
+    }
+
+    /// Runs handed to a spill, in batches and out of order, give the same
+    /// links as runs kept, and read back as they were.
+    #[test]
+    fn spilled_runs_give_the_same_links() {
+        let kept: Vec<Runs> = corpus().into_iter().map(Runs::Kept).collect();
+        let mut spilled = kept.clone();
+        let spill = Spill::new().expect("a temporary folder");
+        let (a, b) = spilled.split_at_mut(3);
+        spill.take(&mut b.iter_mut().collect::<Vec<_>>());
+        spill.take(&mut a.iter_mut().collect::<Vec<_>>());
+        assert!(spilled.iter().all(|r| r.kept() == 0));
+        assert_eq!(links(&spilled), links(&kept));
+        for (s, k) in spilled.iter().zip(&kept) {
+            assert_eq!(s.hashes(), k.hashes());
+        }
+        // Some spilled, some kept.
+        let mixed: Vec<Runs> = spilled[..10].iter().chain(&kept[10..]).cloned().collect();
+        assert_eq!(links(&mixed), links(&kept));
+    }
+
+    /// A spill whose files cannot be written leaves every article its runs.
+    #[test]
+    fn a_spill_that_cannot_write_keeps_the_runs() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("slice");
+        std::fs::write(&path, b"").expect("written");
+        let read_only = (0..SLICES)
+            .map(|_| File::open(&path).expect("opened"))
+            .collect();
+        let spill = Spill::on(read_only);
+        let kept: Vec<Runs> = corpus().into_iter().map(Runs::Kept).collect();
+        let mut runs = kept.clone();
+        spill.take(&mut runs.iter_mut().collect::<Vec<_>>());
+        assert!(runs.iter().all(|r| matches!(r, Runs::Kept(_))));
+        assert_eq!(links(&runs), links(&kept));
+    }
+}
