@@ -75,9 +75,13 @@ fn main() {
         // What each field of the parts holds: emptied one after another.
         let mut parts = parts;
         let mut empty = |what: &str, f: &dyn Fn(&mut kzcheck::check::Part)| {
-            let before = LIVE.load(Relaxed);
+            let (before, blocks) = (LIVE.load(Relaxed), N.load(Relaxed));
             parts.iter_mut().for_each(f);
-            println!("  {what}: {} MB", (before - LIVE.load(Relaxed)) >> 20);
+            println!(
+                "  {what}: {} MB in {} blocks",
+                (before - LIVE.load(Relaxed)) >> 20,
+                blocks - N.load(Relaxed)
+            );
         };
         let none: kzcheck::Shared = "".into();
         fn claims(
@@ -89,12 +93,15 @@ fn main() {
         empty("names", &|p| p.names = Vec::new());
         empty("claim texts", &claims(&|c| c.text = none.clone()));
         empty("claim ids", &claims(&|c| c.id = none.clone()));
-        empty("claim anchors", &claims(&|c| c.anchors = Vec::new()));
+        empty(
+            "claim anchors",
+            &claims(&|c| c.anchors = Default::default()),
+        );
         empty(
             "claim qualifiers",
             &claims(&|c| c.qualifiers = Default::default()),
         );
-        let statement = || kzcheck::value::Value::Statement(String::new());
+        let statement = || kzcheck::value::Value::Statement(Default::default());
         empty("claim values", &claims(&|c| c.value = statement()));
         empty("claims", &|p| p.claims = Vec::new());
         empty("mismatches", &|p| {

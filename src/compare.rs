@@ -997,6 +997,11 @@ fn entity_variants(
             .collect();
         articles.sort();
         articles.dedup();
+        // Kept until the report is written: no room to spare (an entity
+        // named in every article has as many uses as articles).
+        articles.shrink_to_fit();
+        let mut evidence = Vec::with_capacity(by_use.iter().map(|(_, m)| m.len()).sum());
+        evidence.extend(by_use.iter().flat_map(|(_, m)| m.values().cloned()));
         out.push(Finding {
             kind: Kind::NameVariant,
             class: None,
@@ -1006,10 +1011,7 @@ fn entity_variants(
             message: explain::name_variant(&e.id, &parts, by_use[0].0, lang),
             articles,
             claims: Vec::new(),
-            evidence: by_use
-                .iter()
-                .flat_map(|(_, m)| m.values().cloned())
-                .collect(),
+            evidence,
         });
     }
     out

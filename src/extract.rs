@@ -138,6 +138,9 @@ pub struct Extractor<'r> {
     pattern_sets: Vec<Range<usize>>,
     /// The spellings of names met in the articles, each kept once.
     pub spellings: crate::Interner,
+    /// The words claims are read from, and the quotes they say, each kept
+    /// once: a day's wire repeats them in many articles.
+    pub words: crate::Interner,
     /// For every pattern (numbered as in `pattern_sets`): search caches
     /// not in use, lent to one batch of documents at a time.
     caches: Vec<std::sync::Mutex<Vec<PatternCache>>>,
@@ -235,6 +238,7 @@ impl<'r> Extractor<'r> {
             pattern_base,
             pattern_sets,
             spellings: Default::default(),
+            words: Default::default(),
             names,
             name_entity,
             speech: lex.speech_verbs.iter().cloned().collect(),

@@ -804,7 +804,7 @@ pub struct ClaimRule {
     pub value: ValueKind,
     pub subject: SubjectSpec,
     pub entity_kind: Option<String>,
-    pub label: Option<String>,
+    pub label: Option<crate::Shared>,
     /// What else must match for two claims to be compared: `place` (the
     /// city or place the sentence names; none = nationwide) and/or
     /// `speaker` (one ministry's count is not another's).
@@ -1535,7 +1535,7 @@ fn compile_rule(
         value: r.value,
         subject,
         entity_kind: r.entity_kind,
-        label: r.label,
+        label: r.label.map(Into::into),
         grows: r.grows,
         level: r.level.unwrap_or(Level::Error),
         patterns,

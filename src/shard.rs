@@ -18,6 +18,7 @@ use crate::Shared;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 /// The format of a shard's lines.
 pub const FORMAT: u32 = 1;
@@ -164,9 +165,9 @@ struct QuantityDef {
 enum ValueDef {
     Date(#[serde(with = "DateValueDef")] DateValue),
     Quantity(#[serde(with = "QuantityDef")] Quantity),
-    Set(Vec<String>),
-    Statement(String),
-    Quote(String),
+    Set(Vec<Shared>),
+    Statement(Shared),
+    Quote(Shared),
     Duration(String),
 }
 
@@ -208,8 +209,8 @@ struct ClaimDef {
     rule: Shared,
     qualifiers: crate::claim::Qualifiers,
     #[serde(with = "evidence_list")]
-    anchors: Vec<Evidence>,
-    sentence: Range<usize>,
+    anchors: ThinVec<Evidence>,
+    sentence: Range<u32>,
     grows: bool,
     level: Level,
 }
@@ -219,7 +220,9 @@ mod evidence_list {
     pub fn serialize<S: serde::Serializer>(v: &[Evidence], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(|e| EvidenceRepr(e.clone())))
     }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Evidence>, D::Error> {
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<ThinVec<Evidence>, D::Error> {
         Ok(Vec::<EvidenceRepr>::deserialize(d)?
             .into_iter()
             .map(|e| e.0)

@@ -11,6 +11,8 @@ use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 
+use crate::Shared;
+
 /// One end of an interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct End {
@@ -295,11 +297,12 @@ pub enum Value {
     Date(DateValue),
     Quantity(Quantity),
     /// A set of canonical entity ids, sorted.
-    Set(Vec<String>),
+    Set(Vec<Shared>),
     /// A statement a rule recognised, named by the rule's label.
-    Statement(String),
-    /// Words in quotation marks, normalized.
-    Quote(String),
+    Statement(Shared),
+    /// Words in quotation marks, normalized (the same quote in many
+    /// articles is kept once).
+    Quote(Shared),
     /// A span of time ("عشرة أيام"), as ISO 8601 ("P10D").
     Duration(String),
 }
@@ -328,7 +331,7 @@ impl Value {
             },
             Value::Quantity(q) => describe_quantity(q),
             Value::Set(s) => format!("{{{}}}", s.join(", ")),
-            Value::Statement(s) => s.clone(),
+            Value::Statement(s) => s.to_string(),
             Value::Quote(q) => format!("«{q}»"),
             Value::Duration(d) => d.clone(),
         }
@@ -413,8 +416,9 @@ pub fn hash_value<H: std::hash::Hasher>(v: &Value, h: &mut H) {
             }
             q.percent.hash(h);
         }
-        Value::Set(s) => s.hash(h),
-        Value::Statement(s) | Value::Quote(s) | Value::Duration(s) => s.hash(h),
+        Value::Set(s) => s.iter().for_each(|x| x.as_str().hash(h)),
+        Value::Statement(s) | Value::Quote(s) => s.as_str().hash(h),
+        Value::Duration(s) => s.hash(h),
     }
 }
 

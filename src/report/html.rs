@@ -280,7 +280,7 @@ impl<'a> Page<'a> {
                 },
                 claim: Some(c),
                 role: Role::Claim,
-                sentence: Some(c.sentence.clone()),
+                sentence: Some(c.sentence_range()),
             });
             for a in &c.anchors {
                 out.push(Item {

@@ -221,7 +221,7 @@ fn diagnostic(
             texts,
             columns,
             &ev,
-            Some(c.sentence.clone()),
+            Some(c.sentence_range()),
             short(&c.value.describe()),
             claim_title(c, report.lang),
         ));
