@@ -765,8 +765,7 @@ fn compare_quotes(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let words: Vec<Vec<&str>> = group.iter().map(|c| quote_words(c)).collect();
-    let found: Vec<Vec<&Claim>> = quote_clusters(&words)
+    let found: Vec<Vec<&Claim>> = quote_claim_clusters(group)
         .into_iter()
         .map(|g| g.into_iter().map(|i| group[i]).collect())
         .collect();
@@ -795,12 +794,40 @@ fn compare_quotes(
     }
 }
 
-/// The words of a quote claim (none for another value).
-fn quote_words(c: &Claim) -> Vec<&str> {
-    match &c.value {
-        Value::Quote(q) => q.split_whitespace().collect(),
-        _ => Vec::new(),
+/// `quote_clusters` over the words of these claims' quotes (none for
+/// another value), as indexes into `claims`. Each distinct quote is split
+/// and compared once, however many claims say it: a day's wire repeats
+/// quotes in many articles.
+fn quote_claim_clusters(claims: &[&Claim]) -> Vec<Vec<usize>> {
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut words: Vec<Vec<&str>> = Vec::new();
+    let quote_of: Vec<usize> = claims
+        .iter()
+        .map(|c| {
+            let q = match &c.value {
+                Value::Quote(q) => q.as_str(),
+                _ => "",
+            };
+            *index.entry(q).or_insert_with(|| {
+                words.push(q.split_whitespace().collect());
+                words.len() - 1
+            })
+        })
+        .collect();
+    // Distinct quotes are numbered in the order claims first say them, so
+    // clusters of them come in the order of their first claim.
+    let clusters = quote_clusters(&words);
+    let mut cluster_of = vec![0; words.len()];
+    for (k, g) in clusters.iter().enumerate() {
+        for &d in g {
+            cluster_of[d] = k;
+        }
     }
+    let mut out = vec![Vec::new(); clusters.len()];
+    for (i, d) in quote_of.into_iter().enumerate() {
+        out[cluster_of[d]].push(i);
+    }
+    out
 }
 
 /// The same words put in two different mouths by two articles: a
@@ -811,8 +838,7 @@ fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
         .map(|c| &**c)
         .filter(|c| &*c.key == "quote" && c.speaker.is_some())
         .collect();
-    let words: Vec<Vec<&str>> = quotes.iter().map(|c| quote_words(c)).collect();
-    for cluster in quote_clusters(&words) {
+    for cluster in quote_claim_clusters(&quotes) {
         let cs: Vec<&Claim> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
         let arts = articles_of(&cs);

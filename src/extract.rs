@@ -118,6 +118,9 @@ pub struct Extractor<'r> {
     participles: HashSet<String>,
     continuation: HashSet<String>,
     sources: Vec<String>,
+    /// The first character of each of `sources` (None if one is empty):
+    /// a phrase can only start where one of these does.
+    source_starts: Option<HashSet<char>>,
     name_set: HashSet<String>,
     /// Names of people of five letters or more, with their word counts, for
     /// finding spellings one letter off.
@@ -244,6 +247,7 @@ impl<'r> Extractor<'r> {
             speech: lex.speech_verbs.iter().cloned().collect(),
             participles: lex.speech_participles.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
+            source_starts: sources.iter().map(|p| p.chars().next()).collect(),
             sources,
             person_names,
             name_set: rules
@@ -765,6 +769,11 @@ impl<'r> Extractor<'r> {
         for (wi, (wr, _)) in words.iter().enumerate() {
             let rest = &text[wr.start..range.end];
             let rest = rest.strip_prefix('و').unwrap_or(rest);
+            if let Some(starts) = &self.source_starts {
+                if !rest.chars().next().is_some_and(|c| starts.contains(&c)) {
+                    continue;
+                }
+            }
             if let Some(p) = self.sources.iter().find(|p| starts_with_words(rest, p)) {
                 let after = wr.start + (text[wr.start..range.end].len() - rest.len()) + p.len();
                 let limit = words.get(wi + 8).map(|w| w.0.start).unwrap_or(range.end);
