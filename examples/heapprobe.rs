@@ -70,7 +70,7 @@ fn main() {
     let claims: usize = parts.iter().map(|p| p.claims.len()).sum();
     let names: usize = parts.iter().map(|p| p.names.len()).sum();
     let runs: usize = parts.iter().map(|p| p.runs.kept()).sum();
-    println!("claims {claims} names {names} runs {runs}");
+    println!("claims {claims} names {names} runs kept in memory {runs}");
     if std::env::var_os("HEAPPROBE_FIELDS").is_some() {
         // What each field of the parts holds: emptied one after another.
         let mut parts = parts;

@@ -38,6 +38,11 @@ pub struct Report {
     /// The language the report explains itself in.
     #[serde(skip)]
     pub lang: crate::explain::Lang,
+    /// What could not be done, if anything: the report is then incomplete
+    /// (wire copy, when the runs a run put in temporary files cannot be
+    /// read back).
+    #[serde(skip)]
+    pub problems: Vec<String>,
 }
 
 /// One article after extraction.
@@ -431,7 +436,14 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
             .retain(|c| !opts.disabled.iter().any(|d| **d == *c.rule));
     }
     parts.sort_by(|a, b| (&a.info.path, &a.info.id).cmp(&(&b.info.path, &b.info.id)));
-    let links = crate::copy::shared_copy(&parts.iter().map(|p| &p.runs).collect::<Vec<_>>());
+    let mut problems = Vec::new();
+    let links = crate::copy::shared_copy(&parts.iter().map(|p| &p.runs).collect::<Vec<_>>())
+        .unwrap_or_else(|e| {
+            problems.push(format!(
+                "wire copy was not looked for: its temporary files cannot be read back ({e})"
+            ));
+            vec![Vec::new(); parts.len()]
+        });
     // Sized once: the claims of a large corpus are most of what a run
     // holds, and a vector grown by doubling holds them up to three times.
     let mut infos = Vec::with_capacity(parts.len());
@@ -468,6 +480,7 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
         findings,
         baseline: None,
         lang: opts.lang,
+        problems,
     }
 }
 
@@ -711,8 +724,7 @@ pub fn mentions(
 mod tests {
     use super::{Article, Options};
     /// The same words in two articles are one string in both articles'
-    /// claims (claim words and quotes are interned), and the reports are
-    /// those of two separate strings.
+    /// claims (claim words and quotes are interned).
     #[test]
     fn words_two_articles_share_are_kept_once() {
         use crate::value::Value;

@@ -1042,3 +1042,63 @@ fn entity_variants(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn claim(value: Value) -> Claim {
+        Claim {
+            id: "a@0".into(),
+            article: "a".into(),
+            key: "quote".into(),
+            subject: None,
+            value,
+            text: "".into(),
+            span: crate::claim::Span::new("", 0..0),
+            speaker: None,
+            as_of: None,
+            rule: "quote".into(),
+            qualifiers: Default::default(),
+            anchors: Default::default(),
+            sentence: 0..0,
+            grows: false,
+            level: Level::Info,
+        }
+    }
+
+    proptest! {
+        /// Clustering each distinct quote once gives the clusters, in the
+        /// order, of clustering every claim's words (and other values, with
+        /// no words, together).
+        #[test]
+        fn distinct_quotes_cluster_as_every_claim_does(
+            said in prop::collection::vec(
+                prop::option::weighted(0.9, prop::collection::vec(0usize..6, 0..12)),
+                0..40,
+            )
+        ) {
+            const WORDS: [&str; 6] = ["قال", "إن", "القوات", "ستغادر", "البلاد", "قريبا"];
+            let claims: Vec<Claim> = said
+                .iter()
+                .map(|q| match q {
+                    Some(ws) => {
+                        let words: Vec<&str> = ws.iter().map(|&w| WORDS[w]).collect();
+                        claim(Value::Quote(words.join(" ").into()))
+                    }
+                    None => claim(Value::Statement("welcomed".into())),
+                })
+                .collect();
+            let refs: Vec<&Claim> = claims.iter().collect();
+            let every: Vec<Vec<&str>> = refs
+                .iter()
+                .map(|c| match &c.value {
+                    Value::Quote(q) => q.split_whitespace().collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            prop_assert_eq!(quote_claim_clusters(&refs), quote_clusters(&every));
+        }
+    }
+}

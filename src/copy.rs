@@ -10,7 +10,6 @@
 //! spill that cannot be written leaves the runs in memory: nothing is lost.
 use crate::extract::Doc;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Mutex};
 
 /// The slices runs are counted in, by hash: a slice is a 32nd of them.
@@ -30,19 +29,25 @@ impl Default for Runs {
 }
 
 impl Runs {
-    /// The runs' hashes, sorted and without repeats (read back from the
-    /// spill if they were handed to one: slow, for writing a shard).
-    pub fn hashes(&self) -> Vec<u32> {
+    /// The runs' hashes, sorted and without repeats. Runs handed to a
+    /// spill are read back from all of it: slow, one article at a time (a
+    /// shard is written from runs kept, see `check::parts`).
+    pub fn hashes(&self) -> std::io::Result<Vec<u32>> {
         match self {
-            Runs::Kept(v) => v.clone(),
+            Runs::Kept(v) => Ok(v.clone()),
             Runs::Spilled(spill, n) => {
-                let mut v: Vec<u32> = (0..SLICES)
-                    .flat_map(|s| spill.slice(s))
-                    .filter(|(_, a)| a == n)
-                    .map(|(h, _)| h)
-                    .collect();
+                let mut v = Vec::new();
+                for s in 0..SLICES {
+                    v.extend(
+                        spill
+                            .slice(s)?
+                            .into_iter()
+                            .filter(|(_, a)| a == n)
+                            .map(|(h, _)| h),
+                    );
+                }
                 v.sort_unstable();
-                v
+                Ok(v)
             }
         }
     }
@@ -108,14 +113,18 @@ fn fnv1a_words(words: &[&str]) -> u64 {
 /// Runs handed over by articles, in temporary files (one per slice, as
 /// records of hash and article number, 8 bytes each). The files have no
 /// name and go when the spill is dropped, or the process ends however it
-/// ends.
+/// ends. (Where the temporary folder is in memory, a tmpfs, they still
+/// take memory, outside the process: point `TMPDIR` at a disk.)
 #[derive(Debug)]
-pub struct Spill(Mutex<Files>);
+pub struct Spill {
+    slices: Vec<File>,
+    state: Mutex<State>,
+}
 
 #[derive(Debug)]
-struct Files {
-    slices: Vec<File>,
-    /// Bytes of each slice that were written whole: only these are read.
+struct State {
+    /// Bytes of each slice that were written whole: only these are read,
+    /// and they never change.
     written: Vec<u64>,
     /// Articles handed over so far: the next one's number.
     next: u32,
@@ -123,9 +132,40 @@ struct Files {
     broken: bool,
 }
 
+/// `pwrite` and `pread` where there are such calls; elsewhere no spill is
+/// made (`Spill::new` gives none) and runs stay in memory.
+#[cfg(unix)]
+mod at {
+    use std::os::unix::fs::FileExt;
+    pub fn write(f: &std::fs::File, bytes: &[u8], at: u64) -> std::io::Result<()> {
+        f.write_all_at(bytes, at)
+    }
+    pub fn read(f: &std::fs::File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+        f.read_exact_at(bytes, at)
+    }
+    pub const AVAILABLE: bool = true;
+}
+
+#[cfg(not(unix))]
+mod at {
+    fn unsupported() -> std::io::Error {
+        std::io::Error::from(std::io::ErrorKind::Unsupported)
+    }
+    pub fn write(_: &std::fs::File, _: &[u8], _: u64) -> std::io::Result<()> {
+        Err(unsupported())
+    }
+    pub fn read(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+        Err(unsupported())
+    }
+    pub const AVAILABLE: bool = false;
+}
+
 impl Spill {
     /// A spill in the system's temporary folder, if its files can be made.
     pub fn new() -> Option<Arc<Spill>> {
+        if !at::AVAILABLE {
+            return None;
+        }
         let slices = (0..SLICES)
             .map(|_| tempfile::tempfile().ok())
             .collect::<Option<Vec<File>>>()?;
@@ -134,28 +174,30 @@ impl Spill {
 
     /// A spill on these files (one per slice).
     fn on(slices: Vec<File>) -> Arc<Spill> {
-        Arc::new(Spill(Mutex::new(Files {
-            written: vec![0; slices.len()],
+        Arc::new(Spill {
+            state: Mutex::new(State {
+                written: vec![0; slices.len()],
+                next: 0,
+                broken: false,
+            }),
             slices,
-            next: 0,
-            broken: false,
-        })))
+        })
     }
 
     /// Hands over the runs of several articles at once (one write per
     /// slice). Each whose runs were written is left `Spilled`; if a write
     /// fails, all of them keep their runs, and so do later articles.
     pub fn take(self: &Arc<Spill>, runs: &mut [&mut Runs]) {
-        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let first = files.next;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let first = state.next;
         let Some(last) = u32::try_from(runs.len())
             .ok()
             .and_then(|n| first.checked_add(n))
         else {
-            files.broken = true;
+            state.broken = true;
             return;
         };
-        if files.broken {
+        if state.broken {
             return;
         }
         let mut bytes = vec![Vec::new(); SLICES as usize];
@@ -167,23 +209,22 @@ impl Spill {
                 b.extend(n.to_le_bytes());
             }
         }
-        let Files {
-            slices, written, ..
-        } = &mut *files;
-        let ok = slices
+        let ok = self
+            .slices
             .iter()
-            .zip(written.iter())
+            .zip(&state.written)
             .zip(&bytes)
-            .all(|((f, at), b)| f.write_all_at(b, *at).is_ok());
+            .all(|((f, at), b)| at::write(f, b, *at).is_ok());
         if !ok {
             // What was written past `written` is never read.
-            files.broken = true;
+            state.broken = true;
             return;
         }
-        for (w, b) in files.written.iter_mut().zip(&bytes) {
+        for (w, b) in state.written.iter_mut().zip(&bytes) {
             *w += b.len() as u64;
         }
-        files.next = last;
+        state.next = last;
+        drop(state);
         for (n, r) in (first..).zip(runs.iter_mut()) {
             if matches!(r, Runs::Kept(_)) {
                 **r = Runs::Spilled(self.clone(), n);
@@ -191,39 +232,44 @@ impl Spill {
         }
     }
 
-    /// The records of one slice: (hash, article number). A slice that
-    /// cannot be read back reads as empty.
-    fn slice(&self, s: u32) -> Vec<(u32, u32)> {
-        let files = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let (Some(f), Some(&len)) = (files.slices.get(s as usize), files.written.get(s as usize))
-        else {
-            return Vec::new();
+    /// The records of one slice: (hash, article number).
+    fn slice(&self, s: u32) -> std::io::Result<Vec<(u32, u32)>> {
+        let len = {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.written.get(s as usize).copied().unwrap_or(0)
         };
-        let mut buf = vec![0u8; len as usize];
-        if f.read_exact_at(&mut buf, 0).is_err() {
-            return Vec::new();
-        }
-        drop(files);
-        buf.chunks_exact(8)
+        let Some(f) = self.slices.get(s as usize) else {
+            return Ok(Vec::new());
+        };
+        let len = usize::try_from(len).map_err(std::io::Error::other)?;
+        let mut buf = vec![0u8; len];
+        at::read(f, &mut buf, 0)?;
+        Ok(buf
+            .chunks_exact(8)
             .map(|r| {
                 let word = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
                 (word(0), word(4))
             })
-            .collect()
+            .collect())
     }
 }
 
 /// For each article, the others that share near-identical sentences with
 /// it (indexes into `runs`, which lists each article's runs): three runs
 /// of six words in common make wire copy. Runs found in more than 20
-/// articles are boilerplate, not copy.
-pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
+/// articles are boilerplate, not copy. Fails only if runs handed to a
+/// spill cannot be read back.
+pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
     // The runs are counted in slices by hash, so that a list sorted at
     // once is a 32nd of all of them; slices are counted in parallel and
     // their counts added up. Spilled runs are read back a slice at a time,
     // their numbers turned into indexes.
     use rayon::prelude::*;
+    // For each spill, the first index of each number, and the next index
+    // of the same number (the same runs listed twice, as clones).
+    const NONE: u32 = u32::MAX;
     let mut spills: Vec<(&Arc<Spill>, Vec<u32>)> = Vec::new();
+    let mut same = vec![NONE; runs.len()];
     for (i, r) in runs.iter().enumerate() {
         if let Runs::Spilled(spill, n) = r {
             let k = match spills.iter().position(|(s, _)| Arc::ptr_eq(s, spill)) {
@@ -235,12 +281,12 @@ pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
             };
             let index = &mut spills[k].1;
             if index.len() <= *n as usize {
-                index.resize(*n as usize + 1, u32::MAX);
+                index.resize(*n as usize + 1, NONE);
             }
-            index[*n as usize] = i as u32;
+            same[i] = std::mem::replace(&mut index[*n as usize], i as u32);
         }
     }
-    let count = |slice: u32| {
+    let count = |slice: u32| -> std::io::Result<rustc_hash::FxHashMap<(u32, u32), u32>> {
         let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
         let mut all: Vec<(u32, u32)> = runs
             .iter()
@@ -256,10 +302,13 @@ pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
             })
             .collect();
         for (spill, index) in &spills {
-            all.extend(spill.slice(slice).into_iter().filter_map(|(h, n)| {
-                let i = *index.get(n as usize)?;
-                (i != u32::MAX).then_some((h, i))
-            }));
+            for (h, n) in spill.slice(slice)? {
+                let mut i = index.get(n as usize).copied().unwrap_or(NONE);
+                while i != NONE {
+                    all.push((h, i));
+                    i = same[i as usize];
+                }
+            }
         }
         all.sort_unstable();
         for group in all.chunk_by(|a, b| a.0 == b.0) {
@@ -272,17 +321,18 @@ pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
                 }
             }
         }
-        pairs
+        Ok(pairs)
     };
-    let pairs = (0..SLICES)
-        .into_par_iter()
-        .map(count)
-        .reduce(Default::default, |mut a, b| {
-            for (k, n) in b {
-                *a.entry(k).or_default() += n;
-            }
-            a
-        });
+    let pairs =
+        (0..SLICES)
+            .into_par_iter()
+            .map(count)
+            .try_reduce(Default::default, |mut a, b| {
+                for (k, n) in b {
+                    *a.entry(k).or_default() += n;
+                }
+                Ok(a)
+            })?;
     let mut pairs: Vec<((u32, u32), u32)> = pairs.into_iter().filter(|(_, n)| *n >= 3).collect();
     pairs.sort_unstable();
     let mut out = vec![Vec::new(); runs.len()];
@@ -290,7 +340,7 @@ pub fn shared_copy(runs: &[&Runs]) -> Vec<Vec<usize>> {
         out[x as usize].push(y as usize);
         out[y as usize].push(x as usize);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -322,7 +372,7 @@ mod tests {
     }
 
     fn links(runs: &[Runs]) -> Vec<Vec<usize>> {
-        shared_copy(&runs.iter().collect::<Vec<_>>())
+        shared_copy(&runs.iter().collect::<Vec<_>>()).expect("runs read back")
     }
 
     #[test]
@@ -346,11 +396,31 @@ mod tests {
         assert!(spilled.iter().all(|r| r.kept() == 0));
         assert_eq!(links(&spilled), links(&kept));
         for (s, k) in spilled.iter().zip(&kept) {
-            assert_eq!(s.hashes(), k.hashes());
+            assert_eq!(s.hashes().expect("read back"), k.hashes().expect("kept"));
         }
         // Some spilled, some kept.
         let mixed: Vec<Runs> = spilled[..10].iter().chain(&kept[10..]).cloned().collect();
         assert_eq!(links(&mixed), links(&kept));
+        // The same spilled runs listed twice count twice, as kept ones do.
+        let twice: Vec<Runs> = spilled.iter().chain(&spilled[..1]).cloned().collect();
+        let twice_kept: Vec<Runs> = kept.iter().chain(&kept[..1]).cloned().collect();
+        assert_eq!(links(&twice), links(&twice_kept));
+        assert_eq!(links(&twice)[0], vec![1, 2, 25]);
+    }
+
+    /// Runs that cannot be read back are an error, never no runs.
+    #[test]
+    fn runs_that_cannot_be_read_back_are_an_error() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let write_only = (0..SLICES)
+            .map(|i| File::create(dir.path().join(i.to_string())).expect("made"))
+            .collect();
+        let spill = Spill::on(write_only);
+        let mut runs: Vec<Runs> = corpus().into_iter().map(Runs::Kept).collect();
+        spill.take(&mut runs.iter_mut().collect::<Vec<_>>());
+        assert!(runs.iter().all(|r| r.kept() == 0));
+        assert!(shared_copy(&runs.iter().collect::<Vec<_>>()).is_err());
+        assert!(runs[0].hashes().is_err());
     }
 
     /// A spill whose files cannot be written leaves every article its runs.

@@ -287,8 +287,9 @@ struct PartRepr {
     runs: Vec<u32>,
 }
 
-/// One article's part as a line of JSON (without the newline).
-pub fn to_line(part: &Part, rules: &Rules) -> String {
+/// One article's part as a line of JSON (without the newline). Fails only
+/// if its wire-copy runs were handed to a spill and cannot be read back.
+pub fn to_line(part: &Part, rules: &Rules) -> std::io::Result<String> {
     let repr = PartRepr {
         info: part.info.clone(),
         claims: part
@@ -326,9 +327,9 @@ pub fn to_line(part: &Part, rules: &Rules) -> String {
                 variant_of: n.variant_of.as_deref().map(String::from),
             })
             .collect(),
-        runs: part.runs.hashes(),
+        runs: part.runs.hashes()?,
     };
-    serde_json::to_string(&repr).unwrap_or_default()
+    Ok(serde_json::to_string(&repr).unwrap_or_default())
 }
 
 /// A shard that cannot be used, with the line it went wrong on.

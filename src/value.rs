@@ -416,7 +416,7 @@ pub fn hash_value<H: std::hash::Hasher>(v: &Value, h: &mut H) {
             }
             q.percent.hash(h);
         }
-        Value::Set(s) => s.iter().for_each(|x| x.as_str().hash(h)),
+        Value::Set(s) => s.hash(h),
         Value::Statement(s) | Value::Quote(s) => s.as_str().hash(h),
         Value::Duration(s) => s.hash(h),
     }

@@ -118,7 +118,7 @@ fn every_fixture_in_one_shard_per_article_gives_the_single_run_report() {
                 serde_json::to_string(&kzcheck::shard::Header::new(&rules, &cal)).unwrap();
             for p in &ps {
                 text.push('\n');
-                text.push_str(&kzcheck::shard::to_line(p, &rules));
+                text.push_str(&kzcheck::shard::to_line(p, &rules).unwrap());
             }
             let (_, mut back) = kzcheck::shard::read("shard", &text, &rules).unwrap();
             all.append(&mut back);

@@ -373,9 +373,13 @@ pub fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let report = kzcheck::check::assemble(parts, &s.rules, &opts);
-    let incomplete = diagnostics
-        .iter()
-        .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
+    for p in &report.problems {
+        say(format_args!("{p}"));
+    }
+    let incomplete = !report.problems.is_empty()
+        || diagnostics
+            .iter()
+            .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
     let quoted: Vec<kzcheck::load::Article> = match args.report.format {
         kzcheck::report::Format::Text | kzcheck::report::Format::Html => {
             use rayon::prelude::*;
@@ -445,6 +449,10 @@ pub fn compare(args: CompareArgs) -> ExitCode {
     }
     let opts = s.options(&args.report, None);
     let report = kzcheck::check::assemble(parts, &s.rules, &opts);
+    for p in &report.problems {
+        say(format_args!("{p}"));
+    }
+    let incomplete = !report.problems.is_empty();
     // The words around each claim, for the text and HTML reports, from the
     // articles themselves where this machine can read them.
     let owned: Vec<(kzcheck::Shared, String)> = report
@@ -456,7 +464,7 @@ pub fn compare(args: CompareArgs) -> ExitCode {
         .iter()
         .map(|(id, t)| (id.as_ref(), t.as_str()))
         .collect();
-    s.finish(&args.report, report, &texts, false)
+    s.finish(&args.report, report, &texts, incomplete)
 }
 
 /// `kzcheck extract PATH...`: the mentions, or with --claims a shard.
@@ -479,7 +487,16 @@ pub fn extract(args: ExtractArgs, err_color: bool) -> ExitCode {
             serde_json::to_string(&kzcheck::shard::Header::new(&rules, &cal)).unwrap_or_default();
         out.push('\n');
         for p in &parts {
-            out.push_str(&kzcheck::shard::to_line(p, &rules));
+            match kzcheck::shard::to_line(p, &rules) {
+                Ok(line) => out.push_str(&line),
+                Err(e) => {
+                    say(format_args!(
+                        "cannot write the claims of {}: {e}",
+                        p.info.path
+                    ));
+                    return ExitCode::from(2);
+                }
+            }
             out.push('\n');
         }
         out
