@@ -253,9 +253,12 @@ pub fn calendar_findings(
         .collect()
 }
 
+/// The articles of these claims, sorted, each once.
 fn articles_of(claims: &[&Claim]) -> Vec<Shared> {
-    let set: BTreeSet<&Shared> = claims.iter().map(|c| &c.article).collect();
-    set.into_iter().cloned().collect()
+    let mut v: Vec<&Shared> = claims.iter().map(|c| &c.article).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().cloned().collect()
 }
 
 fn ids_of(claims: &[&Claim]) -> Vec<Shared> {
@@ -283,6 +286,8 @@ fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, St
         .into_iter()
         .map(|g| g.into_iter().map(|i| &arts[i]).collect())
         .collect();
+    // A group's agencies, or how many articles share copy in it; none for
+    // an article alone that credits no agency (those are counted).
     let describe = |g: &Vec<&Shared>| {
         let mut agencies: Vec<&str> = g
             .iter()
@@ -292,15 +297,15 @@ fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, St
         agencies.sort();
         agencies.dedup();
         match (agencies.is_empty(), g.len()) {
-            (true, 1) => explain::uncredited(1, lang),
-            (true, k) => explain::sharing_copy(k, lang),
-            (false, _) => agencies.join("/"),
+            (true, 1) => None,
+            (true, k) => Some(explain::sharing_copy(k, lang)),
+            (false, _) => Some(agencies.join("/")),
         }
     };
     let alone = explain::uncredited(1, lang);
     let mut parts: Vec<String> = groups
         .iter()
-        .map(describe)
+        .filter_map(describe)
         .filter(|p| *p != alone)
         .collect();
     match groups.len() - parts.len() {
@@ -565,14 +570,14 @@ fn compare_group(
             // a timeline: "13 … as of 2022-01-07 → 16 … as of 2022-01-10"
             let mut dated: Vec<&&Claim> = cs.iter().collect();
             dated.sort_by(|a, b| (&a.as_of, &a.article).cmp(&(&b.as_of, &b.article)));
-            let steps: Vec<String> = dated.iter().map(|c| side(c, lang)).collect();
-            vec![explain::listing(&steps, " → ", lang)]
+            let steps = dated.iter().map(|c| side(c, lang));
+            vec![explain::listing_of(steps, " → ", lang)]
         } else {
             involved
                 .iter()
                 .map(|i| {
-                    let list: Vec<String> = classes[*i].1.iter().map(|c| side(c, lang)).collect();
-                    explain::listing(&list, "; ", lang)
+                    let list = classes[*i].1.iter().map(|c| side(c, lang));
+                    explain::listing_of(list, "; ", lang)
                 })
                 .collect()
         };
@@ -845,10 +850,9 @@ fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
         if speakers.len() < 2 || arts.len() < 2 {
             continue;
         }
-        let sides: Vec<String> = cs
+        let sides = cs
             .iter()
-            .map(|c| explain::said_by(c.speaker.as_deref().unwrap_or("?"), &c.article, lang))
-            .collect();
+            .map(|c| explain::said_by(c.speaker.as_deref().unwrap_or("?"), &c.article, lang));
         let shortest = cs
             .iter()
             .map(|c| c.text.as_str())
@@ -864,7 +868,7 @@ fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
             claims: ids_of(&cs),
             message: format!(
                 "«{shortest}» is put in different mouths: {}",
-                explain::values_against(&sides, Lang::En)
+                explain::values_against_of(sides, Lang::En)
             ),
             evidence: Vec::new(),
         });

@@ -140,12 +140,50 @@ pub fn values_against<S: AsRef<str>>(sides: &[S], lang: Lang) -> String {
     })
 }
 
+/// `listing` of items made as they are needed: only the first `LISTED`
+/// are (a group of a large corpus has thousands of claims).
+pub fn listing_of<S: AsRef<str>>(
+    items: impl ExactSizeIterator<Item = S>,
+    sep: &str,
+    lang: Lang,
+) -> String {
+    listed_of(items, sep, |more| match lang {
+        Lang::En => format!("and {more} more"),
+        Lang::Ar => format!("و{more} غيرها"),
+    })
+}
+
+/// `values_against` of sides made as they are needed.
+pub fn values_against_of<S: AsRef<str>>(
+    sides: impl ExactSizeIterator<Item = S>,
+    lang: Lang,
+) -> String {
+    listed_of(sides, versus(lang), |more| match lang {
+        Lang::En if more == 1 => "1 other value".to_string(),
+        Lang::En => format!("{more} other values"),
+        Lang::Ar => format!("{more} قيم أخرى"),
+    })
+}
+
 fn listed<S: AsRef<str>>(items: &[S], sep: &str, more: impl Fn(usize) -> String) -> String {
-    let shown: Vec<&str> = items.iter().take(LISTED).map(AsRef::as_ref).collect();
-    let mut s = shown.join(sep);
-    if items.len() > LISTED {
+    listed_of(items.iter(), sep, more)
+}
+
+fn listed_of<S: AsRef<str>>(
+    items: impl ExactSizeIterator<Item = S>,
+    sep: &str,
+    more: impl Fn(usize) -> String,
+) -> String {
+    let total = items.len();
+    let shown: Vec<S> = items.take(LISTED).collect();
+    let mut s = shown
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(sep);
+    if total > LISTED {
         s.push_str(sep);
-        s.push_str(&more(items.len() - LISTED));
+        s.push_str(&more(total - LISTED));
     }
     s
 }
@@ -390,5 +428,31 @@ mod listing_tests {
             values_against(&items[..7], Lang::En),
             "1 versus 2 versus 3 versus 4 versus 5 versus 6 versus 1 other value"
         );
+    }
+
+    /// Listing items made as needed says what listing them all does, and
+    /// makes only the ones it shows.
+    #[test]
+    fn a_lazy_listing_is_the_listing() {
+        for n in 0..(LISTED + 4) {
+            let items: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+            for lang in [Lang::En, Lang::Ar] {
+                assert_eq!(
+                    listing_of(items.iter(), ", ", lang),
+                    listing(&items, ", ", lang)
+                );
+                assert_eq!(
+                    values_against_of(items.iter(), lang),
+                    values_against(&items, lang)
+                );
+            }
+            let made = std::cell::Cell::new(0);
+            let _ = listing_of(
+                items.iter().inspect(|_| made.set(made.get() + 1)),
+                ", ",
+                Lang::En,
+            );
+            assert_eq!(made.get(), n.min(LISTED));
+        }
     }
 }
