@@ -309,7 +309,8 @@ fn split_line(
     boilerplate: bool,
     out: &mut Vec<Sentence>,
 ) {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(line.chars().count());
+    chars.extend(line.char_indices());
     let quotes = find_quotes(&chars, line.len());
 
     let mut cuts = Vec::new();
