@@ -12,7 +12,6 @@
 use crate::grammar::DateExpr;
 use crate::value::{DateValue, WeekdayName};
 use jiff::civil::Date;
-use jiff::ToSpan;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -77,8 +76,10 @@ fn weekday(d: Date) -> WeekdayName {
     WeekdayName::from_jiff(d.weekday())
 }
 
+/// `d` and `n` days, if that is a day jiff knows ("within 16054321 days"
+/// is none, never a panic).
 fn add_days(d: Date, n: i32) -> Option<Date> {
-    d.checked_add(n.days()).ok()
+    d.checked_add(jiff::Span::new().try_days(n).ok()?).ok()
 }
 
 /// The latest `w` on or before `d` (`strict`: before).
@@ -411,11 +412,12 @@ fn period_bounds(a: Date, unit: &str, dir: i32) -> Option<(Date, Date)> {
     match unit {
         "week" => {
             let monday = add_days(a, -(i32::from(a.weekday().to_monday_zero_offset())))?;
-            let from = add_days(monday, 7 * dir)?;
+            let from = add_days(monday, dir.checked_mul(7)?)?;
             Some((from, add_days(from, 6)?))
         }
         "month" => {
-            let first = a.first_of_month().checked_add(dir.months()).ok()?;
+            let months = jiff::Span::new().try_months(dir).ok()?;
+            let first = a.first_of_month().checked_add(months).ok()?;
             Some((first, first.last_of_month()))
         }
         _ => {

@@ -908,3 +908,18 @@ fn fuzz_regressions_do_not_crash() {
     }
     eprintln!("{n} fuzz regression inputs");
 }
+
+/// Huge numbers where spans of time are read against the article's date
+/// ("خلال فترة 10010013 أيام", "قبل 30010013 عامًا") are left unresolved,
+/// never a panic (jiff refuses spans of more than 7,304,484 days). Found on
+/// a generated corpus of 100,000 articles whose numbers were lengthened.
+#[test]
+fn huge_spans_of_time_do_not_panic() {
+    let rules = Rules::from_dir(&Path::new(ROOT).join("rules")).expect("rules");
+    let text = "---\npublished: 2022-01-06\n---\n\
+                وأضاف أن القوات ستغادر البلاد خلال فترة 10010013 أيام، \
+                وأنها وصلت قبل 30010013 عامًا. وقال إنها ستغادر خلال 3 أيام.\n";
+    let (article, _) = from_bytes("huge.txt", text.as_bytes().to_vec());
+    let report = kzcheck::check::check(&article.into_iter().collect::<Vec<_>>(), &rules);
+    assert_eq!(report.articles.len(), 1);
+}
