@@ -508,6 +508,20 @@ pub fn window_from_years(years: &[i16]) -> Option<(Date, Date)> {
 mod tests {
     use super::*;
 
+    /// Shifts past what jiff can count give no day, never a panic.
+    #[test]
+    fn shifts_past_the_calendar_give_no_day() {
+        let d = Date::new(2022, 1, 6).unwrap();
+        for n in [i32::MAX, i32::MIN, 7_304_485, -7_304_485, 10_010_013] {
+            assert_eq!(add_days(d, n), None, "{n}");
+            for unit in ["week", "month", "year"] {
+                assert_eq!(period_bounds(d, unit, n), None, "{unit} {n}");
+            }
+        }
+        assert!(add_days(d, 7_000).is_some());
+        assert!(period_bounds(d, "month", -1).is_some());
+    }
+
     fn thu() -> WeekdayName {
         WeekdayName::from_name("thursday").unwrap()
     }
