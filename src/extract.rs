@@ -118,9 +118,10 @@ pub struct Extractor<'r> {
     participles: HashSet<String>,
     continuation: HashSet<String>,
     sources: Vec<String>,
-    /// The first character of each of `sources` (None if one is empty):
-    /// a phrase can only start where one of these does.
-    source_starts: Option<HashSet<char>>,
+    /// The first character of each of `sources`, sorted, each once (None
+    /// if one is empty): a phrase can only start where one of these does.
+    /// (A few letters, looked up at every word: a sorted list, not a hash.)
+    source_starts: Option<Vec<char>>,
     name_set: HashSet<String>,
     /// Names of people of five letters or more, with their word counts, for
     /// finding spellings one letter off.
@@ -247,7 +248,15 @@ impl<'r> Extractor<'r> {
             speech: lex.speech_verbs.iter().cloned().collect(),
             participles: lex.speech_participles.iter().cloned().collect(),
             continuation: lex.continuation_verbs.iter().cloned().collect(),
-            source_starts: sources.iter().map(|p| p.chars().next()).collect(),
+            source_starts: sources
+                .iter()
+                .map(|p| p.chars().next())
+                .collect::<Option<Vec<char>>>()
+                .map(|mut v| {
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                }),
             sources,
             person_names,
             name_set: rules
@@ -773,7 +782,11 @@ impl<'r> Extractor<'r> {
             let rest = &text[wr.start..range.end];
             let rest = rest.strip_prefix('و').unwrap_or(rest);
             if let Some(starts) = &self.source_starts {
-                if !rest.chars().next().is_some_and(|c| starts.contains(&c)) {
+                if rest
+                    .chars()
+                    .next()
+                    .is_none_or(|c| starts.binary_search(&c).is_err())
+                {
                     continue;
                 }
             }
