@@ -77,20 +77,22 @@ fn is_alphanumeric(c: char) -> bool {
 /// The six-word runs of a document's sentences (not boilerplate), hashed
 /// (32 bits are plenty to tell a day's runs apart, and halve what every
 /// article keeps until the end of the run), sorted, without repeats.
+///
+/// Each word is hashed once (`fnv1a`), and a run's hash is worked out from
+/// its six words' hashes (`run_hash`): hashing the six words' bytes for
+/// every run read each byte six times.
 pub fn runs_of(doc: &Doc) -> Vec<u32> {
     let mut out = Vec::new();
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: Vec<u64> = Vec::new();
     for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
         words.clear();
         words.extend(
             doc.norm.text[s.range.clone()]
                 .split(|c: char| !is_alphanumeric(c))
-                .filter(|w| !w.is_empty()),
+                .filter(|w| !w.is_empty())
+                .map(fnv1a),
         );
-        for w in words.windows(6) {
-            let h = fnv1a_words(w);
-            out.push((h ^ (h >> 32)) as u32);
-        }
+        out.extend(words.windows(RUN).map(run_hash));
     }
     out.sort_unstable();
     out.dedup();
@@ -98,16 +100,32 @@ pub fn runs_of(doc: &Doc) -> Vec<u32> {
     out
 }
 
-/// FNV-1a over words, each ended by a 0 byte: the same on every machine.
-fn fnv1a_words(words: &[&str]) -> u64 {
+/// How many words make a run.
+const RUN: usize = 6;
+
+/// FNV-1a over a word's bytes: the same on every machine.
+fn fnv1a(word: &str) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
-    for w in words {
-        for b in w.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
+    for b in word.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
     }
     h
+}
+
+/// A run's hash from its words' hashes, in order: a polynomial in them,
+/// mixed (the finalizer of MurmurHash3) and folded to 32 bits. The same on
+/// every machine.
+fn run_hash(words: &[u64]) -> u32 {
+    let mut h = words.iter().fold(0u64, |h, &w| {
+        h.wrapping_mul(0x9e3779b97f4a7c15).wrapping_add(w)
+    });
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    (h ^ (h >> 32)) as u32
 }
 
 /// Runs handed over by articles, in temporary files (one per slice, as

@@ -205,11 +205,12 @@ enum QuoteKind {
 }
 
 /// Top-level quotes of one line, as byte ranges relative to the line.
-fn find_quotes(chars: &[(usize, char)], line_len: usize) -> Vec<Quote> {
+fn find_quotes(line: &str) -> Vec<Quote> {
     let mut out = Vec::new();
-    let mut k = 0;
-    while let Some(&(i, c)) = chars.get(k) {
-        let next = chars.get(k + 1).map(|&(_, n)| n);
+    let mut i = 0;
+    while let Some(c) = line[i..].chars().next() {
+        let after = i + c.len_utf8();
+        let next = line[after..].chars().next();
         let kind = match (c, next) {
             (_, None) => None,
             ('«', _) => Some(QuoteKind::Guillemet),
@@ -217,28 +218,28 @@ fn find_quotes(chars: &[(usize, char)], line_len: usize) -> Vec<Quote> {
             _ => None,
         };
         if let Some(kind) = kind {
-            if let Some(m) = find_close(chars, k, kind) {
-                if let Some(&(j, close)) = chars.get(m) {
-                    let end = (j + close.len_utf8()).min(line_len);
-                    out.push(Quote {
-                        outer: i..end,
-                        inner: i + c.len_utf8()..j,
-                    });
-                    k = m + 1;
-                    continue;
-                }
+            if let Some(j) = find_close(line, i, after, kind) {
+                let close = line[j..].chars().next().map_or(1, char::len_utf8);
+                let end = (j + close).min(line.len());
+                out.push(Quote {
+                    outer: i..end,
+                    inner: after..j,
+                });
+                i = j + close;
+                continue;
             }
         }
-        k += 1;
+        i = after;
     }
     out
 }
 
-/// Index in `chars` of the mark that closes the quote opened at `k`.
-fn find_close(chars: &[(usize, char)], k: usize, kind: QuoteKind) -> Option<usize> {
-    let start = chars.get(k)?.0;
+/// Where in `line` the mark closes the quote opened at byte `start` (its
+/// mark ends at `after`).
+fn find_close(line: &str, start: usize, after: usize, kind: QuoteKind) -> Option<usize> {
     let mut depth = 1usize;
-    for (m, &(j, c)) in chars.iter().enumerate().skip(k + 1) {
+    for (j, c) in line[after..].char_indices() {
+        let j = after + j;
         if j - start > QUOTE_LIMIT {
             return None;
         }
@@ -248,14 +249,14 @@ fn find_close(chars: &[(usize, char)], k: usize, kind: QuoteKind) -> Option<usiz
                 '»' => {
                     depth -= 1;
                     if depth == 0 {
-                        return Some(m);
+                        return Some(j);
                     }
                 }
                 _ => {}
             },
             QuoteKind::Double => {
                 if matches!(c, '”' | '“' | '″' | '"') {
-                    return Some(m);
+                    return Some(j);
                 }
             }
         }
@@ -266,35 +267,42 @@ fn find_close(chars: &[(usize, char)], k: usize, kind: QuoteKind) -> Option<usiz
 /// Words after which a single '.' does not end a sentence.
 const ABBREVIATIONS: &[&str] = &["د", "م", "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "vs", "No"];
 
-/// Whether the '.' at `chars[k]` ends an abbreviation or a Latin initial.
-fn is_abbreviation(chars: &[(usize, char)], k: usize) -> bool {
-    let mut s = k;
-    while s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphabetic()) {
-        s -= 1;
-    }
-    if s == k {
+/// Whether the '.' at byte `k` of `line` ends an abbreviation or a Latin
+/// initial.
+fn is_abbreviation(line: &str, k: usize) -> bool {
+    let before = &line[..k];
+    let letters: usize = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .map(char::len_utf8)
+        .sum();
+    if letters == 0 {
         return false;
     }
+    let s = k - letters;
     // The word must stand alone ("2017م." ends a sentence).
-    if s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphanumeric()) {
+    if line[..s]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+    {
         return false;
     }
-    let word: String = chars
-        .get(s..k)
-        .unwrap_or(&[])
-        .iter()
-        .map(|&(_, c)| c)
-        .collect();
+    let word = &line[s..k];
     let initial = word.chars().count() == 1 && word.chars().all(|c| c.is_ascii_uppercase());
-    initial || ABBREVIATIONS.contains(&word.as_str())
+    initial || ABBREVIATIONS.contains(&word)
 }
 
-/// Whether a terminator run `chars[k..=e]` ends the sentence.
-fn ends_sentence(chars: &[(usize, char)], k: usize, run_end: usize, e: usize) -> bool {
-    let single_dot = run_end == k && chars.get(k).is_some_and(|&(_, c)| c == '.');
-    match chars.get(e + 1).map(|&(_, c)| c) {
+/// Whether the terminator run from byte `k` (its last mark at `run_end`,
+/// then closing brackets up to `e`, all byte positions of their first
+/// byte) ends the sentence.
+fn ends_sentence(line: &str, k: usize, run_end: usize, e: usize) -> bool {
+    let single_dot = run_end == k && line[k..].starts_with('.');
+    let after_e = e + line[e..].chars().next().map_or(0, char::len_utf8);
+    match line[after_e..].chars().next() {
         None => true,
-        Some(n) if n.is_whitespace() => !(single_dot && is_abbreviation(chars, k)),
+        Some(n) if n.is_whitespace() => !(single_dot && is_abbreviation(line, k)),
         // No space after: only before an Arabic (non-ASCII) word or a «
         // ("البلاد.وقال"), never in "1.5" or "rt.com".
         Some(n) => (n.is_alphabetic() && !n.is_ascii()) || n == '«',
@@ -309,48 +317,42 @@ fn split_line(
     boilerplate: bool,
     out: &mut Vec<Sentence>,
 ) {
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(line.chars().count());
-    chars.extend(line.char_indices());
-    let quotes = find_quotes(&chars, line.len());
+    let quotes = find_quotes(line);
 
     let mut cuts = Vec::new();
     let mut qi = 0;
     let mut k = 0;
-    while let Some(&(i, c)) = chars.get(k) {
+    while let Some(c) = line[k..].chars().next() {
         if let Some(q) = quotes.get(qi) {
-            if i >= q.outer.start {
+            if k >= q.outer.start {
                 // Jump over the quote.
-                while chars.get(k).is_some_and(|&(j, _)| j < q.outer.end) {
-                    k += 1;
-                }
+                k = q.outer.end.max(k);
                 qi += 1;
                 continue;
             }
         }
         if !is_terminator(c) {
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
-        let mut run_end = k;
-        while chars
-            .get(run_end + 1)
-            .is_some_and(|&(_, n)| is_terminator(n))
-        {
-            run_end += 1;
-        }
-        let mut e = run_end;
-        while chars
-            .get(e + 1)
-            .is_some_and(|&(_, n)| matches!(n, ')' | ']' | '}'))
-        {
-            e += 1;
-        }
-        if ends_sentence(&chars, k, run_end, e) {
-            if let Some(&(j, last)) = chars.get(e) {
-                cuts.push(j + last.len_utf8());
+        // The run of terminators, then any closing brackets: the first
+        // byte of the last of each.
+        let last_of = |from: usize, pred: fn(char) -> bool| {
+            let mut last = from;
+            let mut at = from + line[from..].chars().next().map_or(0, char::len_utf8);
+            while let Some(n) = line[at..].chars().next().filter(|&n| pred(n)) {
+                last = at;
+                at += n.len_utf8();
             }
+            last
+        };
+        let run_end = last_of(k, is_terminator);
+        let e = last_of(run_end, |n| matches!(n, ')' | ']' | '}'));
+        let after_e = e + line[e..].chars().next().map_or(0, char::len_utf8);
+        if ends_sentence(line, k, run_end, e) {
+            cuts.push(after_e);
         }
-        k = e + 1;
+        k = after_e;
     }
     cuts.push(line.len());
 
@@ -382,5 +384,246 @@ fn split_line(
             });
         }
         start = cut;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The splitting as it was written first, on a vector of the line's
+    /// characters: what `split_line` must still give.
+    mod reference {
+        use super::super::{is_terminator, Quote, QuoteKind, Sentence, ABBREVIATIONS, QUOTE_LIMIT};
+        /// Top-level quotes of one line, as byte ranges relative to the line.
+        fn find_quotes_ref(chars: &[(usize, char)], line_len: usize) -> Vec<Quote> {
+            let mut out = Vec::new();
+            let mut k = 0;
+            while let Some(&(i, c)) = chars.get(k) {
+                let next = chars.get(k + 1).map(|&(_, n)| n);
+                let kind = match (c, next) {
+                    (_, None) => None,
+                    ('«', _) => Some(QuoteKind::Guillemet),
+                    ('“' | '”' | '„' | '"', Some(n)) if !n.is_whitespace() => {
+                        Some(QuoteKind::Double)
+                    }
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    if let Some(m) = find_close_ref(chars, k, kind) {
+                        if let Some(&(j, close)) = chars.get(m) {
+                            let end = (j + close.len_utf8()).min(line_len);
+                            out.push(Quote {
+                                outer: i..end,
+                                inner: i + c.len_utf8()..j,
+                            });
+                            k = m + 1;
+                            continue;
+                        }
+                    }
+                }
+                k += 1;
+            }
+            out
+        }
+
+        /// Index in `chars` of the mark that closes the quote opened at `k`.
+        fn find_close_ref(chars: &[(usize, char)], k: usize, kind: QuoteKind) -> Option<usize> {
+            let start = chars.get(k)?.0;
+            let mut depth = 1usize;
+            for (m, &(j, c)) in chars.iter().enumerate().skip(k + 1) {
+                if j - start > QUOTE_LIMIT {
+                    return None;
+                }
+                match kind {
+                    QuoteKind::Guillemet => match c {
+                        '«' => depth += 1,
+                        '»' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(m);
+                            }
+                        }
+                        _ => {}
+                    },
+                    QuoteKind::Double => {
+                        if matches!(c, '”' | '“' | '″' | '"') {
+                            return Some(m);
+                        }
+                    }
+                }
+            }
+            None
+        }
+
+        /// Whether the '.' at `chars[k]` ends an abbreviation or a Latin initial.
+        fn is_abbreviation_ref(chars: &[(usize, char)], k: usize) -> bool {
+            let mut s = k;
+            while s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphabetic()) {
+                s -= 1;
+            }
+            if s == k {
+                return false;
+            }
+            // The word must stand alone ("2017م." ends a sentence).
+            if s > 0 && chars.get(s - 1).is_some_and(|&(_, c)| c.is_alphanumeric()) {
+                return false;
+            }
+            let word: String = chars
+                .get(s..k)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&(_, c)| c)
+                .collect();
+            let initial = word.chars().count() == 1 && word.chars().all(|c| c.is_ascii_uppercase());
+            initial || ABBREVIATIONS.contains(&word.as_str())
+        }
+
+        /// Whether a terminator run `chars[k..=e]` ends the sentence.
+        fn ends_sentence_ref(chars: &[(usize, char)], k: usize, run_end: usize, e: usize) -> bool {
+            let single_dot = run_end == k && chars.get(k).is_some_and(|&(_, c)| c == '.');
+            match chars.get(e + 1).map(|&(_, c)| c) {
+                None => true,
+                Some(n) if n.is_whitespace() => !(single_dot && is_abbreviation_ref(chars, k)),
+                // No space after: only before an Arabic (non-ASCII) word or a «
+                // ("البلاد.وقال"), never in "1.5" or "rt.com".
+                Some(n) => (n.is_alphabetic() && !n.is_ascii()) || n == '«',
+            }
+        }
+
+        /// Splits one non-blank line into sentences, appended to `out`.
+        pub fn split_line_ref(
+            line: &str,
+            base: usize,
+            paragraph: usize,
+            boilerplate: bool,
+            out: &mut Vec<Sentence>,
+        ) {
+            let mut chars: Vec<(usize, char)> = Vec::with_capacity(line.chars().count());
+            chars.extend(line.char_indices());
+            let quotes = find_quotes_ref(&chars, line.len());
+
+            let mut cuts = Vec::new();
+            let mut qi = 0;
+            let mut k = 0;
+            while let Some(&(i, c)) = chars.get(k) {
+                if let Some(q) = quotes.get(qi) {
+                    if i >= q.outer.start {
+                        // Jump over the quote.
+                        while chars.get(k).is_some_and(|&(j, _)| j < q.outer.end) {
+                            k += 1;
+                        }
+                        qi += 1;
+                        continue;
+                    }
+                }
+                if !is_terminator(c) {
+                    k += 1;
+                    continue;
+                }
+                let mut run_end = k;
+                while chars
+                    .get(run_end + 1)
+                    .is_some_and(|&(_, n)| is_terminator(n))
+                {
+                    run_end += 1;
+                }
+                let mut e = run_end;
+                while chars
+                    .get(e + 1)
+                    .is_some_and(|&(_, n)| matches!(n, ')' | ']' | '}'))
+                {
+                    e += 1;
+                }
+                if ends_sentence_ref(&chars, k, run_end, e) {
+                    if let Some(&(j, last)) = chars.get(e) {
+                        cuts.push(j + last.len_utf8());
+                    }
+                }
+                k = e + 1;
+            }
+            cuts.push(line.len());
+
+            let mut start = 0;
+            for cut in cuts {
+                if cut <= start {
+                    continue;
+                }
+                let piece = &line[start..cut];
+                let lead = piece.len() - piece.trim_start().len();
+                let trimmed = piece.trim();
+                if !trimmed.is_empty() {
+                    let s = start + lead;
+                    let e = s + trimmed.len();
+                    let mine = quotes
+                        .iter()
+                        .filter(|q| q.outer.start >= s && q.outer.start < e)
+                        .map(|q| Quote {
+                            outer: q.outer.start + base..q.outer.end + base,
+                            inner: q.inner.start + base..q.inner.end + base,
+                        })
+                        .collect();
+                    out.push(Sentence {
+                        range: s + base..e + base,
+                        paragraph,
+                        boilerplate,
+                        heading: false,
+                        quotes: mine,
+                    });
+                }
+                start = cut;
+            }
+        }
+    }
+
+    fn split(line: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        split_line(line, 7, 2, false, &mut out);
+        out
+    }
+
+    fn split_ref(line: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        reference::split_line_ref(line, 7, 2, false, &mut out);
+        out
+    }
+
+    #[test]
+    fn lines_split_as_the_reference_splits_them() {
+        for line in [
+            "قال د. أحمد إن 12 قتلوا. وأضاف «نعم. لا» ثم مضى!",
+            "في 2017م. وقعت الأحداث (أخيرا.) وقال Mr. Smith: \"ok.\" بعد ذلك؟",
+            "البلاد.وقال إن 1.5 مليون في rt.com ... و«قال «هو» ذلك»",
+            "\" لا اقتباس \"x",
+            "«",
+            ".",
+        ] {
+            assert_eq!(split(line), split_ref(line), "{line}");
+        }
+        // Quotes closed just within and just past the limit.
+        for n in [QUOTE_LIMIT / 2 - 2, QUOTE_LIMIT / 2, QUOTE_LIMIT / 2 + 2] {
+            let line = format!("قال «{}». ثم \"{}\" مضى.", "ب".repeat(n), "ت".repeat(n));
+            assert_eq!(split(&line), split_ref(&line), "{n}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_line_splits_as_the_reference_splits_it(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("."), Just("!"), Just("؟"), Just("؛"), Just("…"), Just("?"),
+                    Just("«"), Just("»"), Just("“"), Just("”"), Just("„"), Just("″"),
+                    Just("\""), Just("'"), Just(")"), Just("]"), Just("}"),
+                    Just(" "), Just("  "), Just("د"), Just("م"), Just("Mr"), Just("A"),
+                    Just("قال"), Just("2017"), Just("1"), Just("x"), Just("\u{a0}"),
+                ],
+                0..60,
+            )
+        ) {
+            let line = parts.concat();
+            prop_assert_eq!(split(&line), split_ref(&line));
+        }
     }
 }

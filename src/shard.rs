@@ -21,7 +21,7 @@ use std::ops::Range;
 use thin_vec::ThinVec;
 
 /// The format of a shard's lines.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// A shard's first line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
