@@ -368,8 +368,8 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
     // Name variants need each spelling's first use in an article only. A
     // mention whose original words were met before is the same spelling
     // again, and is passed over before its display form is worked out.
-    let mut met = std::collections::HashSet::new();
-    let mut spelled = std::collections::HashSet::new();
+    let mut met = rustc_hash::FxHashSet::default();
+    let mut spelled = rustc_hash::FxHashSet::default();
     let mut names = a
         .extracted
         .entities

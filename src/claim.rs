@@ -434,7 +434,7 @@ pub fn claims(
         .sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.key.cmp(&b.key)));
     out.claims.dedup_by(|a, b| a.id == b.id && a.key == b.key);
     // Two rules may claim the same words: keep ids unique.
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = rustc_hash::FxHashMap::default();
     for c in &mut out.claims {
         let n = seen.entry(c.id.clone()).or_insert(0usize);
         if *n > 0 {

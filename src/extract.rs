@@ -14,7 +14,7 @@ use crate::rules::{Rules, ValueKind};
 use crate::segment::Sentence;
 use crate::value::Quantity;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 /// One article, normalized and split into sentences.

@@ -207,8 +207,18 @@ enum QuoteKind {
 /// Top-level quotes of one line, as byte ranges relative to the line.
 fn find_quotes(line: &str) -> Vec<Quote> {
     let mut out = Vec::new();
+    let bytes = line.as_bytes();
     let mut i = 0;
-    while let Some(c) = line[i..].chars().next() {
+    while i < bytes.len() {
+        // Every opening mark starts with one of these bytes (« is C2 AB,
+        // “ ” „ are E2 80 9x), which no other character's bytes hold.
+        if !matches!(bytes[i], 0xC2 | 0xE2 | b'"') {
+            i += 1;
+            continue;
+        }
+        let Some(c) = line[i..].chars().next() else {
+            break;
+        };
         let after = i + c.len_utf8();
         let next = line[after..].chars().next();
         let kind = match (c, next) {
@@ -320,9 +330,22 @@ fn split_line(
     let quotes = find_quotes(line);
 
     let mut cuts = Vec::new();
+    let bytes = line.as_bytes();
     let mut qi = 0;
     let mut k = 0;
-    while let Some(c) = line[k..].chars().next() {
+    loop {
+        // Every terminator starts with one of these bytes (؟ and ؛ are
+        // D8 9F and D8 9B, … is E2 80 A6), which no other character's
+        // bytes hold but at its start: the rest cannot end a sentence.
+        while bytes
+            .get(k)
+            .is_some_and(|b| !matches!(b, b'.' | b'!' | b'?' | 0xD8 | 0xE2))
+        {
+            k += 1;
+        }
+        let Some(c) = line[k..].chars().next() else {
+            break;
+        };
         if let Some(q) = quotes.get(qi) {
             if k >= q.outer.start {
                 // Jump over the quote.
