@@ -74,11 +74,7 @@ fn write_atomically_with(
         p.push(tmp.clone());
     }
     let result = std::fs::File::create(&tmp)
-        .and_then(|f| {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-            write(&mut w)?;
-            w.into_inner().map_err(|e| e.into_error())?.sync_all()
-        })
+        .and_then(|f| write_on_a_thread(f, write)?.sync_all())
         .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -87,6 +83,73 @@ fn write_atomically_with(
         p.retain(|t| t != &tmp);
     }
     result
+}
+
+/// What `write` writes, written into `file` by a thread of its own, a
+/// megabyte at a time: the report is built while the system copies what
+/// came before (on a large report, that copying was a quarter of the time
+/// spent writing it). Gives the file back once all is written.
+fn write_on_a_thread(
+    file: std::fs::File,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<std::fs::File> {
+    const CHUNK: usize = 1 << 20;
+    /// Hands full chunks to the writing thread.
+    struct Chunks {
+        buf: Vec<u8>,
+        tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+    }
+    impl Chunks {
+        fn send(&mut self) -> std::io::Result<()> {
+            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            self.tx.send(full).map_err(|_| {
+                // The thread stopped: it has the write's error to tell.
+                std::io::Error::other("the report's writer stopped")
+            })
+        }
+    }
+    impl Write for Chunks {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.buf.extend_from_slice(data);
+            if self.buf.len() >= CHUNK {
+                self.send()?;
+            }
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> std::io::Result<std::fs::File> {
+            let mut file = file;
+            for chunk in rx {
+                file.write_all(&chunk)?;
+            }
+            Ok(file)
+        });
+        let mut chunks = Chunks {
+            buf: Vec::with_capacity(CHUNK),
+            tx,
+        };
+        let made = write(&mut chunks).and_then(|()| {
+            if chunks.buf.is_empty() {
+                Ok(())
+            } else {
+                chunks.send()
+            }
+        });
+        drop(chunks);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the report's writer panicked")));
+        // The writer's own error first: it is why sending failed.
+        match (written, made) {
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Ok(f), Ok(())) => Ok(f),
+        }
+    })
 }
 
 fn emit(output: Option<&Path>, data: &str) -> Result<(), ExitCode> {
@@ -611,4 +674,53 @@ pub fn rules_command(cmd: RulesCommand, err_color: bool) -> ExitCode {
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes that mix small pieces and pieces larger than a chunk.
+    fn pieces(w: &mut dyn Write) -> std::io::Result<()> {
+        for i in 0..3000u32 {
+            w.write_all(format!("{i},").as_bytes())?;
+            if i % 1000 == 0 {
+                w.write_all(&vec![b'x'; (1 << 20) + 3])?;
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_report_written_on_a_thread_is_written_whole_and_in_order() {
+        let mut expected = Vec::new();
+        pieces(&mut expected).unwrap();
+        let mut file = tempfile::tempfile().unwrap();
+        file = write_on_a_thread(file, pieces).unwrap();
+        use std::io::{Read, Seek};
+        file.rewind().unwrap();
+        let mut got = Vec::new();
+        file.read_to_end(&mut got).unwrap();
+        assert_eq!(got.len(), expected.len());
+        assert!(got == expected);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        std::fs::write(&path, "").unwrap();
+        // Opened for reading only: every write fails.
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(write_on_a_thread(file, pieces).is_err());
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(write_on_a_thread(file, |w| w.write_all(b"short")).is_err());
+    }
+
+    #[test]
+    fn an_error_of_the_report_itself_is_returned() {
+        let file = tempfile::tempfile().unwrap();
+        let e = write_on_a_thread(file, |_| Err(std::io::Error::other("no report"))).unwrap_err();
+        assert_eq!(e.to_string(), "no report");
+    }
 }
