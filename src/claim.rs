@@ -40,6 +40,31 @@ impl Span {
         }
     }
 
+    /// `Span::new`, with the places where `text`'s lines start (as
+    /// `line_starts` gives them) worked out once for many spans.
+    pub fn in_lines(text: &str, starts: &[usize], range: Range<usize>) -> Span {
+        let start = range.start.min(text.len());
+        let end = range.end.clamp(start, text.len());
+        // The lines starting at or before `start`: the first starts at 0.
+        let line = starts.partition_point(|&s| s <= start).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        let column = text[line_start..start].chars().count() + 1;
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: small(start),
+            end: small(end),
+            line: small(line),
+            column: small(column),
+        }
+    }
+
+    /// Where the lines of `text` start: 0, and after every '\n'.
+    pub fn line_starts(text: &str) -> Vec<usize> {
+        std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    }
+
     /// The bytes it covers, to slice the file with.
     pub fn range(&self) -> Range<usize> {
         self.start as usize..self.end as usize
@@ -86,9 +111,12 @@ impl Evidence {
         let orig = doc.norm.original_range(range);
         let start = article.body.start + orig.start;
         let end = article.body.start + orig.end;
+        let starts = doc
+            .line_starts
+            .get_or_init(|| Span::line_starts(&article.text));
         (
             article.text.get(start..end).unwrap_or(""),
-            Span::new(&article.text, start..end),
+            Span::in_lines(&article.text, starts, start..end),
         )
     }
 }

@@ -22,6 +22,11 @@ use std::ops::Range;
 pub struct Doc {
     pub norm: Normalized,
     pub sentences: Vec<Sentence>,
+    /// Where each line starts in the whole text of the article the body
+    /// came from, worked out the first time a span is placed (see
+    /// `Evidence`): counting the lines before every span took as long as
+    /// reading the article again for each.
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A name of an entity found in the text.
@@ -271,7 +276,11 @@ impl<'r> Extractor<'r> {
     pub fn prepare(&self, body: &str) -> Doc {
         let norm = crate::normalize::normalize(body);
         let sentences = crate::segment::segment(&norm.text, &self.rules.lexicon.boilerplate);
-        Doc { norm, sentences }
+        Doc {
+            norm,
+            sentences,
+            line_starts: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn extract(&self, doc: &Doc) -> Extracted {

@@ -551,3 +551,30 @@ fn the_report_does_not_depend_on_the_number_of_threads() {
         assert!(run(threads) == one, "{threads} threads give another report");
     }
 }
+
+proptest! {
+    /// Spans placed with the article's line starts worked out once are
+    /// the spans placed by counting lines from the start of the text.
+    #[test]
+    fn spans_placed_by_line_starts_are_the_counted_ones(
+        text in "[\n\r ab.قال«»\u{fe0f}]{0,80}",
+        a in 0usize..100,
+        b in 0usize..100,
+    ) {
+        use kzcheck::claim::Span;
+        let starts = Span::line_starts(&text);
+        // Positions on character boundaries, and past the end.
+        let at = |n: usize| {
+            let mut i = n.min(text.len() + 3);
+            while i <= text.len() && !text.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
+        let range = at(a.min(b))..at(a.max(b));
+        prop_assert_eq!(
+            Span::in_lines(&text, &starts, range.clone()),
+            Span::new(&text, range)
+        );
+    }
+}
