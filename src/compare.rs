@@ -13,7 +13,7 @@ use crate::value::{hash_value, quote_words_match, Value};
 use crate::Shared;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -949,14 +949,14 @@ fn entity_variants(
     // Each use's spelling as shown, worked out once per spelling (the
     // same words recur in thousands of articles); and what each group
     // holds, as a set, so that thousands of spellings stay linear.
-    let mut shown: HashMap<&str, String> = HashMap::new();
+    let mut shown: FxHashMap<&str, String> = FxHashMap::default();
     for (_, u) in names {
         shown
             .entry(&u.text)
             .or_insert_with(|| display_form(&u.text));
     }
     let surfaces: Vec<&String> = names.iter().map(|(_, u)| &shown[&*u.text]).collect();
-    let mut members: Vec<HashSet<String>> =
+    let mut members: Vec<rustc_hash::FxHashSet<String>> =
         groups.iter().map(|g| g.iter().cloned().collect()).collect();
     for ((_, u), surface) in names.iter().zip(&surfaces) {
         let Some(norm) = u.variant_of.as_deref() else {
@@ -972,7 +972,7 @@ fn entity_variants(
             Some(k) => k,
             None => {
                 groups.push(vec![listed.clone()]);
-                members.push(HashSet::from([listed]));
+                members.push(std::iter::once(listed).collect());
                 groups.len() - 1
             }
         };
@@ -986,7 +986,7 @@ fn entity_variants(
         forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
         // The longest form a spelling holds: itself when it is one (no
         // longer form fits in it, and of equal ones the first counts).
-        let mut exact: HashMap<&str, &String> = HashMap::new();
+        let mut exact: FxHashMap<&str, &String> = FxHashMap::default();
         for (f, s) in &forms {
             exact.entry(f.as_str()).or_insert(s);
         }
