@@ -161,6 +161,20 @@ fn shards_that_do_not_fit_are_refused() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("another calendar"), "{err}");
 
+    // A shard of the format before (its wire-copy hashes were worked out
+    // otherwise): refused, not compared with hashes it cannot match.
+    let old = out.join("old-format.jsonl");
+    let header = text[..header_end].replace("\"kzcheck_shard\":2", "\"kzcheck_shard\":1");
+    assert_ne!(header, text[..header_end], "{}", &text[..header_end]);
+    std::fs::write(&old, format!("{header}{}", &text[header_end..])).unwrap();
+    let o = run(&["compare", &shard_paths[0], old.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("shard format 1 (this kzcheck reads 2)"),
+        "{err}"
+    );
+
     // Other rules.
     let rules = out.join("rules");
     std::fs::create_dir_all(rules.join("claims")).unwrap();
