@@ -126,11 +126,9 @@ fn starts_with_marker(t: &str, m: &str) -> bool {
 fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            out.push(start..i);
-            start = i + 1;
-        }
+    for (i, _) in text.match_indices('\n') {
+        out.push(start..i);
+        start = i + 1;
     }
     out.push(start..text.len());
     out
