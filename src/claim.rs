@@ -26,28 +26,27 @@ pub struct Span {
 impl Span {
     pub fn new(text: &str, range: Range<usize>) -> Span {
         let start = range.start.min(text.len());
-        let end = range.end.clamp(start, text.len());
         let before = &text[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before[line_start..].chars().count() + 1;
-        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Span {
-            start: small(start),
-            end: small(end),
-            line: small(line),
-            column: small(column),
-        }
+        Span::placed(text, range, line, line_start)
     }
 
     /// `Span::new`, with the places where `text`'s lines start (as
     /// `line_starts` gives them) worked out once for many spans.
     pub fn in_lines(text: &str, starts: &[usize], range: Range<usize>) -> Span {
         let start = range.start.min(text.len());
-        let end = range.end.clamp(start, text.len());
         // The lines starting at or before `start`: the first starts at 0.
         let line = starts.partition_point(|&s| s <= start).max(1);
         let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        Span::placed(text, range, line, line_start)
+    }
+
+    /// The span of `range` (kept within `text`), on line `line`, which
+    /// starts at byte `line_start`; its column counted in characters.
+    fn placed(text: &str, range: Range<usize>, line: usize, line_start: usize) -> Span {
+        let start = range.start.min(text.len());
+        let end = range.end.clamp(start, text.len());
         let column = text[line_start..start].chars().count() + 1;
         let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Span {

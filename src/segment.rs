@@ -400,8 +400,22 @@ fn split_line(
     }
     cuts.push(line.len());
 
+    sentences_at(line, &cuts, &quotes, base, paragraph, boilerplate, out);
+}
+
+/// The sentences of `line` between its cuts (byte offsets, the last at its
+/// end), trimmed, with the quotes that start in each; appended to `out`.
+fn sentences_at(
+    line: &str,
+    cuts: &[usize],
+    quotes: &[Quote],
+    base: usize,
+    paragraph: usize,
+    boilerplate: bool,
+    out: &mut Vec<Sentence>,
+) {
     let mut start = 0;
-    for cut in cuts {
+    for &cut in cuts {
         if cut <= start {
             continue;
         }
@@ -589,35 +603,7 @@ mod tests {
             }
             cuts.push(line.len());
 
-            let mut start = 0;
-            for cut in cuts {
-                if cut <= start {
-                    continue;
-                }
-                let piece = &line[start..cut];
-                let lead = piece.len() - piece.trim_start().len();
-                let trimmed = piece.trim();
-                if !trimmed.is_empty() {
-                    let s = start + lead;
-                    let e = s + trimmed.len();
-                    let mine = quotes
-                        .iter()
-                        .filter(|q| q.outer.start >= s && q.outer.start < e)
-                        .map(|q| Quote {
-                            outer: q.outer.start + base..q.outer.end + base,
-                            inner: q.inner.start + base..q.inner.end + base,
-                        })
-                        .collect();
-                    out.push(Sentence {
-                        range: s + base..e + base,
-                        paragraph,
-                        boilerplate,
-                        heading: false,
-                        quotes: mine,
-                    });
-                }
-                start = cut;
-            }
+            super::super::sentences_at(line, &cuts, &quotes, base, paragraph, boilerplate, out);
         }
     }
 
