@@ -103,8 +103,8 @@ pub fn runs_of(doc: &Doc) -> Vec<u32> {
 /// How many words make a run.
 const RUN: usize = 6;
 
-/// FNV-1a over a word's bytes: the same on every machine.
-fn fnv1a(word: &str) -> u64 {
+/// FNV-1a (64 bits) over a string's bytes: the same on every machine.
+pub(crate) fn fnv1a(word: &str) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in word.bytes() {
         h ^= u64::from(b);
@@ -364,6 +364,26 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Shards carry these hashes: if this test has to change, so does
+    /// `shard::FORMAT`, or old shards would be compared with hashes they
+    /// cannot match.
+    #[test]
+    fn run_hashes_are_the_same_everywhere() {
+        // FNV-1a's published values.
+        assert_eq!(fnv1a(""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a("a"), 0xaf63dc4c8601ec8c);
+        let words: Vec<u64> = "قال المتحدث إن 12 جنديا قتلوا"
+            .split(' ')
+            .map(fnv1a)
+            .collect();
+        assert_eq!(run_hash(&words), PINNED);
+        // Order counts.
+        let mut swapped = words.clone();
+        swapped.swap(0, 1);
+        assert_ne!(run_hash(&swapped), PINNED);
+    }
+    const PINNED: u32 = 2652189259;
 
     /// The table answers as `char::is_alphanumeric` does, for every char.
     #[test]

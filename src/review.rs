@@ -313,12 +313,7 @@ pub fn apply_severity(findings: &mut Vec<Finding>, levels: &BTreeMap<String, Lev
 }
 
 fn fnv1a(s: &str) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", crate::copy::fnv1a(s))
 }
 
 /// Each finding's fingerprint, in report order: a hash of its kind, key,
