@@ -345,3 +345,50 @@ proptest! {
         prop_assert!(check_invariants(&n, &out).is_ok(), "{:?}", check_invariants(&n, &out));
     }
 }
+
+#[test]
+fn brackets_after_a_terminator_stay_with_its_sentence() {
+    let text = "قال (أخيرا.) ثم مضى. وقال Mr. Smith: \"ok.\" بعد ذلك؟ نعم";
+    let s = segment(text, &[]);
+    assert_eq!(
+        texts(text, &s),
+        [
+            "قال (أخيرا.)",
+            "ثم مضى.",
+            "وقال Mr. Smith: \"ok.\" بعد ذلك؟",
+            "نعم"
+        ]
+    );
+    assert_eq!(s[2].quotes.len(), 1);
+    // A letter stuck to a number is no abbreviation.
+    let text = "وقعت في 2017م. ثم عادت.";
+    assert_eq!(
+        texts(text, &segment(text, &[])),
+        ["وقعت في 2017م.", "ثم عادت."]
+    );
+}
+
+#[test]
+fn a_marker_opening_a_sentence_inside_a_line_starts_a_block() {
+    let text = "انتهى الخبر الأخير. اخبار ذات صلة: واشنطن ترسل قوات. وموسكو ترد.";
+    let s = segment(text, &markers());
+    assert_eq!(
+        s.iter().map(|x| x.boilerplate).collect::<Vec<_>>(),
+        [false, true, true]
+    );
+    // The marker's last word must be whole, not the start of a longer one.
+    let text = "انتهى الخبر. اخبار ذات صلةوثيقة واشنطن. وموسكو ترد.";
+    assert!(segment(text, &markers()).iter().all(|x| !x.boilerplate));
+}
+
+#[test]
+fn a_quote_closed_at_the_limit_is_one_past_it_is_not() {
+    // « and each ب take two bytes: the closing » is 2 + 2k bytes after «.
+    let limit = kzcheck::segment::QUOTE_LIMIT;
+    for (k, quoted) in [(limit / 2 - 1, true), (limit / 2, false)] {
+        let line = format!("قال «{}». ثم مضى.", "ب".repeat(k));
+        let s = segment(&line, &[]);
+        assert_eq!(s.len(), 2, "{k}");
+        assert_eq!(s[0].quotes.len(), usize::from(quoted), "{k}");
+    }
+}
