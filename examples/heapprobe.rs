@@ -117,7 +117,7 @@ fn main() {
     let report = kzcheck::check::assemble(parts, &rules, &opts);
     show("report");
     println!("findings {}", report.findings.len());
-    let texts = Default::default();
+    let texts: std::collections::HashMap<&str, &str> = Default::default();
     let (format, opts) = (
         kzcheck::report::Format::Json,
         kzcheck::report::TextOptions {

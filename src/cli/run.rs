@@ -318,7 +318,7 @@ impl Setup {
         &self,
         args: &ReportArgs,
         mut report: Report,
-        texts: &HashMap<&str, &str>,
+        texts: &dyn kzcheck::report::ArticleTexts,
         incomplete: bool,
     ) -> ExitCode {
         if let Some(c) = &self.config {
@@ -443,19 +443,17 @@ pub fn check(args: CheckArgs) -> ExitCode {
         || diagnostics
             .iter()
             .any(|d| miette::Diagnostic::severity(d) != Some(miette::Severity::Warning));
-    let quoted: Vec<kzcheck::load::Article> = match args.report.format {
-        kzcheck::report::Format::Text | kzcheck::report::Format::Html => {
-            use rayon::prelude::*;
-            let mut v: Vec<_> = plan.sources.par_iter().filter_map(|s| s.read().0).collect();
-            v.extend(plan.stdin);
-            v
+    // The text and HTML reports read the articles again for their words,
+    // when they are written (the text report keeps the sentences it quotes).
+    let sources: HashMap<&str, &kzcheck::load::Source> =
+        plan.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let stdin = plan.stdin.as_ref();
+    let texts = |id: &str| -> Option<String> {
+        match stdin {
+            Some(a) if a.id.as_str() == id => Some(a.text.clone()),
+            _ => Some(sources.get(id)?.read().0?.text),
         }
-        _ => Vec::new(),
     };
-    let texts: HashMap<&str, &str> = quoted
-        .iter()
-        .map(|a| (a.id.as_ref(), a.text.as_str()))
-        .collect();
     s.finish(&args.report, report, &texts, incomplete)
 }
 
@@ -518,15 +516,12 @@ pub fn compare(args: CompareArgs) -> ExitCode {
     let incomplete = !report.problems.is_empty();
     // The words around each claim, for the text and HTML reports, from the
     // articles themselves where this machine can read them.
-    let owned: Vec<(kzcheck::Shared, String)> = report
+    let paths: HashMap<String, String> = report
         .articles
         .iter()
-        .filter_map(|a| Some((a.id.clone(), std::fs::read_to_string(&a.path).ok()?)))
+        .map(|a| (a.id.to_string(), a.path.clone()))
         .collect();
-    let texts: HashMap<&str, &str> = owned
-        .iter()
-        .map(|(id, t)| (id.as_ref(), t.as_str()))
-        .collect();
+    let texts = |id: &str| std::fs::read_to_string(paths.get(id)?).ok();
     s.finish(&args.report, report, &texts, incomplete)
 }
 

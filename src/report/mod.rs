@@ -2,6 +2,7 @@
 //! report into any writer (the binary's file or standard output), so a
 //! report of a million claims is never held whole; `render` gives it as a
 //! string.
+mod excerpts;
 pub mod html;
 pub mod json;
 pub mod line;
@@ -10,6 +11,7 @@ pub mod sarif;
 pub mod text;
 
 use crate::check::Report;
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
 /// The output formats.
@@ -39,13 +41,35 @@ pub struct TextOptions {
     pub width: usize,
 }
 
-/// Renders `report`; `texts` maps each article id to its original text,
-/// for the snippets of the text format.
+/// Where the text and HTML reports find the words of an article: its
+/// original text by id, read when the report is written (the text report
+/// then keeps only the sentences it quotes).
+pub trait ArticleTexts: Sync {
+    /// The whole original text of article `id`, if it can be had.
+    fn text(&self, id: &str) -> Option<Cow<'_, str>>;
+}
+
+/// Texts held in memory, by article id.
+impl ArticleTexts for std::collections::HashMap<&str, &str> {
+    fn text(&self, id: &str) -> Option<Cow<'_, str>> {
+        self.get(id).map(|t| Cow::Borrowed(*t))
+    }
+}
+
+/// Texts read by a function (from the files, say), by article id.
+impl<F: Fn(&str) -> Option<String> + Sync> ArticleTexts for F {
+    fn text(&self, id: &str) -> Option<Cow<'_, str>> {
+        self(id).map(Cow::Owned)
+    }
+}
+
+/// Renders `report`; `texts` gives each article's original text by id, for
+/// the snippets of the text format and the texts of the HTML page.
 pub fn render(
     report: &Report,
     format: Format,
     opts: TextOptions,
-    texts: &std::collections::HashMap<&str, &str>,
+    texts: &dyn ArticleTexts,
 ) -> String {
     to_string(|w| write(report, format, opts, texts, w))
 }
@@ -65,16 +89,28 @@ pub fn write(
     report: &Report,
     format: Format,
     opts: TextOptions,
-    texts: &std::collections::HashMap<&str, &str>,
+    texts: &dyn ArticleTexts,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Text => text::write(report, opts, texts, out),
+        Format::Text => {
+            let quoted = excerpts::Excerpts::read(excerpts::wanted(report), texts);
+            text::write(report, opts, &quoted, out)
+        }
         Format::Json => json::write(report, out),
         Format::Dot => out.write_all(crate::graph::to_dot(report).as_bytes()),
         Format::Line => line::write(report, out),
         Format::Sarif => sarif::write(report, out),
-        Format::Html => out.write_all(html::render(report, texts).as_bytes()),
+        Format::Html => {
+            use rayon::prelude::*;
+            let owned: Vec<(&str, Cow<str>)> = report
+                .articles
+                .par_iter()
+                .filter_map(|a| Some((a.id.as_ref(), texts.text(&a.id)?)))
+                .collect();
+            let whole = owned.iter().map(|(id, t)| (*id, t.as_ref())).collect();
+            out.write_all(html::render(report, &whole).as_bytes())
+        }
         Format::Yaml => buffered(out, |buf| {
             serde_yaml::to_writer(buf, report).map_err(std::io::Error::other)
         }),
@@ -204,16 +240,19 @@ pub(crate) fn cut(
     }
 }
 
-/// The line of `text` that holds `span`.
+/// The line of `text` that holds `span` (cut back to the text and to whole
+/// characters: a file can change between being checked and being quoted).
 pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let end = text[span.end.min(text.len())..]
-        .find('\n')
-        .map(|i| span.end + i)
-        .unwrap_or(text.len());
+    let floor = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (a, b) = (floor(span.start), floor(span.end));
+    let start = text[..a].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[b..].find('\n').map(|i| b + i).unwrap_or(text.len());
     start..end
 }
 

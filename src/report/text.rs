@@ -7,6 +7,7 @@
 //! characters. So each snippet is a window of the sentence around the claim,
 //! with the claim marked inline ⟦like this⟧; the underline is kept for the
 //! terminals that draw it right.
+use super::excerpts::Excerpts;
 use super::TextOptions;
 use crate::check::Report;
 use crate::claim::{Claim, Evidence};
@@ -86,7 +87,6 @@ struct FindingDiag {
     title: String,
     code: String,
     severity: Severity,
-    related: Vec<Snippet>,
 }
 
 impl fmt::Debug for FindingDiag {
@@ -111,9 +111,6 @@ impl Diagnostic for FindingDiag {
             Severity::Info => miette::Severity::Advice,
         })
     }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.related.iter().map(|s| s as &dyn Diagnostic)))
-    }
 }
 
 /// A window of the sentence around `span` that fits in `columns`, with the
@@ -137,16 +134,22 @@ fn window(
 
 fn snippet(
     paths: &HashMap<&str, &str>,
-    texts: &HashMap<&str, &str>,
+    texts: &Excerpts,
     columns: usize,
     ev: &Evidence,
     sentence: Option<std::ops::Range<usize>>,
     label: String,
     title: String,
 ) -> Snippet {
-    let text = texts.get(ev.article.as_str()).copied().unwrap_or("");
-    let sentence = sentence.unwrap_or_else(|| super::line_of(text, ev.span.range()));
-    let (w, marked) = window(text, sentence, ev.span.range(), columns);
+    // The piece of the article that holds the words, and the ranges in it.
+    let (text, at) = texts.around(ev.article.as_str(), &ev.span.range());
+    let shift = |r: std::ops::Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
+    let span = shift(ev.span.range());
+    let sentence = match sentence {
+        Some(s) => shift(s),
+        None => super::line_of(text, span.clone()),
+    };
+    let (w, marked) = window(text, sentence, span, columns);
     let path = paths
         .get(ev.article.as_str())
         .copied()
@@ -199,81 +202,107 @@ struct Index<'r> {
     paths: HashMap<&'r str, &'r str>,
 }
 
-fn diagnostic(
+/// What the report lays out on its own, in order: a finding's heading,
+/// then the words of each article it rests on (a claim's sentence, the
+/// day a date was read against, other evidence), then a blank line. A
+/// finding can rest on a hundred thousand articles: its parts are laid
+/// out a window at a time like everything else, never all at once.
+#[derive(Clone, Copy)]
+enum Part<'r> {
+    Heading(&'r Finding),
+    Claim(&'r Claim),
+    Anchor(&'r Evidence),
+    Evidence(&'r Evidence),
+    End,
+}
+
+/// The parts of finding `f`, in the order they are written.
+fn parts<'r>(index: &'r Index, f: &'r Finding) -> impl Iterator<Item = Part<'r>> + 'r {
+    let claims = f
+        .claims
+        .iter()
+        .filter_map(|id| index.claims.get(id.as_str()).copied())
+        .flat_map(|c| std::iter::once(Part::Claim(c)).chain(c.anchors.iter().map(Part::Anchor)));
+    std::iter::once(Part::Heading(f))
+        .chain(claims)
+        .chain(f.evidence.iter().map(Part::Evidence))
+        .chain(std::iter::once(Part::End))
+}
+
+/// Lays out one part; `f` is the finding it belongs to.
+fn lay_out(
     report: &Report,
     index: &Index,
-    texts: &HashMap<&str, &str>,
+    texts: &Excerpts,
+    handler: &GraphicalReportHandler,
     columns: usize,
-    f: &Finding,
-) -> FindingDiag {
-    let mut related = Vec::new();
-    for id in &f.claims {
-        let Some(c) = index.claims.get(id.as_str()) else {
-            continue;
-        };
-        let ev = Evidence {
-            article: c.article.clone(),
-            text: c.text.clone(),
-            span: c.span.clone(),
-        };
-        related.push(snippet(
-            &index.paths,
-            texts,
-            columns,
-            &ev,
-            Some(c.sentence_range()),
-            short(&c.value.describe()),
-            claim_title(c, report.lang),
-        ));
-        for a in &c.anchors {
-            related.push(snippet(
-                &index.paths,
-                texts,
-                columns,
-                a,
-                None,
-                match report.lang {
-                    Lang::En => "the day it was read against".into(),
-                    Lang::Ar => "اليوم الذي قُرئ بالنسبة إليه".into(),
-                },
-                match report.lang {
-                    Lang::En => format!("{}: read against this day", a.article),
-                    Lang::Ar => format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
-                },
-            ));
+    (f, part): (&Finding, Part),
+) -> String {
+    let related = |ev: &Evidence, sentence, label, title| {
+        snippet(&index.paths, texts, columns, ev, sentence, label, title)
+    };
+    let mut out = String::new();
+    let written = match part {
+        Part::Heading(f) => {
+            let d = FindingDiag {
+                title: f.message.clone(),
+                code: format!("{} {}", f.label(), f.key),
+                severity: f.severity,
+            };
+            handler.render_report(&mut out, &d)
         }
+        Part::Claim(c) => {
+            let ev = Evidence {
+                article: c.article.clone(),
+                text: c.text.clone(),
+                span: c.span.clone(),
+            };
+            let label = short(&c.value.describe());
+            let s = related(
+                &ev,
+                Some(c.sentence_range()),
+                label,
+                claim_title(c, report.lang),
+            );
+            handler.render_report(&mut out, &s)
+        }
+        Part::Anchor(a) => {
+            let (label, title) = match report.lang {
+                Lang::En => (
+                    "the day it was read against".into(),
+                    format!("{}: read against this day", a.article),
+                ),
+                Lang::Ar => (
+                    "اليوم الذي قُرئ بالنسبة إليه".into(),
+                    format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
+                ),
+            };
+            handler.render_report(&mut out, &related(a, None, label, title))
+        }
+        Part::Evidence(ev) => {
+            let s = related(ev, None, short(&ev.text), ev.article.to_string());
+            handler.render_report(&mut out, &s)
+        }
+        Part::End => {
+            out.push('\n');
+            Ok(())
+        }
+    };
+    if written.is_err() {
+        // Never with a string as the writer; the finding is still named.
+        out.clear();
+        out.push_str(&f.message);
+        out.push('\n');
     }
-    for ev in &f.evidence {
-        related.push(snippet(
-            &index.paths,
-            texts,
-            columns,
-            ev,
-            None,
-            short(&ev.text),
-            ev.article.to_string(),
-        ));
-    }
-    let kind = f.label();
-    FindingDiag {
-        title: f.message.clone(),
-        code: format!("{kind} {}", f.key),
-        severity: f.severity,
-        related,
-    }
+    out
 }
 
-/// The whole text report: the findings, most severe first, then a summary.
-/// `texts` holds each article's original text by id.
-pub fn render(report: &Report, opts: TextOptions, texts: &HashMap<&str, &str>) -> String {
-    super::to_string(|w| write(report, opts, texts, w))
-}
-
-/// The text report, written into `out` finding by finding.
-pub fn write(
+/// The text report, written into `out` finding by finding. `texts` holds
+/// the sentences it quotes.
+pub(crate) fn write(
     report: &Report,
     opts: TextOptions,
-    texts: &HashMap<&str, &str>,
+    texts: &Excerpts,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let theme = if opts.color {
@@ -297,29 +326,28 @@ pub fn write(
             .map(|a| (a.id.as_ref(), a.path.as_ref()))
             .collect(),
     };
-    let render = |f: &Finding| -> String {
-        let mut out = String::new();
-        let mut d = diagnostic(report, &index, texts, opts.width.saturating_sub(GUTTER), f);
-        // The parent first, then each article's words as a diagnostic of its
-        // own, so that miette neither prefixes nor re-wraps them.
-        let related = std::mem::take(&mut d.related);
-        let mut ok = handler.render_report(&mut out, &d).is_ok();
-        for r in &related {
-            ok &= handler.render_report(&mut out, r).is_ok();
+    let columns = opts.width.saturating_sub(GUTTER);
+    // Each finding's heading, then each article's words as a diagnostic of
+    // its own (so that miette neither prefixes nor re-wraps them), laid out
+    // in parallel a window at a time and written in their order: the same
+    // bytes as one by one, never the whole report in memory.
+    const WINDOW: usize = 256;
+    let mut all = report
+        .findings
+        .iter()
+        .flat_map(|f| parts(&index, f).map(move |p| (f, p)));
+    let mut window = Vec::with_capacity(WINDOW);
+    loop {
+        window.clear();
+        window.extend(all.by_ref().take(WINDOW));
+        if window.is_empty() {
+            break;
         }
-        if !ok {
-            out.push_str(&f.message);
-            out.push('\n');
-        }
-        out.push('\n');
-        out
-    };
-    // Findings are laid out in parallel, a window at a time, and written
-    // in their order: the same bytes as one by one, never the whole report
-    // in memory.
-    use rayon::prelude::*;
-    for window in report.findings.chunks(64) {
-        let laid_out: Vec<String> = window.par_iter().map(render).collect();
+        use rayon::prelude::*;
+        let laid_out: Vec<String> = window
+            .par_iter()
+            .map(|&p| lay_out(report, &index, texts, &handler, columns, p))
+            .collect();
         for text in laid_out {
             w.write_all(text.as_bytes())?;
         }

@@ -1,0 +1,243 @@
+//! The words the text report quotes, and only those: for each article, the
+//! sentences (or lines) its findings stand in, not the whole text. A day's
+//! wire is hundreds of megabytes of text; what a report quotes of it is a
+//! part, and the rest is never held.
+use super::ArticleTexts;
+use crate::check::Report;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A range the text report quotes: the claim's sentence with its span, or
+/// only a span, of which the whole line is quoted.
+#[derive(Debug, Clone)]
+pub(crate) struct Want {
+    pub span: Range<usize>,
+    pub sentence: Option<Range<usize>>,
+}
+
+impl Want {
+    /// The line of `ev`'s words.
+    fn line(ev: &crate::claim::Evidence) -> Want {
+        Want {
+            span: ev.span.range(),
+            sentence: None,
+        }
+    }
+}
+
+/// Pieces of article texts, each with the byte of its article it starts at.
+#[derive(Debug, Default)]
+pub struct Excerpts {
+    /// By article id: the pieces, sorted and apart.
+    by_article: HashMap<String, Vec<(usize, Box<str>)>>,
+}
+
+impl Excerpts {
+    /// Reads what `wanted` asks of each article from `texts` (in parallel),
+    /// keeping those pieces only.
+    pub(crate) fn read(wanted: HashMap<&str, Vec<Want>>, texts: &dyn ArticleTexts) -> Excerpts {
+        let by_article = wanted
+            .into_par_iter()
+            .filter_map(|(id, wants)| {
+                let text = texts.text(id)?;
+                Some((id.to_string(), pieces(&text, &wants)))
+            })
+            .collect();
+        Excerpts { by_article }
+    }
+
+    /// The piece of `article` that holds `range` (as asked when read), and
+    /// the byte it starts at: ("", 0) when the article could not be read.
+    pub(crate) fn around(&self, article: &str, range: &Range<usize>) -> (&str, usize) {
+        let Some(pieces) = self.by_article.get(article) else {
+            return ("", 0);
+        };
+        // The last piece that starts at or before the range: pieces are
+        // cut back to the text, so a range past its end is in the last.
+        let k = pieces.partition_point(|(start, _)| *start <= range.start);
+        match k.checked_sub(1).and_then(|k| pieces.get(k)) {
+            Some((start, piece)) => (piece, *start),
+            None => ("", 0),
+        }
+    }
+}
+
+/// The ranges of `text` that `wants` quote, merged, as owned pieces. A
+/// range is what `super::cut` reads: the sentence and the span together,
+/// or the span's line; each is cut back to the text and to whole
+/// characters.
+fn pieces(text: &str, wants: &[Want]) -> Vec<(usize, Box<str>)> {
+    let floor = |i: usize| {
+        let mut i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut ranges: Vec<Range<usize>> = wants
+        .iter()
+        .map(|w| {
+            let around = w
+                .sentence
+                .clone()
+                .unwrap_or_else(|| super::line_of(text, w.span.clone()));
+            floor(around.start.min(w.span.start))..floor(around.end.max(w.span.end))
+        })
+        .collect();
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|r| (r.start, text[r].into()))
+        .collect()
+}
+
+/// What the text report of `report` quotes, by article.
+pub(crate) fn wanted(report: &Report) -> HashMap<&str, Vec<Want>> {
+    let claims: HashMap<&str, &crate::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_ref(), &**c))
+        .collect();
+    let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
+    for f in &report.findings {
+        for id in &f.claims {
+            let Some(c) = claims.get(id.as_str()) else {
+                continue;
+            };
+            let sentence = Some(c.sentence_range());
+            wanted.entry(c.article.as_str()).or_default().push(Want {
+                span: c.span.range(),
+                sentence,
+            });
+            for a in &c.anchors {
+                wanted
+                    .entry(a.article.as_str())
+                    .or_default()
+                    .push(Want::line(a));
+            }
+        }
+        for ev in &f.evidence {
+            wanted
+                .entry(ev.article.as_str())
+                .or_default()
+                .push(Want::line(ev));
+        }
+    }
+    wanted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_piece_holds_the_sentence_or_the_line_and_pieces_merge() {
+        let text = "سطر أول\nقال الوزير إن 13 قتلوا. وأضاف أن 16 جرحوا\nسطر أخير";
+        let l2 = text.find("قال").unwrap();
+        let s2 = text.find("وأضاف").unwrap();
+        let n13 = text.find("13").unwrap();
+        let n16 = text.find("16").unwrap();
+        let end2 = text.find("\nسطر أخير").unwrap();
+        // The first sentence only, then the whole second line.
+        let p = pieces(
+            text,
+            &[Want {
+                span: n13..n13 + 2,
+                sentence: Some(l2..s2 - 1),
+            }],
+        );
+        assert_eq!(p, vec![(l2, text[l2..s2 - 1].into())]);
+        let p = pieces(
+            text,
+            &[
+                Want {
+                    span: n13..n13 + 2,
+                    sentence: Some(l2..s2 - 1),
+                },
+                Want {
+                    span: n16..n16 + 2,
+                    sentence: None,
+                },
+            ],
+        );
+        assert_eq!(p, vec![(l2, text[l2..end2].into())]);
+        // A span past the end of a text that changed is cut back to it.
+        let p = pieces(
+            text,
+            &[Want {
+                span: text.len() + 5..text.len() + 9,
+                sentence: None,
+            }],
+        );
+        let last = text.rfind('\n').unwrap() + 1;
+        assert_eq!(p, vec![(last, text[last..].into())]);
+    }
+
+    use proptest::prelude::*;
+
+    /// Texts of short lines and sentences, Arabic and Latin, with
+    /// multi-byte letters where a range may fall inside one.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("قال".to_string()),
+                Just("13".to_string()),
+                Just(" ".to_string()),
+                Just(". ".to_string()),
+                Just("\n".to_string()),
+                Just("word".to_string()),
+                Just("ـً".to_string()),
+            ],
+            0..60,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// A snippet cut from the pieces kept is the one cut from the
+        /// whole text, whatever the ranges (past the end of the text too,
+        /// as when a file changed after it was checked).
+        #[test]
+        fn snippets_from_the_pieces_are_those_from_the_whole_text(
+            text in text(),
+            asks in proptest::collection::vec(
+                (0usize..200, 0usize..30, proptest::option::of((0usize..200, 0usize..60)), 10usize..80),
+                1..6,
+            ),
+        ) {
+            let wants: Vec<Want> = asks
+                .iter()
+                .map(|&(a, n, s, _)| Want {
+                    span: a..a + n,
+                    sentence: s.map(|(s, m)| s..s + m),
+                })
+                .collect();
+            let kept = Excerpts {
+                by_article: HashMap::from([("a".to_string(), pieces(&text, &wants))]),
+            };
+            for (w, &(.., columns)) in wants.iter().zip(&asks) {
+                let whole = {
+                    let sentence = w.sentence.clone().unwrap_or_else(|| super::super::line_of(&text, w.span.clone()));
+                    super::super::cut(&text, sentence, w.span.clone(), columns)
+                };
+                let (piece, at) = kept.around("a", &w.span);
+                let shift = |r: Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
+                let span = shift(w.span.clone());
+                let sentence = match &w.sentence {
+                    Some(s) => shift(s.clone()),
+                    None => super::super::line_of(piece, span.clone()),
+                };
+                let cut = super::super::cut(piece, sentence, span, columns);
+                prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
+            }
+        }
+    }
+}
