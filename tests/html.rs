@@ -455,3 +455,68 @@ fn the_page_does_not_depend_on_the_order_of_the_inputs() {
     let two = page(&loaded.articles, &check(&loaded.articles, rules()));
     assert_eq!(one, two);
 }
+
+/// A writer that keeps what it is given, counts the writes, and fails once
+/// it holds `fail_at` bytes.
+struct Recorder {
+    bytes: Vec<u8>,
+    writes: usize,
+    fail_at: usize,
+}
+
+impl std::io::Write for Recorder {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + data.len() > self.fail_at {
+            return Err(std::io::Error::other("disk full"));
+        }
+        self.writes += 1;
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_large_page_is_handed_over_a_chunk_at_a_time_whole_and_in_order() {
+    // The seeds, forty times over: a page of several megabytes.
+    let seeds = load(&[PathBuf::from("seeds")]).articles;
+    let articles: Vec<Article> = (0..40)
+        .flat_map(|k| {
+            seeds.iter().filter_map(move |a| {
+                let (copy, _) =
+                    from_bytes(&format!("{}-{k}.md", a.id), a.text.clone().into_bytes());
+                let mut copy = copy?;
+                copy.id = format!("{}-{k}", a.id).as_str().into();
+                Some(copy)
+            })
+        })
+        .collect();
+    assert_eq!(articles.len(), 40 * seeds.len());
+    let report = check(&articles, rules());
+    let whole = page(&articles, &report);
+    assert!(whole.len() > 3 << 20, "{} bytes", whole.len());
+    let mut out = Recorder {
+        bytes: Vec::new(),
+        writes: 0,
+        fail_at: usize::MAX,
+    };
+    html::write(&report, &texts(&articles), &mut out).expect("written");
+    assert_eq!(out.bytes, whole.as_bytes());
+    assert!(out.writes > 3, "{} writes", out.writes);
+    assert!(
+        out.writes <= (whole.len() >> 20) + 1,
+        "{} writes",
+        out.writes
+    );
+    // A writer that fails: the error, not a page cut short as if whole.
+    let mut full = Recorder {
+        bytes: Vec::new(),
+        writes: 0,
+        fail_at: whole.len() / 2,
+    };
+    let err = html::write(&report, &texts(&articles), &mut full).expect_err("disk full");
+    assert_eq!(err.to_string(), "disk full");
+    assert!(full.bytes.len() <= whole.len() / 2);
+}

@@ -312,6 +312,42 @@ impl<'a> Page<'a> {
 
 /// Renders the page. `texts` maps each article id to its original text.
 pub fn render(report: &Report, texts: &HashMap<&str, &str>) -> String {
+    super::to_string(|w| write(report, texts, w))
+}
+
+/// What the page has laid out so far is handed to the writer once it
+/// holds this many bytes: the page of a large corpus is far larger than
+/// the report it shows, and is never held whole.
+const CHUNK: usize = 1 << 20;
+
+/// Hands `o` to `sink` if it holds a chunk.
+fn spill(o: &mut String, sink: &mut dyn FnMut(&mut String)) {
+    if o.len() >= CHUNK {
+        sink(o);
+    }
+}
+
+/// Writes the page into `out`, a chunk at a time, as `render` gives it.
+pub fn write(
+    report: &Report,
+    texts: &HashMap<&str, &str>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut failed: Option<std::io::Error> = None;
+    let mut sink = |o: &mut String| {
+        if failed.is_none() {
+            if let Err(e) = out.write_all(o.as_bytes()) {
+                failed = Some(e);
+            }
+        }
+        o.clear();
+    };
+    page(report, texts, &mut sink);
+    failed.map_or(Ok(()), Err)
+}
+
+/// Lays out the page, handing it to `sink` piece by piece.
+fn page(report: &Report, texts: &HashMap<&str, &str>, sink: &mut dyn FnMut(&mut String)) {
     let page = Page::new(report, texts);
     let lang = page.lang;
     let mut o = String::with_capacity(64 * 1024);
@@ -359,15 +395,15 @@ pub fn render(report: &Report, texts: &HashMap<&str, &str>) -> String {
     );
     summary(&mut o, &page);
     graph_svg(&mut o, &page);
-    findings(&mut o, &page);
-    article_texts(&mut o, &page);
+    findings(&mut o, &page, sink);
+    article_texts(&mut o, &page, sink);
     let _ = write!(
         o,
         "</main>\n<footer><p>{} kzcheck {}.</p></footer>\n</body>\n</html>\n",
         t(lang, "Made by", "أعدّه"),
         env!("CARGO_PKG_VERSION"),
     );
-    o
+    sink(&mut o);
 }
 
 fn totals(page: &Page) -> String {
@@ -561,7 +597,7 @@ fn list_or_dash(items: impl Iterator<Item = String>) -> String {
 }
 
 /// The findings: the filters, then one card per finding.
-fn findings(o: &mut String, page: &Page) {
+fn findings(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
     let lang = page.lang;
     let r = page.report;
     let _ = write!(
@@ -609,6 +645,7 @@ fn findings(o: &mut String, page: &Page) {
     }
     for (i, f) in r.findings.iter().enumerate() {
         card(o, page, i + 1, f);
+        spill(o, sink);
     }
     let _ = write!(
         o,
@@ -923,7 +960,7 @@ fn marked(
     }
 }
 
-fn article_texts(o: &mut String, page: &Page) {
+fn article_texts(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
     let lang = page.lang;
     let _ = write!(
         o,
@@ -969,6 +1006,7 @@ fn article_texts(o: &mut String, page: &Page) {
             o.push_str("</div>\n");
         }
         o.push_str("</section>\n");
+        spill(o, sink);
     }
     o.push_str("</section>\n");
 }

@@ -109,7 +109,7 @@ pub fn write(
                 .filter_map(|a| Some((a.id.as_ref(), texts.text(&a.id)?)))
                 .collect();
             let whole = owned.iter().map(|(id, t)| (*id, t.as_ref())).collect();
-            out.write_all(html::render(report, &whole).as_bytes())
+            html::write(report, &whole, out)
         }
         Format::Yaml => buffered(out, |buf| {
             serde_yaml::to_writer(buf, report).map_err(std::io::Error::other)
