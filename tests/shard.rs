@@ -202,3 +202,38 @@ fn shards_that_do_not_fit_are_refused() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a claims shard"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// An article decoded from Windows-1256 or UTF-16: `compare` quotes it
+/// from the text the claims were read in (its spans are into the decoded
+/// text), as the single run does, not from the file's bytes.
+#[test]
+fn decoded_articles_are_quoted_from_their_decoded_text() {
+    let out = scratch("decoded");
+    let all = articles("seeds");
+    let mut paths = Vec::new();
+    for (i, a) in all.iter().take(3).enumerate() {
+        let text = std::fs::read_to_string(Path::new(ROOT).join(a)).unwrap();
+        let bytes = match i {
+            0 => {
+                let (b, _, unmappable) = encoding_rs::WINDOWS_1256.encode(&text);
+                assert!(!unmappable, "{a} is not encodable in Windows-1256");
+                b.into_owned()
+            }
+            1 => {
+                let mut b = vec![0xFF, 0xFE];
+                b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                b
+            }
+            _ => text.into_bytes(),
+        };
+        let p = out.join(format!("a{i}.txt"));
+        std::fs::write(&p, bytes).unwrap();
+        paths.push(p.to_string_lossy().into_owned());
+    }
+    let dir = out.to_string_lossy().into_owned();
+    let shard_paths = shards(&scratch("decoded-shards"), &[&paths[..1], &paths[1..]]);
+    for format in ["text", "html"] {
+        same_report(&dir, &shard_paths, format);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -515,13 +515,18 @@ pub fn compare(args: CompareArgs) -> ExitCode {
     }
     let incomplete = !report.problems.is_empty();
     // The words around each claim, for the text and HTML reports, from the
-    // articles themselves where this machine can read them.
+    // articles themselves where this machine can read them, decoded as
+    // `extract` decoded them (their spans are into that text).
     let paths: HashMap<String, String> = report
         .articles
         .iter()
         .map(|a| (a.id.to_string(), a.path.clone()))
         .collect();
-    let texts = |id: &str| std::fs::read_to_string(paths.get(id)?).ok();
+    let texts = |id: &str| {
+        let path = paths.get(id)?;
+        let bytes = std::fs::read(path).ok()?;
+        Some(kzcheck::load::from_bytes(path, bytes).0?.text)
+    };
     s.finish(&args.report, report, &texts, incomplete)
 }
 
