@@ -3,7 +3,6 @@
 //! wire is hundreds of megabytes of text; what a report quotes of it is a
 //! part, and the rest is never held.
 use super::ArticleTexts;
-use crate::check::Report;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,16 +13,6 @@ use std::ops::Range;
 pub(crate) struct Want {
     pub span: Range<usize>,
     pub sentence: Option<Range<usize>>,
-}
-
-impl Want {
-    /// The line of `ev`'s words.
-    fn line(ev: &crate::claim::Evidence) -> Want {
-        Want {
-            span: ev.span.range(),
-            sentence: None,
-        }
-    }
 }
 
 /// Pieces of article texts, each with the byte of its article it starts at.
@@ -97,41 +86,6 @@ fn pieces(text: &str, wants: &[Want]) -> Vec<(usize, Box<str>)> {
         .into_iter()
         .map(|r| (r.start, text[r].into()))
         .collect()
-}
-
-/// What the text report of `report` quotes, by article.
-pub(crate) fn wanted(report: &Report) -> HashMap<&str, Vec<Want>> {
-    let claims: HashMap<&str, &crate::claim::Claim> = report
-        .claims
-        .iter()
-        .map(|c| (c.id.as_ref(), &**c))
-        .collect();
-    let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
-    for f in &report.findings {
-        for id in &f.claims {
-            let Some(c) = claims.get(id.as_str()) else {
-                continue;
-            };
-            let sentence = Some(c.sentence_range());
-            wanted.entry(c.article.as_str()).or_default().push(Want {
-                span: c.span.range(),
-                sentence,
-            });
-            for a in &c.anchors {
-                wanted
-                    .entry(a.article.as_str())
-                    .or_default()
-                    .push(Want::line(a));
-            }
-        }
-        for ev in &f.evidence {
-            wanted
-                .entry(ev.article.as_str())
-                .or_default()
-                .push(Want::line(ev));
-        }
-    }
-    wanted
 }
 
 #[cfg(test)]

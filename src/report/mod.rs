@@ -94,7 +94,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Text => {
-            let quoted = excerpts::Excerpts::read(excerpts::wanted(report), texts);
+            let quoted = excerpts::Excerpts::read(text::wanted(report), texts);
             text::write(report, opts, &quoted, out)
         }
         Format::Json => json::write(report, out),

@@ -7,7 +7,7 @@
 //! characters. So each snippet is a window of the sentence around the claim,
 //! with the claim marked inline ⟦like this⟧; the underline is kept for the
 //! terminals that draw it right.
-use super::excerpts::Excerpts;
+use super::excerpts::{Excerpts, Want};
 use super::TextOptions;
 use crate::check::Report;
 use crate::claim::{Claim, Evidence};
@@ -132,38 +132,36 @@ fn window(
     (w, m0..m1)
 }
 
+/// The words `part` quotes, as a diagnostic of their own.
 fn snippet(
     paths: &HashMap<&str, &str>,
     texts: &Excerpts,
     columns: usize,
-    ev: &Evidence,
-    sentence: Option<std::ops::Range<usize>>,
+    part: Part,
     label: String,
     title: String,
-) -> Snippet {
+) -> Option<Snippet> {
+    let (article, span, sentence) = part.quotes()?;
     // The piece of the article that holds the words, and the ranges in it.
-    let (text, at) = texts.around(ev.article.as_str(), &ev.span.range());
+    let (text, at) = texts.around(article, &span.range());
     let shift = |r: std::ops::Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
-    let span = shift(ev.span.range());
+    let marked = shift(span.range());
     let sentence = match sentence {
         Some(s) => shift(s),
-        None => super::line_of(text, span.clone()),
+        None => super::line_of(text, marked.clone()),
     };
-    let (w, marked) = window(text, sentence, span, columns);
-    let path = paths
-        .get(ev.article.as_str())
-        .copied()
-        .unwrap_or(ev.article.as_ref());
-    Snippet {
+    let (w, marked) = window(text, sentence, marked, columns);
+    let path = paths.get(article).copied().unwrap_or(article);
+    Some(Snippet {
         title,
         src: Window {
-            name: format!("{path}:{}:{}", ev.span.line, ev.span.column),
+            name: format!("{path}:{}:{}", span.line, span.column),
             text: w,
-            line: (ev.span.line as usize).saturating_sub(1),
+            line: (span.line as usize).saturating_sub(1),
         },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
         label,
-    }
+    })
 }
 
 /// A label short enough to stand under the words (quotes can be long).
@@ -202,6 +200,23 @@ struct Index<'r> {
     paths: HashMap<&'r str, &'r str>,
 }
 
+impl<'r> Index<'r> {
+    fn new(report: &'r Report) -> Index<'r> {
+        Index {
+            claims: report
+                .claims
+                .iter()
+                .map(|c| (c.id.as_ref(), &**c))
+                .collect(),
+            paths: report
+                .articles
+                .iter()
+                .map(|a| (a.id.as_ref(), a.path.as_ref()))
+                .collect(),
+        }
+    }
+}
+
 /// What the report lays out on its own, in order: a finding's heading,
 /// then the words of each article it rests on (a claim's sentence, the
 /// day a date was read against, other evidence), then a blank line. A
@@ -216,8 +231,42 @@ enum Part<'r> {
     End,
 }
 
+impl<'r> Part<'r> {
+    /// The words of an article the part quotes: the article, the span, and
+    /// the sentence around it, or none when the span's whole line is shown.
+    fn quotes(
+        self,
+    ) -> Option<(
+        &'r str,
+        &'r crate::claim::Span,
+        Option<std::ops::Range<usize>>,
+    )> {
+        match self {
+            Part::Claim(c) => Some((c.article.as_str(), &c.span, Some(c.sentence_range()))),
+            Part::Anchor(ev) | Part::Evidence(ev) => Some((ev.article.as_str(), &ev.span, None)),
+            Part::Heading(_) | Part::End => None,
+        }
+    }
+}
+
+/// What the text report of `report` quotes, by article: the pieces
+/// `Excerpts` keeps.
+pub(crate) fn wanted(report: &Report) -> HashMap<&str, Vec<Want>> {
+    let index = Index::new(report);
+    let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
+    for f in &report.findings {
+        for (article, span, sentence) in parts(&index, f).filter_map(Part::quotes) {
+            wanted.entry(article).or_default().push(Want {
+                span: span.range(),
+                sentence,
+            });
+        }
+    }
+    wanted
+}
+
 /// The parts of finding `f`, in the order they are written.
-fn parts<'r>(index: &'r Index, f: &'r Finding) -> impl Iterator<Item = Part<'r>> + 'r {
+fn parts<'i, 'r: 'i>(index: &'i Index<'r>, f: &'r Finding) -> impl Iterator<Item = Part<'r>> + 'i {
     let claims = f
         .claims
         .iter()
@@ -238,55 +287,35 @@ fn lay_out(
     columns: usize,
     (f, part): (&Finding, Part),
 ) -> String {
-    let related = |ev: &Evidence, sentence, label, title| {
-        snippet(&index.paths, texts, columns, ev, sentence, label, title)
-    };
     let mut out = String::new();
-    let written = match part {
+    // The label under the words, and the title above them.
+    let (label, title) = match part {
         Part::Heading(f) => {
             let d = FindingDiag {
                 title: f.message.clone(),
                 code: format!("{} {}", f.label(), f.key),
                 severity: f.severity,
             };
-            handler.render_report(&mut out, &d)
+            let written = handler.render_report(&mut out, &d);
+            return written.map_or_else(|_| format!("{}\n", f.message), |_| out);
         }
-        Part::Claim(c) => {
-            let ev = Evidence {
-                article: c.article.clone(),
-                text: c.text.clone(),
-                span: c.span.clone(),
-            };
-            let label = short(&c.value.describe());
-            let s = related(
-                &ev,
-                Some(c.sentence_range()),
-                label,
-                claim_title(c, report.lang),
-            );
-            handler.render_report(&mut out, &s)
-        }
-        Part::Anchor(a) => {
-            let (label, title) = match report.lang {
-                Lang::En => (
-                    "the day it was read against".into(),
-                    format!("{}: read against this day", a.article),
-                ),
-                Lang::Ar => (
-                    "اليوم الذي قُرئ بالنسبة إليه".into(),
-                    format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
-                ),
-            };
-            handler.render_report(&mut out, &related(a, None, label, title))
-        }
-        Part::Evidence(ev) => {
-            let s = related(ev, None, short(&ev.text), ev.article.to_string());
-            handler.render_report(&mut out, &s)
-        }
-        Part::End => {
-            out.push('\n');
-            Ok(())
-        }
+        Part::End => return "\n".to_string(),
+        Part::Claim(c) => (short(&c.value.describe()), claim_title(c, report.lang)),
+        Part::Anchor(a) => match report.lang {
+            Lang::En => (
+                "the day it was read against".into(),
+                format!("{}: read against this day", a.article),
+            ),
+            Lang::Ar => (
+                "اليوم الذي قُرئ بالنسبة إليه".into(),
+                format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
+            ),
+        },
+        Part::Evidence(ev) => (short(&ev.text), ev.article.to_string()),
+    };
+    let written = match snippet(&index.paths, texts, columns, part, label, title) {
+        Some(s) => handler.render_report(&mut out, &s),
+        None => Ok(()),
     };
     if written.is_err() {
         // Never with a string as the writer; the finding is still named.
@@ -314,18 +343,7 @@ pub(crate) fn write(
         .with_width(opts.width)
         .with_links(false)
         .without_primary_span_start();
-    let index = Index {
-        claims: report
-            .claims
-            .iter()
-            .map(|c| (c.id.as_ref(), &**c))
-            .collect(),
-        paths: report
-            .articles
-            .iter()
-            .map(|a| (a.id.as_ref(), a.path.as_ref()))
-            .collect(),
-    };
+    let index = Index::new(report);
     let columns = opts.width.saturating_sub(GUTTER);
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
