@@ -36,9 +36,28 @@ impl Excerpts {
         Excerpts { by_article }
     }
 
+    /// What `super::cut` is given to quote `span` of `article` in its
+    /// `sentence` (none: in its line), as asked when read: the piece that
+    /// holds them, and the sentence (or line) and the span in the piece.
+    pub(crate) fn quote(
+        &self,
+        article: &str,
+        span: Range<usize>,
+        sentence: Option<Range<usize>>,
+    ) -> (&str, Range<usize>, Range<usize>) {
+        let (text, at) = self.around(article, &span);
+        let shift = |r: Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
+        let span = shift(span);
+        let sentence = match sentence {
+            Some(s) => shift(s),
+            None => super::line_of(text, span.clone()),
+        };
+        (text, sentence, span)
+    }
+
     /// The piece of `article` that holds `range` (as asked when read), and
     /// the byte it starts at: ("", 0) when the article could not be read.
-    pub(crate) fn around(&self, article: &str, range: &Range<usize>) -> (&str, usize) {
+    fn around(&self, article: &str, range: &Range<usize>) -> (&str, usize) {
         let Some(pieces) = self.by_article.get(article) else {
             return ("", 0);
         };
@@ -182,13 +201,7 @@ mod tests {
                     let sentence = w.sentence.clone().unwrap_or_else(|| super::super::line_of(&text, w.span.clone()));
                     super::super::cut(&text, sentence, w.span.clone(), columns)
                 };
-                let (piece, at) = kept.around("a", &w.span);
-                let shift = |r: Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
-                let span = shift(w.span.clone());
-                let sentence = match &w.sentence {
-                    Some(s) => shift(s.clone()),
-                    None => super::super::line_of(piece, span.clone()),
-                };
+                let (piece, sentence, span) = kept.quote("a", w.span.clone(), w.sentence.clone());
                 let cut = super::super::cut(piece, sentence, span, columns);
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
             }

@@ -142,14 +142,7 @@ fn snippet(
     title: String,
 ) -> Option<Snippet> {
     let (article, span, sentence) = part.quotes()?;
-    // The piece of the article that holds the words, and the ranges in it.
-    let (text, at) = texts.around(article, &span.range());
-    let shift = |r: std::ops::Range<usize>| r.start.saturating_sub(at)..r.end.saturating_sub(at);
-    let marked = shift(span.range());
-    let sentence = match sentence {
-        Some(s) => shift(s),
-        None => super::line_of(text, marked.clone()),
-    };
+    let (text, sentence, marked) = texts.quote(article, span.range(), sentence);
     let (w, marked) = window(text, sentence, marked, columns);
     let path = paths.get(article).copied().unwrap_or(article);
     Some(Snippet {
