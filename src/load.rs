@@ -1147,7 +1147,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
+/// `offset`, cut back to `text` and to the start of the character it falls
+/// in (`str::floor_char_boundary`, which needs a newer Rust than this crate's).
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut i = offset.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;

@@ -510,7 +510,8 @@ fn a_large_page_is_handed_over_a_chunk_at_a_time_whole_and_in_order() {
         "{} writes",
         out.writes
     );
-    // A writer that fails: the error, not a page cut short as if whole.
+    // A writer that fails half way: its error, not a page cut short and
+    // taken for whole.
     let mut full = Recorder {
         bytes: Vec::new(),
         writes: 0,
@@ -518,5 +519,4 @@ fn a_large_page_is_handed_over_a_chunk_at_a_time_whole_and_in_order() {
     };
     let err = html::write(&report, &texts(&articles), &mut full).expect_err("disk full");
     assert_eq!(err.to_string(), "disk full");
-    assert!(full.bytes.len() <= whole.len() / 2);
 }

@@ -16,7 +16,7 @@ pub(crate) struct Want {
 }
 
 /// Pieces of article texts, each with the byte of its article it starts at.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Excerpts {
     /// By article id: the pieces, sorted and apart.
     by_article: HashMap<String, Vec<(usize, Box<str>)>>,
@@ -76,13 +76,7 @@ impl Excerpts {
 /// or the span's line; each is cut back to the text and to whole
 /// characters.
 fn pieces(text: &str, wants: &[Want]) -> Vec<(usize, Box<str>)> {
-    let floor = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    let floor = |i: usize| crate::load::floor_char_boundary(text, i);
     let mut ranges: Vec<Range<usize>> = wants
         .iter()
         .map(|w| {

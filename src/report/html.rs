@@ -118,13 +118,7 @@ fn class_label(f: &Finding, lang: Lang) -> Option<&'static str> {
 /// `span` as a byte range of `text`, both ends on character boundaries
 /// (moved back when inside a character), start ≤ end.
 fn clamp(text: &str, span: &Span) -> (usize, usize) {
-    let floor = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    let floor = |i: usize| crate::load::floor_char_boundary(text, i);
     let a = floor(span.start as usize);
     (a, floor(span.end as usize).max(a))
 }

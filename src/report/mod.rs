@@ -168,13 +168,7 @@ pub(crate) fn cut(
     span: std::ops::Range<usize>,
     columns: usize,
 ) -> Cut {
-    let clamp = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
     let (s0, s1) = (
         clamp(sentence.start.min(span.start)),
         clamp(sentence.end.max(span.end)),
@@ -243,13 +237,7 @@ pub(crate) fn cut(
 /// The line of `text` that holds `span` (cut back to the text and to whole
 /// characters: a file can change between being checked and being quoted).
 pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let floor = |i: usize| {
-        let mut i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
+    let floor = |i: usize| crate::load::floor_char_boundary(text, i);
     let (a, b) = (floor(span.start), floor(span.end));
     let start = text[..a].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let end = text[b..].find('\n').map(|i| b + i).unwrap_or(text.len());

@@ -280,35 +280,47 @@ fn lay_out(
     columns: usize,
     (f, part): (&Finding, Part),
 ) -> String {
+    // A part's words under their label, with their title above.
+    let quote = |out: &mut String, label: String, title: String| match snippet(
+        &index.paths,
+        texts,
+        columns,
+        part,
+        label,
+        title,
+    ) {
+        Some(s) => handler.render_report(out, &s),
+        None => Ok(()),
+    };
     let mut out = String::new();
-    // The label under the words, and the title above them.
-    let (label, title) = match part {
+    let written = match part {
+        Part::End => return "\n".to_string(),
         Part::Heading(f) => {
             let d = FindingDiag {
                 title: f.message.clone(),
                 code: format!("{} {}", f.label(), f.key),
                 severity: f.severity,
             };
-            let written = handler.render_report(&mut out, &d);
-            return written.map_or_else(|_| format!("{}\n", f.message), |_| out);
+            handler.render_report(&mut out, &d)
         }
-        Part::End => return "\n".to_string(),
-        Part::Claim(c) => (short(&c.value.describe()), claim_title(c, report.lang)),
+        Part::Claim(c) => quote(
+            &mut out,
+            short(&c.value.describe()),
+            claim_title(c, report.lang),
+        ),
         Part::Anchor(a) => match report.lang {
-            Lang::En => (
+            Lang::En => quote(
+                &mut out,
                 "the day it was read against".into(),
                 format!("{}: read against this day", a.article),
             ),
-            Lang::Ar => (
+            Lang::Ar => quote(
+                &mut out,
                 "اليوم الذي قُرئ بالنسبة إليه".into(),
                 format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
             ),
         },
-        Part::Evidence(ev) => (short(&ev.text), ev.article.to_string()),
-    };
-    let written = match snippet(&index.paths, texts, columns, part, label, title) {
-        Some(s) => handler.render_report(&mut out, &s),
-        None => Ok(()),
+        Part::Evidence(ev) => quote(&mut out, short(&ev.text), ev.article.to_string()),
     };
     if written.is_err() {
         // Never with a string as the writer; the finding is still named.
