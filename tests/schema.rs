@@ -109,3 +109,56 @@ fn reports_that_break_the_contract_fail() {
         assert!(!errors(&v, &doc).is_empty(), "{what} passes the schema");
     }
 }
+
+/// The JSON writer serializes the lists on every core; its bytes are
+/// exactly serde's pretty print of the whole `Report` and a newline: on
+/// the seeds and every fixture corpus, with a baseline, with empty lists,
+/// and on lists long enough to cross the writer's windows and chunks.
+#[test]
+fn the_json_report_is_the_pretty_print_of_the_report() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules");
+    let serde_pretty = |r: &kzcheck::check::Report| {
+        let mut s = serde_json::to_string_pretty(r).expect("serializes");
+        s.push('\n');
+        s
+    };
+    let mut dirs = vec![PathBuf::from("seeds")];
+    for e in std::fs::read_dir("tests/fixtures").unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            dirs.push(p);
+        }
+    }
+    for dir in &dirs {
+        let report = check(&load(std::slice::from_ref(dir)).articles, &rules);
+        let ours = kzcheck::report::json::render(&report);
+        assert!(ours == serde_pretty(&report), "{}", dir.display());
+    }
+
+    let loaded = load(&[PathBuf::from("seeds")]);
+    let seeds = check(&loaded.articles, &rules);
+    assert!(!seeds.claims.is_empty() && !seeds.findings.is_empty());
+
+    let mut long = seeds.clone();
+    while long.claims.len() <= 8192 * 2 {
+        long.claims.extend(seeds.claims.iter().cloned());
+    }
+    while long.findings.len() <= 8192 {
+        long.findings.extend(seeds.findings.iter().cloned());
+    }
+    assert!(long.claims.len() > 8192 * 2 && long.findings.len() > 8192);
+    assert!(kzcheck::report::json::render(&long) == serde_pretty(&long));
+
+    let mut empty = seeds.clone();
+    empty.articles.clear();
+    empty.claims.clear();
+    empty.findings.clear();
+    let (baseline, _) =
+        kzcheck::review::Baseline::default().accept(&seeds, None, None, "2026-01-01");
+    let mut based = seeds.clone();
+    based.baseline = Some(baseline.apply(&mut based, "kzcheck.baseline.yaml"));
+    empty.baseline = based.baseline.clone();
+    for r in [&empty, &based] {
+        assert!(kzcheck::report::json::render(r) == serde_pretty(r));
+    }
+}
