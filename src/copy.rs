@@ -306,7 +306,10 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
     }
     let count = |slice: u32| -> std::io::Result<rustc_hash::FxHashMap<(u32, u32), u32>> {
         let mut pairs: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
-        let mut all: Vec<(u32, u32)> = runs
+        // (hash, article) packed in one number, the hash high: sorted as
+        // the pairs would be, and faster.
+        let pack = |h: u32, i: u32| u64::from(h) << 32 | u64::from(i);
+        let mut all: Vec<u64> = runs
             .iter()
             .enumerate()
             .flat_map(|(i, r)| {
@@ -316,26 +319,29 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
                 }
                 .iter()
                 .filter(move |h| *h % SLICES == slice)
-                .map(move |h| (*h, i as u32))
+                .map(move |h| pack(*h, i as u32))
             })
             .collect();
         for (spill, index) in &spills {
             for (h, n) in spill.slice(slice)? {
                 let mut i = index.get(n as usize).copied().unwrap_or(NONE);
                 while i != NONE {
-                    all.push((h, i));
+                    all.push(pack(h, i));
                     i = same[i as usize];
                 }
             }
         }
         all.sort_unstable();
-        for group in all.chunk_by(|a, b| a.0 == b.0) {
+        for group in all.chunk_by(|a, b| a >> 32 == b >> 32) {
             if !(2..=20).contains(&group.len()) {
                 continue;
             }
             for x in 0..group.len() {
                 for y in x + 1..group.len() {
-                    *pairs.entry((group[x].1, group[y].1)).or_default() += 1;
+                    let article = |k: u64| k as u32;
+                    *pairs
+                        .entry((article(group[x]), article(group[y])))
+                        .or_default() += 1;
                 }
             }
         }

@@ -910,7 +910,7 @@ fn decode(shown: &str, bytes: Vec<u8>) -> Result<(String, Option<LoadError>), Bo
         }
     }
     let has_utf8_bom = bytes.starts_with(BOM.as_bytes());
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         // UTF-16 without a byte order mark: ASCII (spaces, digits) has a NUL
         // high byte.
         if !has_utf8_bom {

@@ -139,14 +139,28 @@ fn the_json_report_is_the_pretty_print_of_the_report() {
     let seeds = check(&loaded.articles, &rules);
     assert!(!seeds.claims.is_empty() && !seeds.findings.is_empty());
 
+    // Lists across the writer's windows and chunks, and findings heavy
+    // enough to be written straight through: first, in the middle, last,
+    // two in a row.
     let mut long = seeds.clone();
-    while long.claims.len() <= 8192 * 2 {
+    while long.claims.len() <= 4096 * 2 {
         long.claims.extend(seeds.claims.iter().cloned());
     }
-    while long.findings.len() <= 8192 {
+    let with_evidence = seeds.findings.iter().find(|f| !f.evidence.is_empty());
+    let mut heavy = with_evidence.expect("a finding with evidence").clone();
+    let evidence = heavy.evidence.clone();
+    while heavy.evidence.len() < 1024 {
+        heavy.evidence.extend(evidence.iter().cloned());
+    }
+    long.findings.insert(0, heavy.clone());
+    while long.findings.len() <= 4096 {
         long.findings.extend(seeds.findings.iter().cloned());
     }
-    assert!(long.claims.len() > 8192 * 2 && long.findings.len() > 8192);
+    long.findings.insert(2000, heavy.clone());
+    long.findings.insert(2000, heavy.clone());
+    long.findings.push(heavy);
+    assert!(kzcheck::report::json::render(&long) == serde_pretty(&long));
+    long.findings.remove(0);
     assert!(kzcheck::report::json::render(&long) == serde_pretty(&long));
 
     let mut empty = seeds.clone();

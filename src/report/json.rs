@@ -2,15 +2,19 @@
 //! documented in README.md.
 //!
 //! It is the bytes `serde_json::to_writer_pretty` gives for the `Report`,
-//! and a newline, but the long lists are serialized on every core: each
-//! item pretty-printed alone, its lines moved in to the depth the list
-//! stands at, and handed to the writer in order, a window at a time (a
-//! large report is never held whole). A test checks the two are the same
-//! bytes, so a field added to the `Report` cannot be left out here.
-use std::io::Write;
+//! and a newline, but the long lists are serialized on every core: small
+//! items are printed a chunk at a time in parallel, at the depth their list
+//! stands at (`Nested`), and handed to the writer in order, a window at a
+//! time; an item that weighs much (a finding resting on thousands of
+//! articles) is printed straight into the writer. So a large report is
+//! never held whole, nor many of its largest items at once. A test checks
+//! the bytes are serde's, so a field added to the `Report` cannot be left
+//! out here.
+use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::Formatter;
 
 use crate::check::Report;
 
@@ -18,13 +22,15 @@ pub fn render(report: &Report) -> String {
     super::to_string(|w| write(report, w))
 }
 
-/// Items of a list pretty-printed together on one thread.
+/// The weight of items printed together on one thread.
 const CHUNK: usize = 64;
-/// Items serialized before they are handed to the writer.
-const WINDOW: usize = 8192;
+/// The weight of items printed before they are handed to the writer.
+const WINDOW: usize = 4096;
+/// An item at least this heavy is printed straight into the writer.
+const HEAVY: usize = 1024;
 
 /// The report, pretty-printed into `out` as it is serialized.
-pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let Report {
         version,
         articles,
@@ -37,61 +43,167 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     super::buffered(out, |buf| {
         buf.write_all(b"{\n  \"version\": ")?;
         serde_json::to_writer(&mut *buf, version)?;
-        list(buf, "articles", articles)?;
-        list(buf, "claims", claims)?;
-        list(buf, "findings", findings)?;
+        list(buf, "articles", articles, |a| 1 + a.shares_copy_with.len())?;
+        list(buf, "claims", claims, |_| 1)?;
+        list(buf, "findings", findings, |f| {
+            1 + f.evidence.len() + f.claims.len() + f.articles.len()
+        })?;
         if let Some(b) = baseline {
             buf.write_all(b",\n  \"baseline\": ")?;
-            buf.write_all(&indented(b, 1)?)?;
+            nested(buf, b, 1)?;
         }
         buf.write_all(b"\n}\n")
     })
 }
 
-/// `,\n  "name": [ … ]` with the items at depth 2, as `to_writer_pretty`
-/// writes a field of the top-level object.
-fn list<T: Serialize + Sync>(buf: &mut impl Write, name: &str, items: &[T]) -> std::io::Result<()> {
+/// `,\n  "name": [ … ]`, the items at depth 2, as `to_writer_pretty`
+/// writes a list field of the top-level object. `weight` tells roughly how
+/// much printing an item takes (1 for a small one).
+fn list<T: Serialize + Sync>(
+    buf: &mut impl Write,
+    name: &str,
+    items: &[T],
+    weight: impl Fn(&T) -> usize + Sync,
+) -> io::Result<()> {
     buf.write_all(b",\n  ")?;
     serde_json::to_writer(&mut *buf, name)?;
     if items.is_empty() {
         return buf.write_all(b": []");
     }
     buf.write_all(b": [")?;
-    for (w, window) in items.chunks(WINDOW).enumerate() {
-        let pieces: Vec<Vec<u8>> = window
-            .par_chunks(CHUNK)
+    let mut rest = items;
+    let mut first = true;
+    while let Some(head) = rest.first() {
+        if weight(head) >= HEAVY {
+            item(buf, head, first)?;
+            (rest, first) = (&rest[1..], false);
+            continue;
+        }
+        // The next window: light items in chunks, each chunk of CHUNK
+        // weight at most (or one item).
+        let mut chunks: Vec<&[T]> = Vec::new();
+        let (mut at, mut start, mut total, mut chunk) = (0, 0, 0, 0);
+        while at < rest.len() && total < WINDOW {
+            let w = weight(&rest[at]);
+            if w >= HEAVY {
+                break;
+            }
+            if chunk + w > CHUNK && at > start {
+                chunks.push(&rest[start..at]);
+                (start, chunk) = (at, 0);
+            }
+            (chunk, total, at) = (chunk + w, total + w, at + 1);
+        }
+        chunks.push(&rest[start..at]);
+        let pieces: Vec<Vec<u8>> = chunks
+            .par_iter()
             .enumerate()
             .map(|(c, chunk)| {
                 let mut piece = Vec::new();
-                for (i, item) in chunk.iter().enumerate() {
-                    if (w, c, i) != (0, 0, 0) {
-                        piece.push(b',');
-                    }
-                    piece.extend_from_slice(b"\n    ");
-                    piece.extend_from_slice(&indented(item, 2)?);
+                for (i, it) in chunk.iter().enumerate() {
+                    item(&mut piece, it, first && c == 0 && i == 0)?;
                 }
                 Ok(piece)
             })
-            .collect::<std::io::Result<_>>()?;
+            .collect::<io::Result<_>>()?;
         for piece in pieces {
             buf.write_all(&piece)?;
         }
+        (rest, first) = (&rest[at..], false);
     }
     buf.write_all(b"\n  ]")
 }
 
-/// `value` pretty-printed, every line after the first moved in by `depth`
-/// levels. (JSON strings hold no raw newline: every newline is the
-/// printer's own.)
-fn indented(value: &impl Serialize, depth: usize) -> std::io::Result<Vec<u8>> {
-    let alone = serde_json::to_vec_pretty(value)?;
-    let lines = alone.iter().filter(|&&b| b == b'\n').count();
-    let mut out = Vec::with_capacity(alone.len() + lines * 2 * depth);
-    for &b in &alone {
-        out.push(b);
-        if b == b'\n' {
-            out.extend(std::iter::repeat_n(b' ', 2 * depth));
+/// One item of a top-level list: after a comma unless it is the first.
+fn item(out: &mut impl Write, value: &impl Serialize, first: bool) -> io::Result<()> {
+    out.write_all(if first { b"\n    " } else { b",\n    " })?;
+    nested(out, value, 2)
+}
+
+/// `value` pretty-printed as if it stood `depth` levels deep.
+fn nested(out: &mut impl Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        Nested {
+            level: depth,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level) started at a given
+/// level: the same bytes as the value printed inside its parents.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
         }
+        Ok(())
     }
-    Ok(out)
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, mark: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(mark)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, mark: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(mark)
+    }
+
+    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
