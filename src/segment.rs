@@ -201,6 +201,25 @@ fn terminator_at(bytes: &[u8], k: usize) -> bool {
     }
 }
 
+/// The first `k >= from` with `terminator_at(bytes, k)`, or the length:
+/// the ASCII ones and the last bytes of the others (9F, 9B, A6) looked for
+/// with `memchr`, which reads many bytes at a time.
+fn next_terminator(bytes: &[u8], from: usize) -> usize {
+    let mut at = from.min(bytes.len());
+    let ascii = at + memchr::memchr3(b'.', b'!', b'?', &bytes[at..]).unwrap_or(bytes.len() - at);
+    while let Some(t) = memchr::memchr3(0x9F, 0x9B, 0xA6, &bytes[at..ascii]) {
+        let p = at + t;
+        // ؟ ؛ start a byte before their last, … two.
+        for k in [p.checked_sub(1), p.checked_sub(2)].into_iter().flatten() {
+            if k >= from && terminator_at(bytes, k) {
+                return k;
+            }
+        }
+        at = p + 1;
+    }
+    ascii
+}
+
 fn is_closing_mark(c: char) -> bool {
     matches!(c, ')' | ']' | '}' | '»' | '”' | '“' | '″' | '"' | '\'')
 }
@@ -361,9 +380,7 @@ fn split_line(
         // Straight to the next terminator, by its bytes (؟ and ؛ are D8 9F
         // and D8 9B, … is E2 80 A6; no other character holds these
         // sequences): the rest cannot end a sentence.
-        while k < bytes.len() && !terminator_at(bytes, k) {
-            k += 1;
-        }
+        k = next_terminator(bytes, k);
         if k >= bytes.len() {
             break;
         }
@@ -438,5 +455,33 @@ fn sentences_at(
             });
         }
         start = cut;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `next_terminator` finds what a byte-by-byte search finds, from
+        /// any place, in text made of terminators, their look-alikes
+        /// (ئ is D8 A6, ٛ is D9 9B) and other characters.
+        #[test]
+        fn the_next_terminator_is_the_first_one(
+            parts in prop::collection::vec(0usize..12, 0..40),
+            from in 0usize..200,
+        ) {
+            const PIECES: [&str; 12] =
+                [".", "!", "?", "؟", "؛", "…", "ئ", "\u{65B}", "\u{69F}", "ب", " ", "x"];
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let mut slow = from;
+            while slow < bytes.len() && !terminator_at(bytes, slow) {
+                slow += 1;
+            }
+            prop_assert_eq!(next_terminator(bytes, from), slow);
+        }
     }
 }
