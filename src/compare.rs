@@ -138,6 +138,9 @@ impl NameUse {
     }
 }
 
+/// What claims are compared within: key, subject, qualifiers.
+type GroupKey<'a> = (&'a str, Option<&'a str>, String);
+
 pub fn compare(
     rules: &Rules,
     articles: &[ArticleInfo],
@@ -164,23 +167,40 @@ pub fn compare(
     let mut names_found = Vec::new();
     name_variants(rules, articles, &names, lang, &mut names_found);
     drop(names);
-    // Like with like: claims are compared within (key, subject, qualifiers).
-    let mut groups: BTreeMap<(&str, Option<&str>, String), Vec<&Claim>> = BTreeMap::new();
-    for c in claims {
-        let q: Vec<String> = c
-            .qualifiers
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        groups
-            .entry((c.key.as_ref(), c.subject.as_deref(), q.join(", ")))
-            .or_default()
-            .push(c);
+    // Like with like: claims are compared within (key, subject, qualifiers),
+    // the groups in that order, each group's claims in the claims' order.
+    // The claims come sorted by key and subject (`assemble` sorts them;
+    // else they are sorted here, stably): the claims of each (key,
+    // subject) are then side by side, and split by qualifiers in parallel.
+    use rayon::prelude::*;
+    fn ks(c: &Claim) -> (&str, Option<&str>) {
+        (c.key.as_str(), c.subject.as_deref())
     }
+    let mut refs: Vec<&Claim> = claims.iter().map(|c| &**c).collect();
+    if !refs.is_sorted_by(|a, b| ks(a) <= ks(b)) {
+        refs.par_sort_by(|a, b| ks(a).cmp(&ks(b)));
+    }
+    let runs: Vec<&[&Claim]> = refs.chunk_by(|a, b| ks(a) == ks(b)).collect();
+    let groups: Vec<(GroupKey, Vec<&Claim>)> = runs
+        .par_iter()
+        .flat_map_iter(|run| {
+            let mut by_qualifiers: BTreeMap<String, Vec<&Claim>> = BTreeMap::new();
+            for &c in *run {
+                let q: Vec<String> = c
+                    .qualifiers
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                by_qualifiers.entry(q.join(", ")).or_default().push(c);
+            }
+            let (key, subject) = ks(run[0]);
+            by_qualifiers
+                .into_iter()
+                .map(move |(q, group)| ((key, subject, q), group))
+        })
+        .collect();
     // The groups are compared in parallel; their findings are put together
     // in the groups' order, so the result does not depend on the threads.
-    use rayon::prelude::*;
-    let groups: Vec<_> = groups.into_iter().collect();
     let (per_group, mut rest) = rayon::join(
         || {
             groups
@@ -956,6 +976,18 @@ fn entity_variants(
             .or_insert_with(|| display_form(&u.text));
     }
     let surfaces: Vec<&String> = names.iter().map(|(_, u)| &shown[&*u.text]).collect();
+    // The distinct spellings shown, numbered, and each use's number.
+    let mut number: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut distinct: Vec<&String> = Vec::new();
+    let numbers: Vec<usize> = surfaces
+        .iter()
+        .map(|s| {
+            *number.entry(s.as_str()).or_insert_with(|| {
+                distinct.push(s);
+                distinct.len() - 1
+            })
+        })
+        .collect();
     let mut members: Vec<rustc_hash::FxHashSet<String>> =
         groups.iter().map(|g| g.iter().cloned().collect()).collect();
     for ((_, u), surface) in names.iter().zip(&surfaces) {
@@ -990,16 +1022,24 @@ fn entity_variants(
         for (f, s) in &forms {
             exact.entry(f.as_str()).or_insert(s);
         }
+        // The group's spelling each distinct spelling shown is, worked out
+        // once (a day's wire names an entity in a few spellings, in
+        // thousands of articles).
+        let form_of: Vec<Option<&String>> = distinct
+            .iter()
+            .map(|surface| {
+                exact.get(surface.as_str()).copied().or_else(|| {
+                    forms
+                        .iter()
+                        .find(|(f, _)| surface.contains(f.as_str()))
+                        .map(|(_, s)| *s)
+                })
+            })
+            .collect();
         // spelling -> article -> first evidence
         let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
-        for ((article, u), surface) in names.iter().zip(&surfaces) {
-            let form = exact.get(surface.as_str()).copied().or_else(|| {
-                forms
-                    .iter()
-                    .find(|(f, _)| surface.contains(f.as_str()))
-                    .map(|(_, s)| *s)
-            });
-            if let Some(s) = form {
+        for ((article, u), &n) in names.iter().zip(&numbers) {
+            if let Some(s) = form_of[n] {
                 used.entry(s)
                     .or_default()
                     .entry(*article)

@@ -279,3 +279,36 @@ fn relative_dates_are_read_against_the_day_they_were_said() {
 fn strs(v: &[kzcheck::Shared]) -> Vec<&str> {
     v.iter().map(|s| &**s).collect()
 }
+
+/// Claims handed to `compare` in any order are grouped as when they come
+/// sorted by key and subject (as `assemble` hands them): the same groups,
+/// each group's claims in the order they came.
+#[test]
+fn claims_in_any_order_are_grouped_as_sorted_ones() {
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules load");
+    let loaded = kzcheck::load::load(&[std::path::PathBuf::from("seeds")]);
+    let report = check(&loaded.articles, &rules);
+    // Reversed, then every other claim first: far from sorted.
+    let mut mixed: Vec<Box<kzcheck::claim::Claim>> = report.claims.iter().rev().cloned().collect();
+    let (even, odd): (Vec<_>, Vec<_>) = mixed.drain(..).enumerate().partition(|(i, _)| i % 2 == 0);
+    mixed.extend(even.into_iter().chain(odd).map(|(_, c)| c));
+    let ks =
+        |c: &kzcheck::claim::Claim| (c.key.to_string(), c.subject.as_deref().map(String::from));
+    let mut sorted = mixed.clone();
+    sorted.sort_by_key(|c| ks(c));
+    assert!(mixed.iter().map(|c| ks(c)).ne(sorted.iter().map(|c| ks(c))));
+    let findings = |claims: &[Box<kzcheck::claim::Claim>]| {
+        let f = kzcheck::compare::compare(
+            &rules,
+            &report.articles,
+            claims,
+            &[],
+            Vec::new(),
+            kzcheck::explain::Lang::En,
+        );
+        serde_json::to_string_pretty(&f).expect("findings as JSON")
+    };
+    let from_sorted = findings(&sorted);
+    assert!(from_sorted.contains("contradiction"));
+    assert_eq!(findings(&mixed), from_sorted);
+}
