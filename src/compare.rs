@@ -976,18 +976,6 @@ fn entity_variants(
             .or_insert_with(|| display_form(&u.text));
     }
     let surfaces: Vec<&String> = names.iter().map(|(_, u)| &shown[&*u.text]).collect();
-    // The distinct spellings shown, numbered, and each use's number.
-    let mut number: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut distinct: Vec<&String> = Vec::new();
-    let numbers: Vec<usize> = surfaces
-        .iter()
-        .map(|s| {
-            *number.entry(s.as_str()).or_insert_with(|| {
-                distinct.push(s);
-                distinct.len() - 1
-            })
-        })
-        .collect();
     let mut members: Vec<rustc_hash::FxHashSet<String>> =
         groups.iter().map(|g| g.iter().cloned().collect()).collect();
     for ((_, u), surface) in names.iter().zip(&surfaces) {
@@ -1022,24 +1010,16 @@ fn entity_variants(
         for (f, s) in &forms {
             exact.entry(f.as_str()).or_insert(s);
         }
-        // The group's spelling each distinct spelling shown is, worked out
-        // once (a day's wire names an entity in a few spellings, in
-        // thousands of articles).
-        let form_of: Vec<Option<&String>> = distinct
-            .iter()
-            .map(|surface| {
-                exact.get(surface.as_str()).copied().or_else(|| {
-                    forms
-                        .iter()
-                        .find(|(f, _)| surface.contains(f.as_str()))
-                        .map(|(_, s)| *s)
-                })
-            })
-            .collect();
         // spelling -> article -> first evidence
         let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
-        for ((article, u), &n) in names.iter().zip(&numbers) {
-            if let Some(s) = form_of[n] {
+        for ((article, u), surface) in names.iter().zip(&surfaces) {
+            let form = exact.get(surface.as_str()).copied().or_else(|| {
+                forms
+                    .iter()
+                    .find(|(f, _)| surface.contains(f.as_str()))
+                    .map(|(_, s)| *s)
+            });
+            if let Some(s) = form {
                 used.entry(s)
                     .or_default()
                     .entry(*article)
