@@ -309,6 +309,7 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
         // (hash, article) packed in one number, the hash high: sorted as
         // the pairs would be, and faster.
         let pack = |h: u32, i: u32| u64::from(h) << 32 | u64::from(i);
+        let article = |k: u64| k as u32;
         let mut all: Vec<u64> = runs
             .iter()
             .enumerate()
@@ -338,7 +339,6 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
             }
             for x in 0..group.len() {
                 for y in x + 1..group.len() {
-                    let article = |k: u64| k as u32;
                     *pairs
                         .entry((article(group[x]), article(group[y])))
                         .or_default() += 1;
