@@ -70,10 +70,14 @@ fn main() {
         "stage", "wall s", "CPU s", "MB/s"
     );
     let ex = Extractor::new(&rules);
-    let cal = kzcheck::resolve::Calendar {
-        window: rules.story.window,
-        latest_year: rules.story.window.map(|w| w.1.year()),
+    // The calendar as the binary makes it from the rules' declared window
+    // and today (rules without a window would have it read off the corpus
+    // first, which is not timed here).
+    let opts = kzcheck::check::Options {
+        today: Some(jiff::Zoned::now().date()),
+        ..Default::default()
     };
+    let cal = kzcheck::check::calendar(&[], &rules, &opts, &ex);
     // The files are read once first, so that every line finds them in the
     // page cache alike (and the thread pool started).
     let stages = [
