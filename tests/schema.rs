@@ -19,6 +19,20 @@ fn report_json(dir: &Path, rules: &Rules) -> Value {
     serde_json::from_str(&kzcheck::report::json::render(&report)).expect("JSON")
 }
 
+/// The seeds and every fixture corpus, in order.
+fn corpora() -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("seeds")];
+    for e in std::fs::read_dir("tests/fixtures").unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            dirs.push(p);
+        }
+    }
+    dirs.sort();
+    assert!(dirs.len() > 10);
+    dirs
+}
+
 fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -29,15 +43,7 @@ fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
 fn every_report_validates() {
     let v = validator();
     let rules = Rules::from_dir(Path::new("rules")).expect("rules");
-    let mut dirs = vec![PathBuf::from("seeds")];
-    for e in std::fs::read_dir("tests/fixtures").unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            dirs.push(p);
-        }
-    }
-    dirs.sort();
-    assert!(dirs.len() > 10);
+    let dirs = corpora();
     let mut kinds = std::collections::BTreeSet::new();
     for dir in &dirs {
         let doc = report_json(dir, &rules);
@@ -122,14 +128,7 @@ fn the_json_report_is_the_pretty_print_of_the_report() {
         s.push('\n');
         s
     };
-    let mut dirs = vec![PathBuf::from("seeds")];
-    for e in std::fs::read_dir("tests/fixtures").unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            dirs.push(p);
-        }
-    }
-    for dir in &dirs {
+    for dir in &corpora() {
         let report = check(&load(std::slice::from_ref(dir)).articles, &rules);
         let ours = kzcheck::report::json::render(&report);
         assert!(ours == serde_pretty(&report), "{}", dir.display());
