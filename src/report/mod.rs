@@ -94,7 +94,8 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Text => {
-            let quoted = excerpts::Excerpts::read(text::wanted(report), texts);
+            let columns = text::columns(opts);
+            let quoted = excerpts::Excerpts::read(text::wanted(report), texts, columns);
             text::write(report, opts, &quoted, out)
         }
         Format::Json => json::write(report, out),
@@ -232,6 +233,48 @@ pub(crate) fn cut(
         words: flat(&text[a..b]),
         after,
     }
+}
+
+/// The part of `text[sentence]` that `cut` may read for `span` at
+/// `columns`: the span, and on each side the whole rest of the sentence or
+/// enough of it to exceed any room `cut` gives a side. `cut` of the part
+/// (the sentence cut back to it) is `cut` of the whole: a side it cuts
+/// short is wider than the room either way, and the words it keeps lie
+/// inside. Byte ranges, on character boundaries of `text`.
+pub(crate) fn reach(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+    columns: usize,
+) -> std::ops::Range<usize> {
+    let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
+    let (s0, s1) = (
+        clamp(sentence.start.min(span.start)),
+        clamp(sentence.end.max(span.end)),
+    );
+    let (a, b) = (clamp(span.start), clamp(span.end));
+    // More than the widest room `cut` gives a side.
+    let wider = columns.max(2 * CONTEXT_MIN) + 1;
+    // From `a` back (or `b` on), until more than `wider` columns are taken.
+    let mut start = s0;
+    let mut used = 0;
+    for (i, c) in text[s0..a].char_indices().rev() {
+        used += UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > wider {
+            start = s0 + i;
+            break;
+        }
+    }
+    let mut end = s1;
+    used = 0;
+    for (i, c) in text[b..s1].char_indices() {
+        used += UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > wider {
+            end = b + i + c.len_utf8();
+            break;
+        }
+    }
+    start..end
 }
 
 /// The line of `text` that holds `span` (cut back to the text and to whole

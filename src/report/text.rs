@@ -142,6 +142,7 @@ fn snippet(
     title: String,
 ) -> Option<Snippet> {
     let (article, span, sentence) = part.quotes()?;
+    let sentence = sentence.map(|s| s.start as usize..s.end as usize);
     let (text, sentence, marked) = texts.quote(article, span.range(), sentence);
     let (w, marked) = window(text, sentence, marked, columns);
     let path = paths.get(article).copied().unwrap_or(article);
@@ -232,10 +233,10 @@ impl<'r> Part<'r> {
     ) -> Option<(
         &'r str,
         &'r crate::claim::Span,
-        Option<std::ops::Range<usize>>,
+        Option<std::ops::Range<u32>>,
     )> {
         match self {
-            Part::Claim(c) => Some((c.article.as_str(), &c.span, Some(c.sentence_range()))),
+            Part::Claim(c) => Some((c.article.as_str(), &c.span, Some(c.sentence.clone()))),
             Part::Anchor(ev) | Part::Evidence(ev) => Some((ev.article.as_str(), &ev.span, None)),
             Part::Heading(_) | Part::End => None,
         }
@@ -243,16 +244,27 @@ impl<'r> Part<'r> {
 }
 
 /// What the text report of `report` quotes, by article: the pieces
-/// `Excerpts` keeps.
+/// `Excerpts` keeps. A claim in several findings is quoted the same way in
+/// each, so it is asked for once, with the days it was read against.
 pub(crate) fn wanted(report: &Report) -> HashMap<&str, Vec<Want>> {
     let index = Index::new(report);
     let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
+    let mut asked: rustc_hash::FxHashSet<*const Claim> = Default::default();
     for f in &report.findings {
-        for (article, span, sentence) in parts(&index, f).filter_map(Part::quotes) {
-            wanted.entry(article).or_default().push(Want {
-                span: span.range(),
-                sentence,
-            });
+        // Whether the parts are those of a claim already asked for.
+        let mut again = false;
+        for part in parts(&index, f) {
+            match part {
+                Part::Claim(c) => again = !asked.insert(c),
+                Part::Anchor(_) => {}
+                Part::Heading(_) | Part::Evidence(_) | Part::End => again = false,
+            }
+            if let Some((article, span, sentence)) = part.quotes().filter(|_| !again) {
+                wanted
+                    .entry(article)
+                    .or_default()
+                    .push(Want::new(span, sentence));
+            }
         }
     }
     wanted
@@ -331,6 +343,11 @@ fn lay_out(
     out
 }
 
+/// The columns a snippet's words may take at `opts`' width.
+pub(crate) fn columns(opts: TextOptions) -> usize {
+    opts.width.saturating_sub(GUTTER)
+}
+
 /// The text report, written into `out` finding by finding. `texts` holds
 /// the sentences it quotes.
 pub(crate) fn write(
@@ -349,7 +366,7 @@ pub(crate) fn write(
         .with_links(false)
         .without_primary_span_start();
     let index = Index::new(report);
-    let columns = opts.width.saturating_sub(GUTTER);
+    let columns = columns(opts);
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
     // in parallel a window at a time and written in their order: the same
