@@ -1,8 +1,9 @@
 //! The words the text report quotes, and only those: for each article, the
-//! parts of the sentences (or lines) its findings stand in that a snippet
-//! can show, not the whole text. A day's wire is hundreds of megabytes of
-//! text; what a report quotes of it is a part, and the rest is never held.
-use super::ArticleTexts;
+//! windows of the sentences (or lines) its findings stand in that the
+//! snippets show, cut when the article is read, not the whole text. A
+//! day's wire is hundreds of megabytes of text; what a report quotes of it
+//! is a part, and the rest is never held.
+use super::{ArticleTexts, Bounds, Cut};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -10,41 +11,61 @@ use std::ops::Range;
 /// A range the text report quotes: the claim's sentence with its span, or
 /// only a span, of which the whole line is quoted. (Offsets as the report
 /// keeps them, 32 bits: a report at scale asks millions.)
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Want {
-    span: Range<u32>,
-    sentence: Option<Range<u32>>,
+    span: (u32, u32),
+    sentence: Option<(u32, u32)>,
 }
 
 impl Want {
     pub(crate) fn new(span: &crate::claim::Span, sentence: Option<Range<u32>>) -> Want {
         Want {
-            span: span.start..span.end,
-            sentence,
+            span: (span.start, span.end),
+            sentence: sentence.map(|s| (s.start, s.end)),
         }
     }
 
     fn span(&self) -> Range<usize> {
-        self.span.start as usize..self.span.end as usize
+        self.span.0 as usize..self.span.1 as usize
     }
 
     fn sentence(&self) -> Option<Range<usize>> {
-        self.sentence
-            .as_ref()
-            .map(|s| s.start as usize..s.end as usize)
+        self.sentence.map(|(s, e)| s as usize..e as usize)
     }
 }
 
-/// Pieces of article texts, each with the byte of its article it starts at.
+/// The windows of article texts the snippets show, by article id.
 #[derive(Debug)]
 pub struct Excerpts {
-    /// By article id: the pieces, sorted and apart.
-    by_article: HashMap<String, Vec<(usize, Box<str>)>>,
+    by_article: HashMap<String, Kept>,
+}
+
+/// What is kept of one article.
+#[derive(Debug)]
+struct Kept {
+    /// The windows' words, merged where they meet, one after another.
+    words: Box<str>,
+    /// Each merged window, in text order: the byte of the article it
+    /// starts at and the byte of `words`.
+    windows: Box<[(u32, u32)]>,
+    /// Each range asked for, sorted, with where its snippet is cut.
+    cuts: Box<[(Want, Cut32)]>,
+}
+
+/// `Bounds`, in 32 bits (articles are read whole only below 4 GiB).
+#[derive(Debug, Clone, Copy)]
+struct Cut32 {
+    start: u32,
+    a: u32,
+    b: u32,
+    end: u32,
+    more_before: bool,
+    more_after: bool,
 }
 
 impl Excerpts {
     /// Reads what `wanted` asks of each article from `texts` (in parallel),
-    /// keeping the pieces that snippets `columns` wide show.
+    /// keeping the windows that snippets `columns` wide show.
     pub(crate) fn read(
         wanted: HashMap<&str, Vec<Want>>,
         texts: &dyn ArticleTexts,
@@ -54,65 +75,74 @@ impl Excerpts {
             .into_par_iter()
             .filter_map(|(id, wants)| {
                 let text = texts.text(id)?;
-                Some((id.to_string(), pieces(&text, &wants, columns)))
+                Some((id.to_string(), keep(&text, wants, columns)?))
             })
             .collect();
         Excerpts { by_article }
     }
 
-    /// What `super::cut` is given to quote `span` of `article` in its
-    /// `sentence` (none: in its line), as asked when read: the piece that
-    /// holds them, and the sentence (or line) and the span in the piece.
-    /// The sentence is cut back to the piece, which holds all of it that
-    /// the snippet shows (`super::reach`).
-    pub(crate) fn quote(
-        &self,
-        article: &str,
-        span: Range<usize>,
-        sentence: Option<Range<usize>>,
-    ) -> (&str, Range<usize>, Range<usize>) {
-        let (text, at) = self.around(article, &span);
-        let shift = |r: Range<usize>| {
-            r.start.saturating_sub(at).min(text.len())..r.end.saturating_sub(at).min(text.len())
+    /// The snippet's words for `want` of `article`, as `super::cut` cuts
+    /// them from the whole text: none when the article could not be read
+    /// (or `want` was not asked for when it was).
+    pub(crate) fn cut(&self, article: &str, want: Want) -> Cut {
+        let Some(kept) = self.by_article.get(article) else {
+            return Cut::default();
         };
-        let span = shift(span);
-        let sentence = match sentence {
-            Some(s) => shift(s),
-            None => super::line_of(text, span.clone()),
+        let Ok(k) = kept.cuts.binary_search_by_key(&want, |(w, _)| *w) else {
+            return Cut::default();
         };
-        (text, sentence, span)
-    }
-
-    /// The piece of `article` that holds `range` (as asked when read), and
-    /// the byte it starts at: ("", 0) when the article could not be read.
-    fn around(&self, article: &str, range: &Range<usize>) -> (&str, usize) {
-        let Some(pieces) = self.by_article.get(article) else {
-            return ("", 0);
+        let c = kept.cuts[k].1;
+        // The window that holds the snippet: the last that starts at or
+        // before it.
+        let w = kept.windows.partition_point(|&(at, _)| at <= c.start);
+        let Some(&(at, from)) = w.checked_sub(1).and_then(|w| kept.windows.get(w)) else {
+            return Cut::default();
         };
-        // The last piece that starts at or before the range: pieces are
-        // cut back to the text, so a range past its end is in the last.
-        let k = pieces.partition_point(|(start, _)| *start <= range.start);
-        match k.checked_sub(1).and_then(|k| pieces.get(k)) {
-            Some((start, piece)) => (piece, *start),
-            None => ("", 0),
+        let to = kept
+            .windows
+            .get(w)
+            .map_or(kept.words.len(), |&(_, next)| next as usize);
+        let piece = kept.words.get(from as usize..to).unwrap_or("");
+        Bounds {
+            start: c.start as usize,
+            a: c.a as usize,
+            b: c.b as usize,
+            end: c.end as usize,
+            more_before: c.more_before,
+            more_after: c.more_after,
         }
+        .cut(piece, at as usize)
     }
 }
 
-/// The ranges of `text` that `wants` quote, merged, as owned pieces. A
-/// range is what `super::cut` reads at `columns` (`super::reach`): the
-/// span, and around it as much of its sentence, or of its line, as a
-/// snippet may show; each is cut back to the text and to whole characters.
-fn pieces(text: &str, wants: &[Want], columns: usize) -> Vec<(usize, Box<str>)> {
-    let mut ranges: Vec<Range<usize>> = wants
-        .iter()
-        .map(|w| {
-            let around = w
-                .sentence()
-                .unwrap_or_else(|| super::line_of(text, w.span()));
-            super::reach(text, around, w.span(), columns)
-        })
-        .collect();
+/// What the snippets of `wants` at `columns` show of `text`: where each is
+/// cut (`super::bounds`), and the windows' words, merged where they meet.
+/// None for a text too long for 32-bit offsets.
+fn keep(text: &str, mut wants: Vec<Want>, columns: usize) -> Option<Kept> {
+    let u32 = |i: usize| u32::try_from(i).ok();
+    u32(text.len())?;
+    wants.sort_unstable();
+    wants.dedup();
+    let mut cuts = Vec::with_capacity(wants.len());
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(wants.len());
+    for w in wants {
+        let sentence = w
+            .sentence()
+            .unwrap_or_else(|| super::line_of(text, w.span()));
+        let b = super::bounds(text, sentence, w.span(), columns);
+        cuts.push((
+            w,
+            Cut32 {
+                start: u32(b.start)?,
+                a: u32(b.a)?,
+                b: u32(b.b)?,
+                end: u32(b.end)?,
+                more_before: b.more_before,
+                more_after: b.more_after,
+            },
+        ));
+        ranges.push(b.start..b.end);
+    }
     ranges.sort_unstable_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in ranges {
@@ -121,10 +151,17 @@ fn pieces(text: &str, wants: &[Want], columns: usize) -> Vec<(usize, Box<str>)> 
             _ => merged.push(r),
         }
     }
-    merged
-        .into_iter()
-        .map(|r| (r.start, text[r].into()))
-        .collect()
+    let mut words = String::with_capacity(merged.iter().map(|r| r.len()).sum());
+    let mut windows = Vec::with_capacity(merged.len());
+    for r in merged {
+        windows.push((u32(r.start)?, u32(words.len())?));
+        words.push_str(&text[r]);
+    }
+    Some(Kept {
+        words: words.into(),
+        windows: windows.into(),
+        cuts: cuts.into(),
+    })
 }
 
 #[cfg(test)]
@@ -132,15 +169,25 @@ mod tests {
     use super::*;
 
     fn want(span: Range<usize>, sentence: Option<Range<usize>>) -> Want {
-        let u32 = |r: Range<usize>| r.start as u32..r.end as u32;
+        let u32 = |r: Range<usize>| (r.start as u32, r.end as u32);
         Want {
             span: u32(span),
             sentence: sentence.map(u32),
         }
     }
 
+    /// The windows kept, as (article byte, words).
+    fn windows(k: &Kept) -> Vec<(usize, &str)> {
+        let ends = k.windows.iter().skip(1).map(|&(_, at)| at as usize);
+        k.windows
+            .iter()
+            .zip(ends.chain([k.words.len()]))
+            .map(|(&(at, from), to)| (at as usize, &k.words[from as usize..to]))
+            .collect()
+    }
+
     #[test]
-    fn a_piece_holds_the_sentence_or_the_line_and_pieces_merge() {
+    fn a_window_holds_the_sentence_or_the_line_and_windows_merge() {
         let text = "سطر أول\nقال الوزير إن 13 قتلوا. وأضاف أن 16 جرحوا\nسطر أخير";
         let l2 = text.find("قال").unwrap();
         let s2 = text.find("وأضاف").unwrap();
@@ -148,55 +195,61 @@ mod tests {
         let n16 = text.find("16").unwrap();
         let end2 = text.find("\nسطر أخير").unwrap();
         // The first sentence only, then the whole second line.
-        let p = pieces(text, &[want(n13..n13 + 2, Some(l2..s2 - 1))], 80);
-        assert_eq!(p, vec![(l2, text[l2..s2 - 1].into())]);
-        let p = pieces(
+        let k = keep(text, vec![want(n13..n13 + 2, Some(l2..s2 - 1))], 80).unwrap();
+        assert_eq!(windows(&k), vec![(l2, &text[l2..s2 - 1])]);
+        let k = keep(
             text,
-            &[
+            vec![
                 want(n13..n13 + 2, Some(l2..s2 - 1)),
                 want(n16..n16 + 2, None),
+                want(n13..n13 + 2, Some(l2..s2 - 1)),
             ],
             80,
-        );
-        assert_eq!(p, vec![(l2, text[l2..end2].into())]);
+        )
+        .unwrap();
+        assert_eq!(windows(&k), vec![(l2, &text[l2..end2])]);
+        // A range asked twice is cut once.
+        assert_eq!(k.cuts.len(), 2);
         // A span past the end of a text that changed is cut back to it.
-        let p = pieces(text, &[want(text.len() + 5..text.len() + 9, None)], 80);
+        let k = keep(text, vec![want(text.len() + 5..text.len() + 9, None)], 80).unwrap();
         let last = text.rfind('\n').unwrap() + 1;
-        assert_eq!(p, vec![(last, text[last..].into())]);
+        assert_eq!(windows(&k), vec![(last, &text[last..])]);
     }
 
     #[test]
-    fn a_long_sentence_is_kept_as_far_as_a_snippet_shows_it() {
+    fn a_long_sentence_is_kept_as_far_as_its_snippet_shows_it() {
         let long = "كلمة ".repeat(200);
         let text = format!("{long}قتل 13 شخصا {long}");
         let n13 = text.find("13").unwrap();
-        let want = want(n13..n13 + 2, Some(0..text.len()));
-        let p = pieces(&text, std::slice::from_ref(&want), 40);
-        assert_eq!(p.len(), 1);
-        let (at, piece) = &p[0];
-        // About 41 columns (of two-byte letters) each side, not 1,000.
-        assert!(
-            *at > 0 && at + piece.len() < text.len(),
-            "{at} {}",
-            piece.len()
-        );
-        assert!(piece.len() < 250, "{}", piece.len());
-        let kept = Excerpts {
-            by_article: HashMap::from([("a".to_string(), p)]),
+        let w = want(n13..n13 + 2, Some(0..text.len()));
+        let k = keep(&text, vec![w], 40).unwrap();
+        let kept = windows(&k);
+        assert_eq!(kept.len(), 1);
+        let (at, words) = kept[0];
+        // About 40 columns (of two-byte letters), not 2,000.
+        assert!(at > 0 && at + words.len() < text.len(), "{at} {}", words.len());
+        assert!(words.len() < 100, "{}", words.len());
+        let excerpts = Excerpts {
+            by_article: HashMap::from([("a".to_string(), k)]),
         };
-        let (piece, sentence, span) = kept.quote("a", want.span(), want.sentence());
-        let cut = super::super::cut(piece, sentence, span, 40);
-        let whole = super::super::cut(&text, 0..text.len(), want.span(), 40);
+        let cut = excerpts.cut("a", w);
+        let whole = super::super::cut(&text, 0..text.len(), w.span(), 40);
         assert_eq!(
             (cut.before, cut.words, cut.after),
             (whole.before, whole.words, whole.after)
         );
+        // What was not asked for, or of an article not read, is no words.
+        let none = excerpts.cut("a", want(0..4, None));
+        assert_eq!((none.before, none.words, none.after), Default::default());
+        let none = excerpts.cut("b", w);
+        assert!(none.words.is_empty());
     }
 
     use proptest::prelude::*;
 
     /// Texts of short lines and sentences, Arabic and Latin, with
-    /// multi-byte letters where a range may fall inside one.
+    /// multi-byte letters where a range may fall inside one, tashkeel (no
+    /// column) and wide letters (two).
     fn text() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
@@ -205,6 +258,7 @@ mod tests {
                 Just(" ".to_string()),
                 Just(". ".to_string()),
                 Just("\n".to_string()),
+                Just("\r\n".to_string()),
                 Just("word".to_string()),
                 Just("ـً".to_string()),
                 Just("كلمة طويلة ".to_string()),
@@ -216,11 +270,11 @@ mod tests {
     }
 
     proptest! {
-        /// A snippet cut from the pieces kept is the one cut from the
+        /// A snippet cut from the windows kept is the one cut from the
         /// whole text, whatever the ranges (past the end of the text too,
         /// as when a file changed after it was checked).
         #[test]
-        fn snippets_from_the_pieces_are_those_from_the_whole_text(
+        fn snippets_from_the_windows_are_those_from_the_whole_text(
             text in text(),
             asks in proptest::collection::vec(
                 (0usize..400, 0usize..30, proptest::option::of((0usize..400, 0usize..300))),
@@ -232,16 +286,15 @@ mod tests {
                 .iter()
                 .map(|&(a, n, s)| want(a..a + n, s.map(|(s, m)| s..s + m)))
                 .collect();
-            let kept = Excerpts {
-                by_article: HashMap::from([("a".to_string(), pieces(&text, &wants, columns))]),
+            let excerpts = Excerpts {
+                by_article: HashMap::from([("a".to_string(), keep(&text, wants.clone(), columns).unwrap())]),
             };
             for w in &wants {
                 let whole = {
                     let sentence = w.sentence().unwrap_or_else(|| super::super::line_of(&text, w.span()));
                     super::super::cut(&text, sentence, w.span(), columns)
                 };
-                let (piece, sentence, span) = kept.quote("a", w.span(), w.sentence());
-                let cut = super::super::cut(piece, sentence, span, columns);
+                let cut = excerpts.cut("a", *w);
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
             }
         }

@@ -144,6 +144,7 @@ pub(crate) fn write_pretty_json(
 /// The words of a snippet: before the span (from a word's start, "…" where
 /// the sentence was cut), the span's own words, and after it; newlines as
 /// spaces.
+#[derive(Debug, Default)]
 pub(crate) struct Cut {
     pub before: String,
     pub words: String,
@@ -160,6 +161,20 @@ pub(crate) fn columns_of(s: &str) -> usize {
 /// Columns kept on each side of a claim however narrow the room.
 const CONTEXT_MIN: usize = 12;
 
+/// Where `cut` cuts a text: the span `a..b` (cut back to the text and to
+/// whole characters), the window `start..end` of its sentence around it,
+/// and whether the sentence goes on before and after the window. Byte
+/// offsets of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bounds {
+    pub start: usize,
+    pub a: usize,
+    pub b: usize,
+    pub end: usize,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
 /// A window of `text[sentence]` around `span` that fits in `columns`
 /// terminal columns where it can (the span is always whole; tashkeel takes
 /// no column); a side that needs less room leaves the rest to the other.
@@ -169,6 +184,17 @@ pub(crate) fn cut(
     span: std::ops::Range<usize>,
     columns: usize,
 ) -> Cut {
+    bounds(text, sentence, span, columns).cut(text, 0)
+}
+
+/// Where `cut` cuts: the window's bounds, found once for a text, so that
+/// the window's words alone are kept for the snippet.
+pub(crate) fn bounds(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+    columns: usize,
+) -> Bounds {
     let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
     let (s0, s1) = (
         clamp(sentence.start.min(span.start)),
@@ -218,63 +244,42 @@ pub(crate) fn cut(
     } else {
         s1
     };
-    let flat = |s: &str| s.replace(['\r', '\n'], " ");
-    let mut before = String::new();
-    if start > s0 {
-        before.push('…');
-    }
-    before.push_str(&flat(text[start..a].trim_start()));
-    let mut after = flat(text[b..end].trim_end());
-    if end < s1 {
-        after.push('…');
-    }
-    Cut {
-        before,
-        words: flat(&text[a..b]),
-        after,
+    Bounds {
+        start,
+        a,
+        b,
+        end,
+        more_before: start > s0,
+        more_after: end < s1,
     }
 }
 
-/// The part of `text[sentence]` that `cut` may read for `span` at
-/// `columns`: the span, and on each side the whole rest of the sentence or
-/// enough of it to exceed any room `cut` gives a side. `cut` of the part
-/// (the sentence cut back to it) is `cut` of the whole: a side it cuts
-/// short is wider than the room either way, and the words it keeps lie
-/// inside. Byte ranges, on character boundaries of `text`.
-pub(crate) fn reach(
-    text: &str,
-    sentence: std::ops::Range<usize>,
-    span: std::ops::Range<usize>,
-    columns: usize,
-) -> std::ops::Range<usize> {
-    let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
-    let (s0, s1) = (
-        clamp(sentence.start.min(span.start)),
-        clamp(sentence.end.max(span.end)),
-    );
-    let (a, b) = (clamp(span.start), clamp(span.end));
-    // More than the widest room `cut` gives a side.
-    let wider = columns.max(2 * CONTEXT_MIN) + 1;
-    // From `a` back (or `b` on), until more than `wider` columns are taken.
-    let mut start = s0;
-    let mut used = 0;
-    for (i, c) in text[s0..a].char_indices().rev() {
-        used += UnicodeWidthChar::width(c).unwrap_or(0);
-        if used > wider {
-            start = s0 + i;
-            break;
+impl Bounds {
+    /// The snippet's words, from `piece`: a part of the text that holds
+    /// the window and starts at the text's byte `at` (words it lacks are
+    /// left out, never a panic).
+    pub(crate) fn cut(&self, piece: &str, at: usize) -> Cut {
+        let words = |from: usize, to: usize| {
+            piece
+                .get(from.saturating_sub(at)..to.saturating_sub(at))
+                .unwrap_or("")
+        };
+        let flat = |s: &str| s.replace(['\r', '\n'], " ");
+        let mut before = String::new();
+        if self.more_before {
+            before.push('…');
+        }
+        before.push_str(&flat(words(self.start, self.a).trim_start()));
+        let mut after = flat(words(self.b, self.end).trim_end());
+        if self.more_after {
+            after.push('…');
+        }
+        Cut {
+            before,
+            words: flat(words(self.a, self.b)),
+            after,
         }
     }
-    let mut end = s1;
-    used = 0;
-    for (i, c) in text[b..s1].char_indices() {
-        used += UnicodeWidthChar::width(c).unwrap_or(0);
-        if used > wider {
-            end = b + i + c.len_utf8();
-            break;
-        }
-    }
-    start..end
 }
 
 /// The line of `text` that holds `span` (cut back to the text and to whole

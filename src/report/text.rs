@@ -113,15 +113,9 @@ impl Diagnostic for FindingDiag {
     }
 }
 
-/// A window of the sentence around `span` that fits in `columns`, with the
-/// span marked; returns it and the marked range inside it.
-fn window(
-    text: &str,
-    sentence: std::ops::Range<usize>,
-    span: std::ops::Range<usize>,
-    columns: usize,
-) -> (String, std::ops::Range<usize>) {
-    let c = super::cut(text, sentence, span, columns);
+/// The snippet's words in one string, with the span marked; returns it and
+/// the marked range inside it.
+fn marked(c: super::Cut) -> (String, std::ops::Range<usize>) {
     let mut w = c.before;
     let m0 = w.len();
     w.push_str(OPEN);
@@ -136,15 +130,12 @@ fn window(
 fn snippet(
     paths: &HashMap<&str, &str>,
     texts: &Excerpts,
-    columns: usize,
     part: Part,
     label: String,
     title: String,
 ) -> Option<Snippet> {
     let (article, span, sentence) = part.quotes()?;
-    let sentence = sentence.map(|s| s.start as usize..s.end as usize);
-    let (text, sentence, marked) = texts.quote(article, span.range(), sentence);
-    let (w, marked) = window(text, sentence, marked, columns);
+    let (w, marked) = marked(texts.cut(article, Want::new(span, sentence)));
     let path = paths.get(article).copied().unwrap_or(article);
     Some(Snippet {
         title,
@@ -289,14 +280,12 @@ fn lay_out(
     index: &Index,
     texts: &Excerpts,
     handler: &GraphicalReportHandler,
-    columns: usize,
     (f, part): (&Finding, Part),
 ) -> String {
     // A part's words under their label, with their title above.
     let quote = |out: &mut String, label: String, title: String| match snippet(
         &index.paths,
         texts,
-        columns,
         part,
         label,
         title,
@@ -366,7 +355,6 @@ pub(crate) fn write(
         .with_links(false)
         .without_primary_span_start();
     let index = Index::new(report);
-    let columns = columns(opts);
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
     // in parallel a window at a time and written in their order: the same
@@ -386,7 +374,7 @@ pub(crate) fn write(
         use rayon::prelude::*;
         let laid_out: Vec<String> = window
             .par_iter()
-            .map(|&p| lay_out(report, &index, texts, &handler, columns, p))
+            .map(|&p| lay_out(report, &index, texts, &handler, p))
             .collect();
         for text in laid_out {
             w.write_all(text.as_bytes())?;
