@@ -227,7 +227,11 @@ mod tests {
         assert_eq!(kept.len(), 1);
         let (at, words) = kept[0];
         // About 40 columns (of two-byte letters), not 2,000.
-        assert!(at > 0 && at + words.len() < text.len(), "{at} {}", words.len());
+        assert!(
+            at > 0 && at + words.len() < text.len(),
+            "{at} {}",
+            words.len()
+        );
         assert!(words.len() < 100, "{}", words.len());
         let excerpts = Excerpts {
             by_article: HashMap::from([("a".to_string(), k)]),
