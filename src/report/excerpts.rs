@@ -52,7 +52,8 @@ struct Kept {
     cuts: Box<[(Want, Cut32)]>,
 }
 
-/// `Bounds`, in 32 bits (articles are read whole only below 4 GiB).
+/// `Bounds`, in 32 bits: a text of 4 GiB or more is not kept (`keep`), and
+/// its snippets are left without words.
 #[derive(Debug, Clone, Copy)]
 struct Cut32 {
     start: u32,
