@@ -93,11 +93,7 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Text => {
-            let columns = text::columns(opts);
-            let quoted = excerpts::Excerpts::read(text::wanted(report), texts, columns);
-            text::write(report, opts, &quoted, out)
-        }
+        Format::Text => text::write(report, opts, texts, out),
         Format::Json => json::write(report, out),
         Format::Dot => out.write_all(crate::graph::to_dot(report).as_bytes()),
         Format::Line => line::write(report, out),

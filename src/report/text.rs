@@ -261,14 +261,13 @@ impl<'r> Part<'r> {
 /// What the text report of `report` quotes, by article: the pieces
 /// `Excerpts` keeps. A claim in several findings is quoted the same way in
 /// each, so it is asked for once, with the days it was read against.
-pub(crate) fn wanted(report: &Report) -> HashMap<&str, Vec<Want>> {
-    let index = Index::new(report);
+fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> HashMap<&'r str, Vec<Want>> {
     let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
     let mut asked: rustc_hash::FxHashSet<*const Claim> = Default::default();
     for f in &report.findings {
         // Whether the parts are those of a claim already asked for.
         let mut again = false;
-        for part in parts(&index, f) {
+        for part in parts(index, f) {
             match part {
                 Part::Claim(c) => again = !asked.insert(c),
                 Part::Anchor(_) => {}
@@ -356,19 +355,18 @@ fn lay_out(
     out
 }
 
-/// The columns a snippet's words may take at `opts`' width.
-pub(crate) fn columns(opts: TextOptions) -> usize {
-    opts.width.saturating_sub(GUTTER)
-}
-
-/// The text report, written into `out` finding by finding. `texts` holds
-/// the sentences it quotes.
+/// The text report, written into `out` finding by finding. `texts` gives
+/// the articles' texts, of which the windows it quotes are kept
+/// (`Excerpts`) before any finding is laid out.
 pub(crate) fn write(
     report: &Report,
     opts: TextOptions,
-    texts: &Excerpts,
+    texts: &dyn super::ArticleTexts,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let index = Index::new(report);
+    let columns = opts.width.saturating_sub(GUTTER);
+    let quoted = Excerpts::read(wanted(report, &index), texts, columns);
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -378,7 +376,6 @@ pub(crate) fn write(
         .with_width(opts.width)
         .with_links(false)
         .without_primary_span_start();
-    let index = Index::new(report);
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
     // in parallel a window at a time and written in their order: the same
@@ -398,7 +395,7 @@ pub(crate) fn write(
         use rayon::prelude::*;
         let laid_out: Vec<String> = window
             .par_iter()
-            .map(|&p| lay_out(report, &index, texts, &handler, p))
+            .map(|&p| lay_out(report, &index, &quoted, &handler, p))
             .collect();
         for text in laid_out {
             w.write_all(text.as_bytes())?;
