@@ -520,3 +520,50 @@ fn a_large_page_is_handed_over_a_chunk_at_a_time_whole_and_in_order() {
     let err = html::write(&report, &texts(&articles), &mut full).expect_err("disk full");
     assert_eq!(err.to_string(), "disk full");
 }
+
+#[test]
+fn the_page_reads_each_text_twice_and_never_shows_one_that_changed_in_between() {
+    // The page keeps only its cards' words, and reads each full text again
+    // when it writes it: an article whose file changed in between (cut
+    // short here, in the middle of a letter) is not shown against spans
+    // that are no longer its own, and nothing panics.
+    let articles = load(&[PathBuf::from("seeds")]).articles;
+    let report = check(&articles, rules());
+    let whole = page(&articles, &report);
+    let changed = &report.articles[0].id;
+    let reads = std::sync::Mutex::new(HashMap::<String, usize>::new());
+    let texts = |id: &str| -> Option<String> {
+        let a = articles.iter().find(|a| &*a.id == id)?;
+        let mut reads = reads.lock().unwrap();
+        let n = reads.entry(id.to_string()).or_default();
+        *n += 1;
+        if *n > 1 && id == &**changed {
+            let cut = a.text.char_indices().nth(a.text.chars().count() / 2)?.0 + 1;
+            return Some(String::from_utf8_lossy(&a.text.as_bytes()[..cut]).into_owned());
+        }
+        Some(a.text.clone())
+    };
+    let opts = TextOptions {
+        color: false,
+        width: 100,
+    };
+    let html = render(&report, Format::Html, opts, &texts);
+    // Each article read twice, no more.
+    let reads = reads.into_inner().unwrap();
+    assert_eq!(reads.len(), report.articles.len());
+    assert!(reads.values().all(|&n| n == 2), "{reads:?}");
+    // The changed article says so, in place of its text; the others are
+    // as they were, and so are the cards (their words come from the first
+    // read).
+    let section = element(&html, "a0").expect("the article's section");
+    assert!(
+        section.contains("the text changed while the report was written"),
+        "{section}"
+    );
+    assert!(!section.contains("article-text"), "{section}");
+    let before = whole.find(" id=\"a0\"").unwrap();
+    let after = whole.find(" id=\"a1\"").unwrap();
+    assert_eq!(html[..before], whole[..before]);
+    let tail = whole.len() - after;
+    assert_eq!(html[html.len() - tail..], whole[after..]);
+}

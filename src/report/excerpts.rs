@@ -1,14 +1,18 @@
-//! The words the text report quotes, and only those: for each article, the
-//! windows of the sentences (or lines) its findings stand in that the
-//! snippets show, cut when the article is read, not the whole text. A
-//! day's wire is hundreds of megabytes of text; what a report quotes of it
-//! is a part, and the rest is never held.
+//! The words the text report and the HTML cards quote, and only those: for
+//! each article, the windows of the sentences (or lines) its findings stand
+//! in that the snippets show, cut when the article is read, not the whole
+//! text. A day's wire is hundreds of megabytes of text; what a report quotes
+//! of it is a part, and the rest is never held.
 use super::{ArticleTexts, Bounds, Cut};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// A range the text report quotes: the claim's sentence with its span, or
+/// How many terminal columns a snippet may take, from the article's text and
+/// the span's byte range in it (as asked, not yet cut back to the text).
+pub(crate) type Room<'a> = &'a (dyn Fn(&str, Range<usize>) -> usize + Sync);
+
+/// A range a report quotes: the claim's sentence with its span, or
 /// only a span, of which the whole line is quoted. (Offsets as the report
 /// keeps them, 32 bits: a report at scale asks millions.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,7 +46,7 @@ pub struct Excerpts {
 
 /// What is kept of one article.
 #[derive(Debug)]
-struct Kept {
+pub(crate) struct Kept {
     /// The windows' words, merged where they meet, one after another.
     words: Box<str>,
     /// Each merged window, in text order: the byte of the article it
@@ -66,19 +70,24 @@ struct Cut32 {
 
 impl Excerpts {
     /// Reads what `wanted` asks of each article from `texts` (in parallel),
-    /// keeping the windows that snippets `columns` wide show.
+    /// keeping the windows that snippets `room` wide show.
     pub(crate) fn read(
         wanted: HashMap<&str, Vec<Want>>,
         texts: &dyn ArticleTexts,
-        columns: usize,
+        room: Room,
     ) -> Excerpts {
         let by_article = wanted
             .into_par_iter()
             .filter_map(|(id, wants)| {
                 let text = texts.text(id)?;
-                Some((id.to_string(), keep(&text, wants, columns)?))
+                Some((id.to_string(), keep(&text, wants, room)?))
             })
             .collect();
+        Excerpts { by_article }
+    }
+
+    /// What is kept of each article, by id (`keep`), as excerpts.
+    pub(crate) fn from_kept(by_article: HashMap<String, Kept>) -> Excerpts {
         Excerpts { by_article }
     }
 
@@ -116,10 +125,10 @@ impl Excerpts {
     }
 }
 
-/// What the snippets of `wants` at `columns` show of `text`: where each is
-/// cut (`super::bounds`), and the windows' words, merged where they meet.
-/// None for a text too long for 32-bit offsets.
-fn keep(text: &str, mut wants: Vec<Want>, columns: usize) -> Option<Kept> {
+/// What the snippets of `wants`, `room` wide, show of `text`: where each
+/// is cut (`super::bounds`), and the windows' words, merged where they
+/// meet. None for a text too long for 32-bit offsets.
+pub(crate) fn keep(text: &str, mut wants: Vec<Want>, room: Room) -> Option<Kept> {
     let u32 = |i: usize| u32::try_from(i).ok();
     u32(text.len())?;
     wants.sort_unstable();
@@ -130,7 +139,7 @@ fn keep(text: &str, mut wants: Vec<Want>, columns: usize) -> Option<Kept> {
         let sentence = w
             .sentence()
             .unwrap_or_else(|| super::line_of(text, w.span()));
-        let b = super::bounds(text, sentence, w.span(), columns);
+        let b = super::bounds(text, sentence, w.span(), room(text, w.span()));
         cuts.push((
             w,
             Cut32 {
@@ -196,7 +205,7 @@ mod tests {
         let n16 = text.find("16").unwrap();
         let end2 = text.find("\nسطر أخير").unwrap();
         // The first sentence only, then the whole second line.
-        let k = keep(text, vec![want(n13..n13 + 2, Some(l2..s2 - 1))], 80).unwrap();
+        let k = keep(text, vec![want(n13..n13 + 2, Some(l2..s2 - 1))], &|_, _| 80).unwrap();
         assert_eq!(windows(&k), vec![(l2, &text[l2..s2 - 1])]);
         let k = keep(
             text,
@@ -205,14 +214,19 @@ mod tests {
                 want(n16..n16 + 2, None),
                 want(n13..n13 + 2, Some(l2..s2 - 1)),
             ],
-            80,
+            &|_, _| 80,
         )
         .unwrap();
         assert_eq!(windows(&k), vec![(l2, &text[l2..end2])]);
         // A range asked twice is cut once.
         assert_eq!(k.cuts.len(), 2);
         // A span past the end of a text that changed is cut back to it.
-        let k = keep(text, vec![want(text.len() + 5..text.len() + 9, None)], 80).unwrap();
+        let k = keep(
+            text,
+            vec![want(text.len() + 5..text.len() + 9, None)],
+            &|_, _| 80,
+        )
+        .unwrap();
         let last = text.rfind('\n').unwrap() + 1;
         assert_eq!(windows(&k), vec![(last, &text[last..])]);
     }
@@ -223,7 +237,7 @@ mod tests {
         let text = format!("{long}قتل 13 شخصا {long}");
         let n13 = text.find("13").unwrap();
         let w = want(n13..n13 + 2, Some(0..text.len()));
-        let k = keep(&text, vec![w], 40).unwrap();
+        let k = keep(&text, vec![w], &|_, _| 40).unwrap();
         let kept = windows(&k);
         assert_eq!(kept.len(), 1);
         let (at, words) = kept[0];
@@ -277,27 +291,36 @@ mod tests {
     proptest! {
         /// A snippet cut from the windows kept is the one cut from the
         /// whole text, whatever the ranges (past the end of the text too,
-        /// as when a file changed after it was checked).
+        /// as when a file changed after it was checked, or ending before
+        /// they start) and however the room depends on the span (the HTML
+        /// cards give it the span's own width and more).
         #[test]
         fn snippets_from_the_windows_are_those_from_the_whole_text(
             text in text(),
             asks in proptest::collection::vec(
-                (0usize..400, 0usize..30, proptest::option::of((0usize..400, 0usize..300))),
+                (0usize..400, 0usize..30, any::<bool>(), proptest::option::of((0usize..400, 0usize..300))),
                 1..6,
             ),
             columns in 0usize..80,
+            by_span in any::<bool>(),
         ) {
             let wants: Vec<Want> = asks
                 .iter()
-                .map(|&(a, n, s)| want(a..a + n, s.map(|(s, m)| s..s + m)))
+                .map(|&(a, n, backwards, s)| {
+                    let span = if backwards { a + n..a } else { a..a + n };
+                    want(span, s.map(|(s, m)| s..s + m))
+                })
                 .collect();
+            let room = |_: &str, span: Range<usize>| {
+                if by_span { columns + span.start % 13 + span.end % 7 } else { columns }
+            };
             let excerpts = Excerpts {
-                by_article: HashMap::from([("a".to_string(), keep(&text, wants.clone(), columns).unwrap())]),
+                by_article: HashMap::from([("a".to_string(), keep(&text, wants.clone(), &room).unwrap())]),
             };
             for w in &wants {
                 let whole = {
                     let sentence = w.sentence().unwrap_or_else(|| super::super::line_of(&text, w.span()));
-                    super::super::cut(&text, sentence, w.span(), columns)
+                    super::super::cut(&text, sentence, w.span(), room(&text, w.span()))
                 };
                 let cut = excerpts.cut("a", *w);
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));

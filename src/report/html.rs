@@ -13,6 +13,8 @@
 //! `dir="rtl"`; every string from an article, a rule or a path is escaped.
 //! The output depends on the report and the texts only, so it can be
 //! snapshotted.
+use super::excerpts::{keep, Excerpts, Kept, Want};
+use super::ArticleTexts;
 use crate::check::{ArticleInfo, Report};
 use crate::claim::{Claim, Evidence, Span};
 use crate::compare::{Finding, Kind, Severity};
@@ -115,12 +117,12 @@ fn class_label(f: &Finding, lang: Lang) -> Option<&'static str> {
     })
 }
 
-/// `span` as a byte range of `text`, both ends on character boundaries
-/// (moved back when inside a character), start ≤ end.
-fn clamp(text: &str, span: &Span) -> (usize, usize) {
+/// `start..end` as a byte range of `text`, both ends on character
+/// boundaries (moved back when inside a character), start ≤ end.
+fn clamp(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
     let floor = |i: usize| crate::load::floor_char_boundary(text, i);
-    let a = floor(span.start as usize);
-    (a, floor(span.end as usize).max(a))
+    let a = floor(start);
+    (a, floor(end).max(a))
 }
 
 /// The anchor id of a span of article number `art`.
@@ -158,8 +160,10 @@ fn body_start(text: &str) -> usize {
 struct SpanInfo {
     /// The most severe finding resting on it.
     severity: Option<Severity>,
-    /// "#3 contradiction security_forces.killed", for the tooltip.
-    notes: Vec<String>,
+    /// The findings (numbered from 1) resting on it, in order, for the
+    /// tooltip ("#3 contradiction security_forces.killed"). (A thin list:
+    /// a large report marks millions of spans.)
+    notes: thin_vec::ThinVec<u32>,
 }
 
 /// Why a piece of evidence is in a card.
@@ -183,7 +187,12 @@ struct Item<'a> {
 
 struct Page<'a> {
     report: &'a Report,
-    texts: &'a HashMap<&'a str, &'a str>,
+    texts: &'a dyn ArticleTexts,
+    /// Per article: what its text was when the page was begun (None: it
+    /// could not be read).
+    seen: Vec<Option<Seen>>,
+    /// The words the cards quote.
+    excerpts: Excerpts,
     lang: Lang,
     art: HashMap<&'a str, usize>,
     claims: HashMap<&'a str, &'a Claim>,
@@ -193,8 +202,50 @@ struct Page<'a> {
     findings_of: Vec<BTreeSet<usize>>,
 }
 
+/// What an article's text was when the page was begun: enough to tell it
+/// is the same when it is read again for the full texts, and the spans
+/// that had to be cut back to it (a file can change between being checked
+/// and being shown), never the text itself.
+struct Seen {
+    len: usize,
+    hash: u64,
+    /// Spans (as the report gives them) that are not a range of whole
+    /// characters of the text, sorted, with the range they stand for.
+    fixes: Vec<((u32, u32), (usize, usize))>,
+}
+
+impl Seen {
+    fn of(text: &str, spans: &mut Vec<(u32, u32)>) -> Seen {
+        spans.sort_unstable();
+        spans.dedup();
+        let fixes = spans
+            .iter()
+            .filter_map(|&(a, b)| {
+                let raw = (a as usize, b as usize);
+                let fixed = clamp(text, raw);
+                (fixed != raw).then_some(((a, b), fixed))
+            })
+            .collect();
+        Seen {
+            len: text.len(),
+            hash: fingerprint(text),
+            fixes,
+        }
+    }
+
+    fn is(&self, text: &str) -> bool {
+        self.len == text.len() && self.hash == fingerprint(text)
+    }
+}
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
 impl<'a> Page<'a> {
-    fn new(report: &'a Report, texts: &'a HashMap<&'a str, &'a str>) -> Page<'a> {
+    fn new(report: &'a Report, texts: &'a dyn ArticleTexts) -> Page<'a> {
+        use rayon::prelude::*;
         let art: HashMap<&str, usize> = report
             .articles
             .iter()
@@ -209,12 +260,67 @@ impl<'a> Page<'a> {
         let mut page = Page {
             report,
             texts,
+            seen: Vec::new(),
+            excerpts: Excerpts::from_kept(HashMap::new()),
             lang: report.lang,
             art,
             claims,
             spans: report.articles.iter().map(|_| BTreeMap::new()).collect(),
             findings_of: report.articles.iter().map(|_| BTreeSet::new()).collect(),
         };
+        // What the page asks of each article's text: the spans it marks, and
+        // the snippets of the cards. Each text is read once here, in
+        // parallel, and only the snippets' windows are kept; the full texts
+        // are read again one by one when they are written.
+        let mut spans: Vec<Vec<(u32, u32)>> = vec![Vec::new(); report.articles.len()];
+        let mut wants: Vec<Vec<Want>> = vec![Vec::new(); report.articles.len()];
+        let mut ask = |article: &str, span: &Span| {
+            let k = page.art.get(article).copied()?;
+            spans[k].push((span.start, span.end));
+            Some(k)
+        };
+        for c in &report.claims {
+            ask(&c.article, &c.span);
+            for a in &c.anchors {
+                ask(&a.article, &a.span);
+            }
+        }
+        for f in &report.findings {
+            for item in page.items(f) {
+                if let Some(k) = ask(&item.ev.article, &item.ev.span) {
+                    let sentence = item.sentence.map(|r| r.start as u32..r.end as u32);
+                    wants[k].push(Want::new(&item.ev.span, sentence));
+                }
+            }
+        }
+        let room = |text: &str, span: Range<usize>| {
+            let (a, b) = clamp(text, (span.start, span.end));
+            2 * CONTEXT + super::columns_of(&text[a..b])
+        };
+        let read: Vec<(Option<Seen>, Option<Kept>)> = report
+            .articles
+            .par_iter()
+            .zip(spans.par_iter_mut())
+            .zip(wants.into_par_iter())
+            .map(|((a, spans), wants)| {
+                let Some(text) = texts.text(&a.id) else {
+                    return (None, None);
+                };
+                let kept = (!wants.is_empty())
+                    .then(|| keep(&text, wants, &room))
+                    .flatten();
+                (Some(Seen::of(&text, spans)), kept)
+            })
+            .collect();
+        drop(spans);
+        let mut kept = HashMap::new();
+        for (a, (seen, k)) in report.articles.iter().zip(read) {
+            page.seen.push(seen);
+            if let Some(k) = k {
+                kept.insert(a.id.to_string(), k);
+            }
+        }
+        page.excerpts = Excerpts::from_kept(kept);
         for c in &report.claims {
             page.register(&c.article, &c.span, None, None);
             for a in &c.anchors {
@@ -222,13 +328,12 @@ impl<'a> Page<'a> {
             }
         }
         for (i, f) in report.findings.iter().enumerate() {
-            let note = format!("#{} {} {}", i + 1, f.label(), f.key);
             for item in page.items(f) {
                 page.register(
                     &item.ev.article,
                     &item.ev.span,
                     Some(f.severity),
-                    Some(&note),
+                    Some(i as u32 + 1),
                 );
                 if let Some(&k) = page.art.get(item.ev.article.as_str()) {
                     page.findings_of[k].insert(i + 1);
@@ -238,22 +343,31 @@ impl<'a> Page<'a> {
         page
     }
 
-    fn text(&self, article: &str) -> &'a str {
-        self.texts.get(article).copied().unwrap_or("")
+    /// `span` of article `k` as a range of whole characters of its text
+    /// (empty at the start when the text could not be read).
+    fn clamp(&self, k: usize, span: &Span) -> (usize, usize) {
+        let Some(Some(seen)) = self.seen.get(k) else {
+            return (0, 0);
+        };
+        let raw = (span.start, span.end);
+        match seen.fixes.binary_search_by_key(&raw, |f| f.0) {
+            Ok(i) => seen.fixes[i].1,
+            Err(_) => (raw.0 as usize, raw.1 as usize),
+        }
     }
 
-    fn register(&mut self, article: &str, span: &Span, sev: Option<Severity>, note: Option<&str>) {
+    fn register(&mut self, article: &str, span: &Span, sev: Option<Severity>, note: Option<u32>) {
         let Some(&k) = self.art.get(article) else {
             return;
         };
-        let key = clamp(self.text(article), span);
+        let key = self.clamp(k, span);
         let info = self.spans[k].entry(key).or_default();
         if let Some(s) = sev {
             info.severity = info.severity.max(Some(s));
         }
         if let Some(n) = note {
-            if !info.notes.iter().any(|x| x == n) {
-                info.notes.push(n.to_string());
+            if !info.notes.contains(&n) {
+                info.notes.push(n);
             }
         }
     }
@@ -304,8 +418,8 @@ impl<'a> Page<'a> {
     }
 }
 
-/// Renders the page. `texts` maps each article id to its original text.
-pub fn render(report: &Report, texts: &HashMap<&str, &str>) -> String {
+/// Renders the page. `texts` gives each article's original text by id.
+pub fn render(report: &Report, texts: &dyn ArticleTexts) -> String {
     super::to_string(|w| write(report, texts, w))
 }
 
@@ -324,7 +438,7 @@ fn spill(o: &mut String, sink: &mut dyn FnMut(&mut String)) {
 /// Writes the page into `out`, a chunk at a time, as `render` gives it.
 pub fn write(
     report: &Report,
-    texts: &HashMap<&str, &str>,
+    texts: &dyn ArticleTexts,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut failed: Option<std::io::Error> = None;
@@ -341,7 +455,10 @@ pub fn write(
 }
 
 /// Lays out the page, handing it to `sink` piece by piece.
-fn page(report: &Report, texts: &HashMap<&str, &str>, sink: &mut dyn FnMut(&mut String)) {
+fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut dyn FnMut(&mut String)) {
+    // The graph's claims are picked first: the whole claim graph is large,
+    // and is dropped before the page's own tables are built.
+    let pick = pick(report);
     let page = Page::new(report, texts);
     let lang = page.lang;
     let mut o = String::with_capacity(64 * 1024);
@@ -388,7 +505,7 @@ fn page(report: &Report, texts: &HashMap<&str, &str>, sink: &mut dyn FnMut(&mut 
         ),
     );
     summary(&mut o, &page);
-    graph_svg(&mut o, &page);
+    graph_svg(&mut o, &page, &pick);
     findings(&mut o, &page, sink);
     article_texts(&mut o, &page, sink);
     let _ = write!(
@@ -757,23 +874,19 @@ fn plain_part(out: &mut String, s: &str, lang: Lang) {
 fn evidence(o: &mut String, page: &Page, item: &Item) {
     let lang = page.lang;
     let ev = &item.ev;
-    let text = page.text(&ev.article);
-    let span = clamp(text, &ev.span);
-    let sentence = item
-        .sentence
-        .clone()
-        .unwrap_or_else(|| super::line_of(text, span.0..span.1));
+    let k = page.art.get(ev.article.as_str()).copied();
+    let span = k.map_or((0, 0), |k| page.clamp(k, &ev.span));
+    let sentence = item.sentence.clone().map(|r| r.start as u32..r.end as u32);
     let super::Cut {
         before: pre,
         words,
         after: post,
-    } = super::cut(
-        text,
-        sentence,
-        span.0..span.1,
-        2 * CONTEXT + super::columns_of(&text[span.0..span.1]),
-    );
-    let k = page.art.get(ev.article.as_str()).copied();
+    } = match k {
+        Some(_) => page
+            .excerpts
+            .cut(&ev.article, Want::new(&ev.span, sentence)),
+        None => super::Cut::default(),
+    };
     let role = match item.role {
         Role::Claim => "claim",
         Role::Anchor => "anchor",
@@ -879,6 +992,7 @@ fn marked(
     range: Range<usize>,
     art: usize,
     spans: &BTreeMap<(usize, usize), SpanInfo>,
+    findings: &[Finding],
     lang: Lang,
 ) {
     let (lo, hi) = (range.start, range.end);
@@ -906,7 +1020,12 @@ fn marked(
         let title = if info.notes.is_empty() {
             t(lang, "claim", "ادعاء").to_string()
         } else {
-            info.notes.join("; ")
+            let note = |&n: &u32| {
+                let f = findings.get(n as usize - 1)?;
+                Some(format!("#{n} {} {}", f.label(), f.key))
+            };
+            let notes: Vec<String> = info.notes.iter().filter_map(note).collect();
+            notes.join("; ")
         };
         if cont {
             let _ = write!(o, "<mark class=\"hl cont{sev}\" title=\"{}\">", esc(&title));
@@ -946,7 +1065,7 @@ fn marked(
             next += 1;
         }
         if let Some(&q) = bounds.get(w + 1) {
-            let _ = write!(o, "{}", esc(&text[p..q]));
+            let _ = write!(o, "{}", esc(text.get(p..q).unwrap_or("")));
         }
     }
     for _ in stack {
@@ -954,55 +1073,96 @@ fn marked(
     }
 }
 
+/// Articles whose full texts are read and laid out at once (in parallel),
+/// then written in order.
+const TEXTS_AT_ONCE: usize = 256;
+
 fn article_texts(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
+    use rayon::prelude::*;
     let lang = page.lang;
     let _ = write!(
         o,
         "<section id=\"texts\" class=\"block\">\n<h2>{}</h2>\n",
         t(lang, "Article texts", "نصوص المقالات")
     );
-    for (k, a) in page.report.articles.iter().enumerate() {
-        let text = page.text(&a.id);
-        let _ = write!(
-            o,
-            "<section class=\"article\" id=\"a{k}\">\n<header class=\"art-head\"><h3><code dir=\"ltr\">{}</code></h3> <code dir=\"ltr\" class=\"path\">{}</code>",
-            esc(&a.id),
-            esc(&a.path)
-        );
-        let fs = &page.findings_of[k];
-        if !fs.is_empty() {
-            let _ = write!(
-                o,
-                " <span class=\"refs\">{} {}</span>",
-                t(lang, "findings:", "الملاحظات:"),
-                fs.iter()
-                    .map(|n| format!("<a href=\"#f{n}\">#{n}</a>"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+    let articles: Vec<(usize, &ArticleInfo)> = page.report.articles.iter().enumerate().collect();
+    for batch in articles.chunks(TEXTS_AT_ONCE) {
+        let laid: Vec<String> = batch
+            .par_iter()
+            .map(|&(k, a)| article_text(page, k, a))
+            .collect();
+        for section in laid {
+            o.push_str(&section);
+            spill(o, sink);
         }
-        o.push_str("</header>\n");
-        if text.is_empty() {
-            let _ = writeln!(
-                o,
-                "<p class=\"muted\">{}</p>",
-                t(lang, "(the text is not available)", "(النص غير متاح)")
-            );
-        } else {
-            let body = body_start(text);
-            if body > 0 {
-                o.push_str("<pre class=\"front-matter\" dir=\"ltr\">");
-                marked(o, text, 0..body, k, &page.spans[k], lang);
-                o.push_str("</pre>\n");
-            }
-            o.push_str("<div class=\"article-text\" dir=\"rtl\" lang=\"ar\">");
-            marked(o, text, body..text.len(), k, &page.spans[k], lang);
-            o.push_str("</div>\n");
-        }
-        o.push_str("</section>\n");
-        spill(o, sink);
     }
     o.push_str("</section>\n");
+}
+
+/// One article's section of the full texts: read again, and shown only if
+/// it is the text the page was begun with (the spans are ranges of it).
+fn article_text(page: &Page, k: usize, a: &ArticleInfo) -> String {
+    let (lang, findings) = (page.lang, &page.report.findings[..]);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<section class=\"article\" id=\"a{k}\">\n<header class=\"art-head\"><h3><code dir=\"ltr\">{}</code></h3> <code dir=\"ltr\" class=\"path\">{}</code>",
+        esc(&a.id),
+        esc(&a.path)
+    );
+    let fs = &page.findings_of[k];
+    if !fs.is_empty() {
+        let _ = write!(
+            o,
+            " <span class=\"refs\">{} {}</span>",
+            t(lang, "findings:", "الملاحظات:"),
+            fs.iter()
+                .map(|n| format!("<a href=\"#f{n}\">#{n}</a>"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    o.push_str("</header>\n");
+    let seen = page.seen.get(k).and_then(Option::as_ref);
+    let text = seen.and_then(|_| page.texts.text(&a.id));
+    let text = text.as_deref().unwrap_or("");
+    if seen.is_some_and(|s| !s.is(text)) {
+        let _ = writeln!(
+            o,
+            "<p class=\"muted\">{}</p>",
+            t(
+                lang,
+                "(the text changed while the report was written)",
+                "(تغيّر النص في أثناء كتابة التقرير)"
+            )
+        );
+    } else if text.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"muted\">{}</p>",
+            t(lang, "(the text is not available)", "(النص غير متاح)")
+        );
+    } else {
+        let body = body_start(text);
+        if body > 0 {
+            o.push_str("<pre class=\"front-matter\" dir=\"ltr\">");
+            marked(&mut o, text, 0..body, k, &page.spans[k], findings, lang);
+            o.push_str("</pre>\n");
+        }
+        o.push_str("<div class=\"article-text\" dir=\"rtl\" lang=\"ar\">");
+        marked(
+            &mut o,
+            text,
+            body..text.len(),
+            k,
+            &page.spans[k],
+            findings,
+            lang,
+        );
+        o.push_str("</div>\n");
+    }
+    o.push_str("</section>\n");
+    o
 }
 
 // ---------------------------------------------------------------------------
@@ -1021,9 +1181,19 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-fn graph_svg(o: &mut String, page: &Page) {
-    let lang = page.lang;
-    let r = page.report;
+/// The claims the graph draws, and how: worked out from the whole claim
+/// graph, which is dropped before the page is laid out.
+struct Pick {
+    /// The claims drawn (indices into the report's), in drawing order.
+    drawn: Vec<usize>,
+    /// Whether each drawn claim contradicts, agrees or stands alone.
+    state: HashMap<usize, &'static str>,
+    /// Agreeing claims joined in chains, and contradictions between them.
+    chains: BTreeSet<(usize, usize)>,
+    between: BTreeSet<(usize, usize)>,
+}
+
+fn pick(r: &Report) -> Pick {
     let g = graph::build(r);
     // Claim pairs that agree and that contradict; a pair in both (two equal
     // values inside a contradiction) is drawn as agreeing.
@@ -1106,7 +1276,6 @@ fn graph_svg(o: &mut String, page: &Page) {
         .take(MAX_GRAPH_CLAIMS)
         .map(|(_, i)| i)
         .collect();
-    let capped = drawn.len() < total;
     // Grouped by key, and within a key the claims that agree together.
     let roots: Vec<usize> = (0..total).map(|i| root(&mut group, i)).collect();
     let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::new();
@@ -1119,6 +1288,61 @@ fn graph_svg(o: &mut String, page: &Page) {
         let c = &r.claims[i];
         (first[&(c.key.as_ref(), c.subject.as_deref())], roots[i], i)
     });
+    let state = drawn
+        .iter()
+        .map(|&i| {
+            let state = if in_contra[i] {
+                "c-contra"
+            } else if in_agree[i] {
+                "c-agree"
+            } else {
+                "c-alone"
+            };
+            (i, state)
+        })
+        .collect();
+    // Agreeing claims stand next to each other: a chain joins them. A
+    // contradiction is drawn once between two groups of agreeing claims,
+    // from the first claim of each (between the claims themselves when
+    // they are in one group).
+    let mut chains: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut rep: HashMap<usize, usize> = HashMap::new();
+    let mut last: HashMap<usize, usize> = HashMap::new();
+    for &i in &drawn {
+        rep.entry(roots[i]).or_insert(i);
+        if let Some(prev) = last.insert(roots[i], i) {
+            chains.insert((prev, i));
+        }
+    }
+    let between: BTreeSet<(usize, usize)> = contra
+        .iter()
+        .filter_map(|&(a, b)| {
+            let (ra, rb) = (*rep.get(&roots[a])?, *rep.get(&roots[b])?);
+            // Agreement is not transitive: a weekday agrees with two dates
+            // that contradict each other. Then the two claims are joined.
+            let (x, y) = if ra == rb { (a, b) } else { (ra, rb) };
+            Some((x.min(y), x.max(y)))
+        })
+        .collect();
+    Pick {
+        drawn,
+        state,
+        chains,
+        between,
+    }
+}
+
+fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
+    let lang = page.lang;
+    let r = page.report;
+    let Pick {
+        drawn,
+        state,
+        chains,
+        between,
+    } = pick;
+    let total = r.claims.len();
+    let capped = drawn.len() < total;
 
     // Layout: claims in one column, grouped by key; articles in another.
     const TOP: f64 = 28.0;
@@ -1133,7 +1357,7 @@ fn graph_svg(o: &mut String, page: &Page) {
     let mut claim_y: HashMap<usize, f64> = HashMap::new();
     let mut heads: Vec<(f64, String)> = Vec::new();
     let mut last_key: Option<(&str, Option<&str>)> = None;
-    for &i in &drawn {
+    for &i in drawn {
         let c = &r.claims[i];
         let key = (c.key.as_ref(), c.subject.as_deref());
         if last_key != Some(key) {
@@ -1189,7 +1413,7 @@ fn graph_svg(o: &mut String, page: &Page) {
     );
     // Article → claim edges.
     o.push_str("<g class=\"states\" fill=\"none\" stroke-width=\"1\">\n");
-    for &i in &drawn {
+    for &i in drawn {
         let c = &r.claims[i];
         let Some(&k) = page.art.get(c.article.as_str()) else {
             continue;
@@ -1210,32 +1434,9 @@ fn graph_svg(o: &mut String, page: &Page) {
         let c = &r.claims[i];
         format!("{} ({})", explain::value(&c.value, lang), c.article)
     };
-    // Agreeing claims stand next to each other: a chain joins them. A
-    // contradiction is drawn once between two groups of agreeing claims,
-    // from the first claim of each (between the claims themselves when
-    // they are in one group).
-    let mut chains: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut rep: HashMap<usize, usize> = HashMap::new();
-    let mut last: HashMap<usize, usize> = HashMap::new();
-    for &i in &drawn {
-        rep.entry(roots[i]).or_insert(i);
-        if let Some(prev) = last.insert(roots[i], i) {
-            chains.insert((prev, i));
-        }
-    }
-    let between: BTreeSet<(usize, usize)> = contra
-        .iter()
-        .filter_map(|&(a, b)| {
-            let (ra, rb) = (*rep.get(&roots[a])?, *rep.get(&roots[b])?);
-            // Agreement is not transitive: a weekday agrees with two dates
-            // that contradict each other. Then the two claims are joined.
-            let (x, y) = if ra == rb { (a, b) } else { (ra, rb) };
-            Some((x.min(y), x.max(y)))
-        })
-        .collect();
     for (set, class, word) in [
-        (&chains, "agrees", t(lang, "agrees with", "يتفق مع")),
-        (&between, "contradicts", t(lang, "contradicts", "يناقض")),
+        (chains, "agrees", t(lang, "agrees with", "يتفق مع")),
+        (between, "contradicts", t(lang, "contradicts", "يناقض")),
     ] {
         let _ = writeln!(o, "<g class=\"{class}\" fill=\"none\">");
         for &(a, b) in set.iter() {
@@ -1286,20 +1487,14 @@ fn graph_svg(o: &mut String, page: &Page) {
         );
     }
     // Claim nodes.
-    for &i in &drawn {
+    for &i in drawn {
         let c = &r.claims[i];
         let y = claim_y[&i];
-        let state = if in_contra[i] {
-            "c-contra"
-        } else if in_agree[i] {
-            "c-agree"
-        } else {
-            "c-alone"
-        };
+        let state = state.get(&i).copied().unwrap_or("c-alone");
         let href = page
             .art
             .get(c.article.as_str())
-            .map(|&k| format!("#{}", span_id(k, clamp(page.text(&c.article), &c.span))))
+            .map(|&k| format!("#{}", span_id(k, page.clamp(k, &c.span))))
             .unwrap_or_default();
         let colour = page
             .art
@@ -1549,7 +1744,7 @@ mod tests {
         let map: BTreeMap<(usize, usize), SpanInfo> =
             spans.iter().map(|&s| (s, SpanInfo::default())).collect();
         let mut o = String::new();
-        marked(&mut o, text, 0..text.len(), 0, &map, Lang::En);
+        marked(&mut o, text, 0..text.len(), 0, &map, &[], Lang::En);
         o
     }
 
@@ -1593,19 +1788,7 @@ mod tests {
     #[test]
     fn clamped_spans_fall_on_character_boundaries() {
         let text = "قتل";
-        let s = Span {
-            start: 1,
-            end: 5,
-            line: 1,
-            column: 1,
-        };
-        assert_eq!(clamp(text, &s), (0, 4));
-        let s = Span {
-            start: 40,
-            end: 2,
-            line: 1,
-            column: 1,
-        };
-        assert_eq!(clamp(text, &s), (6, 6));
+        assert_eq!(clamp(text, (1, 5)), (0, 4));
+        assert_eq!(clamp(text, (40, 2)), (6, 6));
     }
 }

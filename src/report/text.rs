@@ -366,7 +366,7 @@ pub(crate) fn write(
 ) -> std::io::Result<()> {
     let index = Index::new(report);
     let columns = opts.width.saturating_sub(GUTTER);
-    let quoted = Excerpts::read(wanted(report, &index), texts, columns);
+    let quoted = Excerpts::read(wanted(report, &index), texts, &|_, _| columns);
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
