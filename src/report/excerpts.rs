@@ -47,23 +47,27 @@ pub struct Excerpts {
 /// What is kept of one article.
 #[derive(Debug)]
 pub(crate) struct Kept {
-    /// The windows' words, merged where they meet, one after another.
-    words: Box<str>,
-    /// Each merged window, in text order: the byte of the article it
-    /// starts at and the byte of `words`.
-    windows: Box<[(u32, u32)]>,
+    /// The windows' words, merged where they meet, one after another: in
+    /// Windows-1256 when it has every character of them (one byte for an
+    /// Arabic letter, where UTF-8 takes two: the words of a report at scale
+    /// are hundreds of megabytes), else in UTF-8.
+    words: Box<[u8]>,
+    single_byte: bool,
     /// Each range asked for, sorted, with where its snippet is cut.
     cuts: Box<[(Want, Cut32)]>,
 }
 
-/// `Bounds`, in 32 bits: a text of 4 GiB or more is not kept (`keep`), and
-/// its snippets are left without words.
-#[derive(Debug, Clone, Copy)]
+/// `Bounds`, in 32 bits (a text of 4 GiB or more is not kept, see `keep`,
+/// and its snippets are left without words), with where the snippet's
+/// words `start..end` stand in the kept words: `from..to`.
+#[derive(Debug, Clone, Copy, Default)]
 struct Cut32 {
     start: u32,
     a: u32,
     b: u32,
     end: u32,
+    from: u32,
+    to: u32,
     more_before: bool,
     more_after: bool,
 }
@@ -102,17 +106,8 @@ impl Excerpts {
             return Cut::default();
         };
         let c = kept.cuts[k].1;
-        // The window that holds the snippet: the last that starts at or
-        // before it.
-        let w = kept.windows.partition_point(|&(at, _)| at <= c.start);
-        let Some(&(at, from)) = w.checked_sub(1).and_then(|w| kept.windows.get(w)) else {
-            return Cut::default();
-        };
-        let to = kept
-            .windows
-            .get(w)
-            .map_or(kept.words.len(), |&(_, next)| next as usize);
-        let piece = kept.words.get(from as usize..to).unwrap_or("");
+        let piece = kept.words.get(c.from as usize..c.to as usize);
+        let piece = kept.piece(piece.unwrap_or_default());
         Bounds {
             start: c.start as usize,
             a: c.a as usize,
@@ -121,7 +116,20 @@ impl Excerpts {
             more_before: c.more_before,
             more_after: c.more_after,
         }
-        .cut(piece, at as usize)
+        .cut(&piece, c.start as usize)
+    }
+}
+
+impl Kept {
+    /// A window's words, as text.
+    fn piece<'k>(&self, bytes: &'k [u8]) -> std::borrow::Cow<'k, str> {
+        if self.single_byte {
+            encoding_rs::WINDOWS_1256
+                .decode_without_bom_handling(bytes)
+                .0
+        } else {
+            String::from_utf8_lossy(bytes)
+        }
     }
 }
 
@@ -149,6 +157,7 @@ pub(crate) fn keep(text: &str, mut wants: Vec<Want>, room: Room) -> Option<Kept>
                 end: u32(b.end)?,
                 more_before: b.more_before,
                 more_after: b.more_after,
+                ..Cut32::default()
             },
         ));
         ranges.push(b.start..b.end);
@@ -161,15 +170,67 @@ pub(crate) fn keep(text: &str, mut wants: Vec<Want>, room: Room) -> Option<Kept>
             _ => merged.push(r),
         }
     }
-    let mut words = String::with_capacity(merged.iter().map(|r| r.len()).sum());
-    let mut windows = Vec::with_capacity(merged.len());
-    for r in merged {
-        windows.push((u32(r.start)?, u32(words.len())?));
-        words.push_str(&text[r]);
+    // Each window in one byte a character if Windows-1256 has them all,
+    // else the whole article's in UTF-8; `bases`: where each starts in
+    // `words`.
+    let mut single: Vec<u8> = Vec::new();
+    let mut bases: Vec<u32> = Vec::with_capacity(merged.len());
+    for r in &merged {
+        let (bytes, _, unmapped) = encoding_rs::WINDOWS_1256.encode(&text[r.clone()]);
+        if unmapped {
+            single.clear();
+            bases.clear();
+            break;
+        }
+        bases.push(u32(single.len())?);
+        single.extend_from_slice(&bytes);
+    }
+    let single_byte = bases.len() == merged.len();
+    let words = if single_byte {
+        single
+    } else {
+        let mut words = Vec::with_capacity(merged.iter().map(|r| r.len()).sum());
+        for r in &merged {
+            bases.push(u32(words.len())?);
+            words.extend_from_slice(text[r.clone()].as_bytes());
+        }
+        words
+    };
+    // Where each snippet's words start and end in `words`: one pass over
+    // each window, in one byte a character (Windows-1256) or in UTF-8.
+    let mut places: Vec<(u32, u32)> = Vec::with_capacity(2 * cuts.len());
+    for (i, (_, c)) in cuts.iter().enumerate() {
+        places.push((c.start, 2 * i as u32));
+        places.push((c.end, 2 * i as u32 + 1));
+    }
+    places.sort_unstable();
+    let mut places = places.into_iter().peekable();
+    for (r, &base) in merged.iter().zip(bases.iter()) {
+        let mut chars = text[r.clone()].char_indices().peekable();
+        let mut counted = 0u32;
+        while let Some((pos, which)) = places.next_if(|&(pos, _)| pos as usize <= r.end) {
+            let at = if single_byte {
+                while chars
+                    .next_if(|&(i, _)| r.start + i < pos as usize)
+                    .is_some()
+                {
+                    counted += 1;
+                }
+                base + counted
+            } else {
+                base + (pos - r.start as u32)
+            };
+            let c = &mut cuts[which as usize / 2].1;
+            if which % 2 == 0 {
+                c.from = at;
+            } else {
+                c.to = at;
+            }
+        }
     }
     Some(Kept {
         words: words.into(),
-        windows: windows.into(),
+        single_byte,
         cuts: cuts.into(),
     })
 }
@@ -186,13 +247,34 @@ mod tests {
         }
     }
 
-    /// The windows kept, as (article byte, words).
-    fn windows(k: &Kept) -> Vec<(usize, &str)> {
-        let ends = k.windows.iter().skip(1).map(|&(_, at)| at as usize);
-        k.windows
+    /// The windows kept, as (article byte, words): the snippets' ranges,
+    /// merged where they meet; the words kept are theirs and no more.
+    fn windows(k: &Kept) -> Vec<(usize, String)> {
+        let mut cuts: Vec<Cut32> = k.cuts.iter().map(|(_, c)| *c).collect();
+        cuts.sort_by_key(|c| (c.start, c.end));
+        let mut merged: Vec<Cut32> = Vec::new();
+        for c in cuts {
+            match merged.last_mut() {
+                Some(m) if c.start <= m.end => {
+                    if c.end > m.end {
+                        (m.end, m.to) = (c.end, c.to);
+                    }
+                }
+                _ => merged.push(c),
+            }
+        }
+        let kept: u32 = merged.iter().map(|m| m.to - m.from).sum();
+        assert_eq!(
+            kept as usize,
+            k.words.len(),
+            "words kept beyond the windows"
+        );
+        merged
             .iter()
-            .zip(ends.chain([k.words.len()]))
-            .map(|(&(at, from), to)| (at as usize, &k.words[from as usize..to]))
+            .map(|m| {
+                let words = k.piece(&k.words[m.from as usize..m.to as usize]);
+                (m.start as usize, words.into_owned())
+            })
             .collect()
     }
 
@@ -206,7 +288,7 @@ mod tests {
         let end2 = text.find("\nسطر أخير").unwrap();
         // The first sentence only, then the whole second line.
         let k = keep(text, vec![want(n13..n13 + 2, Some(l2..s2 - 1))], &|_, _| 80).unwrap();
-        assert_eq!(windows(&k), vec![(l2, &text[l2..s2 - 1])]);
+        assert_eq!(windows(&k), vec![(l2, text[l2..s2 - 1].to_string())]);
         let k = keep(
             text,
             vec![
@@ -217,7 +299,7 @@ mod tests {
             &|_, _| 80,
         )
         .unwrap();
-        assert_eq!(windows(&k), vec![(l2, &text[l2..end2])]);
+        assert_eq!(windows(&k), vec![(l2, text[l2..end2].to_string())]);
         // A range asked twice is cut once.
         assert_eq!(k.cuts.len(), 2);
         // A span past the end of a text that changed is cut back to it.
@@ -228,7 +310,7 @@ mod tests {
         )
         .unwrap();
         let last = text.rfind('\n').unwrap() + 1;
-        assert_eq!(windows(&k), vec![(last, &text[last..])]);
+        assert_eq!(windows(&k), vec![(last, text[last..].to_string())]);
     }
 
     #[test]
@@ -240,7 +322,7 @@ mod tests {
         let k = keep(&text, vec![w], &|_, _| 40).unwrap();
         let kept = windows(&k);
         assert_eq!(kept.len(), 1);
-        let (at, words) = kept[0];
+        let (at, words) = kept[0].clone();
         // About 40 columns (of two-byte letters), not 2,000.
         assert!(
             at > 0 && at + words.len() < text.len(),
@@ -262,6 +344,33 @@ mod tests {
         assert_eq!((none.before, none.words, none.after), Default::default());
         let none = excerpts.cut("b", w);
         assert!(none.words.is_empty());
+    }
+
+    #[test]
+    fn arabic_windows_are_kept_in_one_byte_a_letter_and_others_in_utf8() {
+        let arabic = "قال الوزير إنّ «13 شخصا» قُتلوا، وأصيب 16 آخرون.";
+        let n13 = arabic.find("13").unwrap();
+        let w = want(n13..n13 + 2, None);
+        let k = keep(arabic, vec![w], &|_, _| 200).unwrap();
+        assert!(k.single_byte);
+        assert!(
+            k.words.len() < arabic.len() * 6 / 10,
+            "{} bytes",
+            k.words.len()
+        );
+        assert_eq!(windows(&k), vec![(0, arabic.to_string())]);
+        let mixed = format!("{arabic} 中文");
+        let k = keep(&mixed, vec![w], &|_, _| 200).unwrap();
+        assert!(!k.single_byte);
+        assert_eq!(windows(&k), vec![(0, mixed.clone())]);
+        let excerpts = Excerpts {
+            by_article: HashMap::from([("a".to_string(), k)]),
+        };
+        let cut = excerpts.cut("a", w);
+        assert_eq!(
+            (cut.before.as_str(), cut.words.as_str()),
+            (&arabic[..n13], "13")
+        );
     }
 
     use proptest::prelude::*;
@@ -303,7 +412,11 @@ mod tests {
             ),
             columns in 0usize..80,
             by_span in any::<bool>(),
+            wide in any::<bool>(),
         ) {
+            // Without the CJK letters, which Windows-1256 lacks, the windows
+            // are kept in one byte a character.
+            let text = if wide { text } else { text.replace("中文", "") };
             let wants: Vec<Want> = asks
                 .iter()
                 .map(|&(a, n, backwards, s)| {
