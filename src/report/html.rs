@@ -12,7 +12,9 @@
 //! and anchored. Every piece of article text stands in an element with
 //! `dir="rtl"`; every string from an article, a rule or a path is escaped.
 //! The output depends on the report and the texts only, so it can be
-//! snapshotted.
+//! snapshotted. The page never holds the texts: it reads each article once
+//! for its cards' words (`excerpts`) and again to write its full text, and
+//! shows a text that changed in between as changed.
 use super::excerpts::{keep, Excerpts, Kept, Want};
 use super::ArticleTexts;
 use crate::check::{ArticleInfo, Report};
