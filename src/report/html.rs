@@ -1128,22 +1128,20 @@ fn article_text(page: &Page, k: usize, a: &ArticleInfo) -> String {
     let seen = page.seen.get(k).and_then(Option::as_ref);
     let text = seen.and_then(|_| page.texts.text(&a.id));
     let text = text.as_deref().unwrap_or("");
-    if seen.is_some_and(|s| !s.is(text)) {
-        let _ = writeln!(
-            o,
-            "<p class=\"muted\">{}</p>",
-            t(
-                lang,
-                "(the text changed while the report was written)",
-                "(تغيّر النص في أثناء كتابة التقرير)"
-            )
-        );
+    // Why the text is not shown, if it is not.
+    let missing = if seen.is_some_and(|s| !s.is(text)) {
+        Some(t(
+            lang,
+            "(the text changed while the report was written)",
+            "(تغيّر النص في أثناء كتابة التقرير)",
+        ))
     } else if text.is_empty() {
-        let _ = writeln!(
-            o,
-            "<p class=\"muted\">{}</p>",
-            t(lang, "(the text is not available)", "(النص غير متاح)")
-        );
+        Some(t(lang, "(the text is not available)", "(النص غير متاح)"))
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        let _ = writeln!(o, "<p class=\"muted\">{why}</p>");
     } else {
         let body = body_start(text);
         if body > 0 {
