@@ -134,6 +134,9 @@ pub struct Extractor<'r> {
     /// For each of `person_names`: its first and last character and its
     /// length in characters.
     person_shapes: Vec<(char, char, usize)>,
+    /// The first letter of each of `person_names` with its number there,
+    /// sorted.
+    person_firsts: Vec<(char, u32)>,
     /// The claim patterns' required words (`ClaimRule::literals`), all in
     /// one automaton run once over each article.
     rule_words: AhoCorasick,
@@ -201,14 +204,7 @@ impl<'r> Extractor<'r> {
                     .map(move |(_, n)| (i, n.clone(), n.split_whitespace().count()))
             })
             .collect();
-        let person_shapes = person_names
-            .iter()
-            .map(|(_, n, _)| {
-                let first = n.chars().next().unwrap_or(' ');
-                let last = n.chars().next_back().unwrap_or(' ');
-                (first, last, n.chars().count())
-            })
-            .collect();
+        let (person_shapes, person_firsts) = person_index(&person_names);
         let mut words: Vec<String> = Vec::new();
         let mut word_sets: Vec<Vec<usize>> = Vec::new();
         let mut pattern_base = Vec::new();
@@ -240,6 +236,7 @@ impl<'r> Extractor<'r> {
             .expect("an automaton of the rules' words");
         Extractor {
             rules,
+            person_firsts,
             caches: pattern_sets.iter().map(|_| Default::default()).collect(),
             person_shapes,
             rule_words,
@@ -671,6 +668,75 @@ impl<'r> Extractor<'r> {
         sentence: usize,
         found: &[EntityMention],
     ) -> Vec<EntityMention> {
+        // The (name, word) pairs where the words from that word on have the
+        // name's first and last letter and its length within one (what one
+        // letter off needs, checked before any string is built), tried name
+        // by name and in word order: the order decides which of two
+        // overlapping spellings is kept.
+        let mut tries: Vec<(u32, u32)> = Vec::new();
+        for (w, (_, word)) in words.iter().enumerate() {
+            let Some(c) = word.chars().next() else {
+                continue;
+            };
+            let from = self.person_firsts.partition_point(|&(f, _)| f < c);
+            for &(_, k) in self.person_firsts[from..]
+                .iter()
+                .take_while(|&&(f, _)| f == c)
+            {
+                let n = self.person_names[k as usize].2;
+                let (_, last, len) = self.person_shapes[k as usize];
+                if w + n > words.len() || words[w + n - 1].1.chars().next_back() != Some(last) {
+                    continue;
+                }
+                let letters = words[w..w + n].iter().map(|(_, s)| s.chars().count());
+                if (letters.sum::<usize>() + n - 1).abs_diff(len) <= 1 {
+                    tries.push((k, w as u32));
+                }
+            }
+        }
+        if tries.is_empty() {
+            return Vec::new();
+        }
+        tries.sort_unstable();
+        let mut out: Vec<EntityMention> = Vec::new();
+        for (k, w) in tries {
+            let (k, w) = (k as usize, w as usize);
+            let (ei, name, n) = &self.person_names[k];
+            let span = words[w].0.start..words[w + n - 1].0.end;
+            if found
+                .iter()
+                .chain(out.iter())
+                .any(|f| f.range.start < span.end && span.start < f.range.end)
+            {
+                continue;
+            }
+            let cand: Vec<&str> = words[w..w + n]
+                .iter()
+                .map(|(r, _)| &text[r.clone()])
+                .collect();
+            let cand = cand.join(" ");
+            if cand != *name && one_letter_off(&cand, name) {
+                out.push(EntityMention {
+                    entity: *ei,
+                    range: span,
+                    sentence,
+                    variant_of: Some(name.clone()),
+                });
+            }
+        }
+        out
+    }
+
+    /// `near_names` as it was first written (a shape per word, the words
+    /// sorted by first letter): the reference the fast one is tested on.
+    #[cfg(test)]
+    fn near_names_plain(
+        &self,
+        text: &str,
+        words: &[(Range<usize>, &str)],
+        sentence: usize,
+        found: &[EntityMention],
+    ) -> Vec<EntityMention> {
         let words: Vec<Range<usize>> = words.iter().map(|(r, _)| r.clone()).collect();
         // Per word: its first and last letter and its length in letters;
         // one letter off needs the same first and last letter and a length
@@ -907,6 +973,29 @@ impl<'r> Extractor<'r> {
         }
         None
     }
+}
+
+/// For each of a list of people's names (entity, name, words): its first
+/// and last character and its length in characters; and the first
+/// characters with the name's number, sorted.
+type PersonIndex = (Vec<(char, char, usize)>, Vec<(char, u32)>);
+
+fn person_index(names: &[(usize, String, usize)]) -> PersonIndex {
+    let shapes: Vec<(char, char, usize)> = names
+        .iter()
+        .map(|(_, n, _)| {
+            let first = n.chars().next().unwrap_or(' ');
+            let last = n.chars().next_back().unwrap_or(' ');
+            (first, last, n.chars().count())
+        })
+        .collect();
+    let mut firsts: Vec<(char, u32)> = shapes
+        .iter()
+        .enumerate()
+        .map(|(k, &(first, _, _))| (first, k as u32))
+        .collect();
+    firsts.sort_unstable();
+    (shapes, firsts)
 }
 
 /// The groups of one claim-pattern match: byte ranges of the haystack, by
@@ -1203,6 +1292,90 @@ mod tests {
             }
         }
         assert!(seen > 0, "some pattern matches the seeds");
+    }
+
+    /// `near_names` finds what its first, plain version finds: on every
+    /// sentence of the seeds and fixtures, and on each listed person's name
+    /// with a letter changed, dropped or doubled at every place, alone, twice
+    /// in a row and after a listed name.
+    #[test]
+    fn near_names_finds_what_the_plain_version_finds() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let ex = Extractor::new(&rules);
+        let mut sentences: Vec<String> = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("seeds")];
+        for e in std::fs::read_dir("tests/fixtures").expect("fixtures") {
+            dirs.push(e.expect("an entry").path());
+        }
+        for dir in dirs {
+            for e in std::fs::read_dir(dir).expect("a folder") {
+                let Ok(text) = std::fs::read_to_string(e.expect("an entry").path()) else {
+                    continue;
+                };
+                let doc = ex.prepare(&text);
+                for s in &doc.sentences {
+                    sentences.push(doc.norm.text[s.range.clone()].to_string());
+                }
+            }
+        }
+        for (_, name, _) in &ex.person_names {
+            let chars: Vec<char> = name.chars().collect();
+            for i in 0..chars.len() {
+                let mut changed = chars.clone();
+                changed[i] = if changed[i] == 'ر' { 'ز' } else { 'ر' };
+                let mut dropped = chars.clone();
+                dropped.remove(i);
+                let mut doubled = chars.clone();
+                doubled.insert(i, chars[i]);
+                for v in [changed, dropped, doubled] {
+                    let v: String = v.into_iter().collect();
+                    sentences.push(format!("قال {v} إن"));
+                    sentences.push(format!("{v} {v} و{name} {v}"));
+                }
+            }
+        }
+        let check = |ex: &Extractor, sentences: &[String]| -> usize {
+            let mut variants = 0;
+            for sent in sentences {
+                let range = 0..sent.len();
+                let words = ex.words(sent, &range, &[]);
+                let mut found = Vec::new();
+                for m in ex.names.find_iter(sent.as_str()) {
+                    found.push(EntityMention {
+                        entity: ex.name_entity[m.pattern().as_usize()],
+                        range: m.range(),
+                        sentence: 0,
+                        variant_of: None,
+                    });
+                }
+                let key = |v: Vec<EntityMention>| -> Vec<_> {
+                    v.into_iter()
+                        .map(|m| (m.entity, m.range, m.variant_of))
+                        .collect()
+                };
+                let fast = key(ex.near_names(sent, &words, 0, &found));
+                let plain = key(ex.near_names_plain(sent, &words, 0, &found));
+                assert_eq!(fast, plain, "«{sent}»");
+                variants += fast.len();
+            }
+            variants
+        };
+        let variants = check(&ex, &sentences);
+        assert!(variants > 100, "only {variants} variants found");
+        // Two spellings that overlap, each one letter off another name: the
+        // name listed first wins, wherever it stands.
+        let mut ex = Extractor::new(&rules);
+        ex.person_names = vec![(0, "سامرن".into(), 1), (1, "جوادي سامرن".into(), 2)];
+        (ex.person_shapes, ex.person_firsts) = person_index(&ex.person_names);
+        let sent = "جوادي ساكرن".to_string();
+        let words = ex.words(&sent, &(0..sent.len()), &[]);
+        let found = ex.near_names(&sent, &words, 0, &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].entity, found[0].range.clone()),
+            (0, "جوادي ".len()..sent.len())
+        );
+        check(&ex, &[sent]);
     }
 
     /// Documents extracted together get what each gets alone, whatever
