@@ -685,7 +685,7 @@ impl<'r> Extractor<'r> {
             {
                 let n = self.person_names[k as usize].2;
                 let (_, last, len) = self.person_shapes[k as usize];
-                if w + n > words.len() || words[w + n - 1].1.chars().next_back() != Some(last) {
+                if w + n > words.len() || !words[w + n - 1].1.ends_with(last) {
                     continue;
                 }
                 let letters = words[w..w + n].iter().map(|(_, s)| s.chars().count());
