@@ -67,20 +67,141 @@ pub struct Grammar {
 
 /// An alternation of literal phrases, longest first, spaces matching any run
 /// of white space.
+///
+/// Written as a trie (`(?:ا(?:لف|لفان)|...)` shares its prefixes, each
+/// phrase's end tried after its longer continuations), which matches exactly
+/// what the flat alternation of the phrases, longest first, matches (see
+/// `alternation_flat`): of the phrases that match at a place, each is a
+/// prefix of the next, so "longest first" is "go on before ending". The regex
+/// engines then carry a few threads through a word list, not one per word.
+/// Phrases with a letter that has a case are written flat: under `(?i)` two
+/// of them could match the same text.
 pub fn alternation<'a>(words: impl IntoIterator<Item = &'a String>) -> String {
-    let mut w: Vec<&String> = words.into_iter().filter(|w| !w.is_empty()).collect();
-    w.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    w.dedup();
-    let parts: Vec<String> = w
-        .iter()
-        .map(|s| {
-            s.split_whitespace()
-                .map(regex::escape)
-                .collect::<Vec<_>>()
-                .join(r"\s+")
+    let phrases = phrases(words);
+    let caseless = phrases.iter().flatten().all(|a| match a {
+        Atom::Char(c) => c.to_lowercase().eq([*c]) && c.to_uppercase().eq([*c]),
+        Atom::Space => true,
+    });
+    if !caseless {
+        return flat(&phrases);
+    }
+    let mut trie = Trie::default();
+    for p in &phrases {
+        let mut node = &mut trie;
+        for a in p {
+            node = node.children.entry(*a).or_default();
+        }
+        node.end = true;
+    }
+    let mut out = String::from("(?:");
+    trie.write_branches(&mut out);
+    out.push(')');
+    out
+}
+
+/// `alternation` written flat: each phrase a branch, longest first.
+pub fn alternation_flat<'a>(words: impl IntoIterator<Item = &'a String>) -> String {
+    flat(&phrases(words))
+}
+
+/// A phrase's characters, a run of white space standing as one `Space`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Atom {
+    Space,
+    Char(char),
+}
+
+/// The phrases of `words` (empty ones dropped, white space as one `Space`),
+/// longest first (in characters, a space counting one), then in order,
+/// each once.
+fn phrases<'a>(words: impl IntoIterator<Item = &'a String>) -> Vec<Vec<Atom>> {
+    let mut out: Vec<Vec<Atom>> = words
+        .into_iter()
+        .filter_map(|w| {
+            let mut p = Vec::new();
+            for (i, word) in w.split_whitespace().enumerate() {
+                if i > 0 {
+                    p.push(Atom::Space);
+                }
+                p.extend(word.chars().map(Atom::Char));
+            }
+            (!p.is_empty()).then_some(p)
         })
         .collect();
-    format!("(?:{})", parts.join("|"))
+    let len = |p: &Vec<Atom>| -> usize {
+        p.iter()
+            .map(|a| match a {
+                Atom::Space => 1,
+                Atom::Char(c) => c.len_utf8(),
+            })
+            .sum()
+    };
+    out.sort_by(|a, b| len(b).cmp(&len(a)).then(a.cmp(b)));
+    out.dedup();
+    out
+}
+
+fn write_atom(a: Atom, out: &mut String) {
+    match a {
+        Atom::Space => out.push_str(r"\s+"),
+        Atom::Char(c) => out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+    }
+}
+
+fn flat(phrases: &[Vec<Atom>]) -> String {
+    let mut out = String::from("(?:");
+    for (i, p) in phrases.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        for &a in p {
+            write_atom(a, &mut out);
+        }
+    }
+    out.push(')');
+    out
+}
+
+/// The phrases by their atoms: where a phrase ends, and what follows.
+#[derive(Default)]
+struct Trie {
+    end: bool,
+    children: std::collections::BTreeMap<Atom, Trie>,
+}
+
+impl Trie {
+    /// The regex of what follows this node (the node's own atom written by
+    /// its parent): the continuations, each from its next atom, then the
+    /// end, tried last.
+    fn write(&self, out: &mut String) {
+        match (self.children.len(), self.end) {
+            (0, _) => {}
+            (1, false) => {
+                let (&a, child) = self.children.iter().next().expect("one child");
+                write_atom(a, out);
+                child.write(out);
+            }
+            _ => {
+                out.push_str("(?:");
+                self.write_branches(out);
+                out.push(')');
+                if self.end {
+                    out.push('?');
+                }
+            }
+        }
+    }
+
+    /// The continuations, one branch each.
+    fn write_branches(&self, out: &mut String) {
+        for (i, (&a, child)) in self.children.iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            write_atom(a, out);
+            child.write(out);
+        }
+    }
 }
 
 impl Grammar {
@@ -210,4 +331,68 @@ fn build_macros(lex: &Lexicon) -> HashMap<&'static str, String> {
     m.insert("bound", bound);
     m.insert("count", count);
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Phrases of one to three words over a few letters, so that many are
+    /// prefixes of others; and text over the same letters.
+    fn words() -> impl Strategy<Value = Vec<String>> {
+        let word = proptest::collection::vec(prop::sample::select(vec!['ا', 'ل', 'ب', 'و']), 1..4)
+            .prop_map(|cs| cs.into_iter().collect::<String>());
+        let phrase = proptest::collection::vec(word, 1..4)
+            .prop_map(|ws| ws.join(if ws.len() % 2 == 0 { " " } else { "  " }));
+        proptest::collection::vec(phrase, 0..12)
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop::sample::select(vec!['ا', 'ل', 'ب', 'و', ' ', ' ', '\n', '.']),
+            0..60,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// Every match and capture of `pattern`, with `{}` the alternation.
+    fn found(pattern: &str, alt: &str, hay: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        let re = regex::Regex::new(&pattern.replace("{}", alt)).expect("the pattern compiles");
+        re.captures_iter(hay)
+            .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    proptest! {
+        /// The trie matches exactly what the flat alternation matches,
+        /// alone and where what follows makes the engine fall back to a
+        /// shorter phrase.
+        #[test]
+        fn the_trie_matches_what_the_flat_alternation_matches(words in words(), hay in text()) {
+            let trie = alternation(&words);
+            let flat = alternation_flat(&words);
+            for pattern in [
+                "{}",
+                r"(?P<a>{})\b",
+                r"(?P<a>{})(?P<b>\s+ب)",
+                r"(?P<a>{})ل",
+                r"(?P<a>{})\s+(?P<b>{})",
+                r"(?:{})*\.",
+            ] {
+                prop_assert_eq!(found(pattern, &trie, &hay), found(pattern, &flat, &hay), "{} {} {}", pattern, trie, flat);
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_list_is_written_as_a_trie_unless_a_letter_has_a_case() {
+        let arabic: Vec<String> = ["الف", "الفان", "الفين", "ثلاثة"].map(String::from).to_vec();
+        assert_eq!(alternation(&arabic), "(?:الف(?:ان|ين)?|ثلاثة)");
+        assert_eq!(alternation_flat(&arabic), "(?:الفان|الفين|ثلاثة|الف)");
+        // Under (?i), "Ab" and "abc" could both match "abc": flat, longest first.
+        let latin: Vec<String> = ["Ab", "abc"].map(String::from).to_vec();
+        assert_eq!(alternation(&latin), "(?:abc|Ab)");
+        assert_eq!(alternation(&Vec::<String>::new()), "(?:)");
+    }
 }
