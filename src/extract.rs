@@ -119,9 +119,10 @@ pub struct Extractor<'r> {
     names: AhoCorasick,
     /// For every pattern of `names`: the entity it names.
     name_entity: Vec<usize>,
-    speech: HashSet<String>,
-    participles: HashSet<String>,
-    continuation: HashSet<String>,
+    /// The lexicon's verbs of saying (`SPEECH`), participles that go on
+    /// with a clause's speaker (`PARTICIPLE`) and verbs that go on with the
+    /// previous speaker (`CONTINUES`): one lookup tells all three.
+    verbs: rustc_hash::FxHashMap<String, u8>,
     sources: Vec<String>,
     /// The first character of each of `sources`, sorted, each once (None
     /// if one is empty): a phrase can only start where one of these does.
@@ -159,6 +160,11 @@ pub struct Extractor<'r> {
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
+
+/// The kinds of verb `Extractor::verb` tells apart.
+const SPEECH: u8 = 1;
+const PARTICIPLE: u8 = 2;
+const CONTINUES: u8 = 4;
 
 fn is_word_char(c: char) -> bool {
     c.is_ascii_digit() || crate::normalize::is_letter(c)
@@ -247,9 +253,19 @@ impl<'r> Extractor<'r> {
             words: Default::default(),
             names,
             name_entity,
-            speech: lex.speech_verbs.iter().cloned().collect(),
-            participles: lex.speech_participles.iter().cloned().collect(),
-            continuation: lex.continuation_verbs.iter().cloned().collect(),
+            verbs: {
+                let mut verbs = rustc_hash::FxHashMap::<String, u8>::default();
+                for (set, bit) in [
+                    (&lex.speech_verbs, SPEECH),
+                    (&lex.speech_participles, PARTICIPLE),
+                    (&lex.continuation_verbs, CONTINUES),
+                ] {
+                    for w in set {
+                        *verbs.entry(w.clone()).or_default() |= bit;
+                    }
+                }
+                verbs
+            },
             source_starts: sources
                 .iter()
                 .map(|p| p.chars().next())
@@ -421,24 +437,38 @@ impl<'r> Extractor<'r> {
                 });
             }
 
-            let (dates, quantities, durations) = self.scan_all(sent);
-            let has_date = !dates.is_empty();
-            let has_number = has_date || !quantities.is_empty() || !durations.is_empty();
-            out.durations.extend(durations.into_iter().map(|mut d| {
-                d.range = range.start + d.range.start..range.start + d.range.end;
-                d.sentence = si;
-                d
-            }));
-            out.dates.extend(dates.into_iter().map(|mut d| {
-                d.range = range.start + d.range.start..range.start + d.range.end;
-                d.sentence = si;
-                d
-            }));
-            out.quantities.extend(quantities.into_iter().map(|mut q| {
-                q.range = range.start + q.range.start..range.start + q.range.end;
-                q.sentence = si;
-                q
-            }));
+            // What `scan_all` finds, put in place in the article.
+            let found = self.rules.grammar.scanner.scan(sent);
+            let has_date = !found.dates.is_empty();
+            let has_number =
+                has_date || !found.quantities.is_empty() || !found.durations.is_empty();
+            let shift = |r: Range<usize>| range.start + r.start..range.start + r.end;
+            out.durations.extend(
+                found
+                    .durations
+                    .into_iter()
+                    .map(|(r, value)| DurationMention {
+                        range: shift(r),
+                        sentence: si,
+                        value,
+                    }),
+            );
+            out.dates
+                .extend(found.dates.into_iter().map(|(r, expr)| DateMention {
+                    range: shift(r),
+                    sentence: si,
+                    expr,
+                }));
+            out.quantities.extend(
+                found
+                    .quantities
+                    .into_iter()
+                    .map(|(r, value)| QuantityMention {
+                        range: shift(r),
+                        sentence: si,
+                        value,
+                    }),
+            );
 
             // A pattern that needs a date, a number or a name only runs
             // where the scanner or the name matcher found one; it is run
@@ -819,8 +849,11 @@ impl<'r> Extractor<'r> {
         out
     }
 
-    fn is_verb(&self, set: &HashSet<String>, w: &str) -> bool {
-        set.contains(w) || w.strip_prefix(['و', 'ف']).is_some_and(|r| set.contains(r))
+    /// What kinds of verb `w` is (`SPEECH`, `PARTICIPLE`, `CONTINUES`),
+    /// with or without a و or ف before it.
+    fn verb(&self, w: &str) -> u8 {
+        let of = |w: &str| self.verbs.get(w).copied().unwrap_or(0);
+        of(w) | w.strip_prefix(['و', 'ف']).map_or(0, of)
     }
 
     /// Who a sentence says is speaking, and whether it goes on with the
@@ -841,13 +874,14 @@ impl<'r> Extractor<'r> {
         let ents = outside.as_slice();
         let mut continues = false;
         for (wi, (wr, w)) in words.iter().enumerate() {
-            if self.is_verb(&self.speech, w) {
+            let verb = self.verb(w);
+            if verb & SPEECH != 0 {
                 if let Some(sp) =
                     self.speaker_of_verb(text, range, wr.clone(), &words[wi + 1..], ents)
                 {
                     return (Some(sp), false);
                 }
-                if wi < 3 && self.is_verb(&self.continuation, w) {
+                if wi < 3 && verb & CONTINUES != 0 {
                     continues = true;
                 }
             }
@@ -951,11 +985,12 @@ impl<'r> Extractor<'r> {
         let upto = words.iter().take_while(|w| w.0.start < pos).count();
         for wi in (0..upto).rev() {
             let (wr, w) = &words[wi];
-            if self.is_verb(&self.participles, w) {
+            let verb = self.verb(w);
+            if verb & PARTICIPLE != 0 {
                 // "…، مشيراً إلى …": the clause's speaker goes on
                 continue;
             }
-            if self.is_verb(&self.speech, w) {
+            if verb & SPEECH != 0 {
                 let after = &words[wi + 1..upto];
                 let local: Vec<EntityMention> = ents
                     .iter()
@@ -965,7 +1000,7 @@ impl<'r> Extractor<'r> {
                 match self.speaker_of_verb(text, range, wr.clone(), after, &local) {
                     Some(sp) => return Some(Some(sp)),
                     // "وأضاف": goes on with an earlier speaker
-                    None if self.is_verb(&self.continuation, w) => continue,
+                    None if verb & CONTINUES != 0 => continue,
                     // "قال مسؤول محلي": someone the rules do not name
                     None => return Some(None),
                 }
