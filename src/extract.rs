@@ -715,7 +715,10 @@ impl<'r> Extractor<'r> {
             {
                 let n = self.person_names[k as usize].2;
                 let (_, last, len) = self.person_shapes[k as usize];
-                if w + n > words.len() || !words[w + n - 1].1.ends_with(last) {
+                // (The last char decoded, not `ends_with`, which encodes it
+                // and calls memcmp: this runs for most words.)
+                #[allow(clippy::chars_last_cmp)]
+                if w + n > words.len() || words[w + n - 1].1.chars().next_back() != Some(last) {
                     continue;
                 }
                 let letters = words[w..w + n].iter().map(|(_, s)| s.chars().count());
