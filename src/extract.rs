@@ -138,11 +138,15 @@ pub struct Extractor<'r> {
     /// The first letter of each of `person_names` with its number there,
     /// sorted.
     person_firsts: Vec<(char, u32)>,
-    /// The claim patterns' required words (`ClaimRule::literals`), all in
-    /// one automaton run once over each article.
-    rule_words: AhoCorasick,
-    /// For every word of `rule_words`: the required sets (numbered across
-    /// all patterns) it belongs to.
+    /// The patterns of `names`, then the claim patterns' required words
+    /// (`ClaimRule::literals`): one automaton, run once over each article,
+    /// finds every place of both (overlapping).
+    names_and_words: AhoCorasick,
+    /// How many of `names_and_words`' patterns are names.
+    name_count: usize,
+    /// For every required word (pattern `name_count + i` of
+    /// `names_and_words`): the required sets (numbered across all patterns)
+    /// it belongs to.
     word_sets: Vec<Vec<usize>>,
     /// The number of the first pattern of each rule.
     pattern_base: Vec<usize>,
@@ -235,17 +239,20 @@ impl<'r> Extractor<'r> {
                 }
             }
         }
-        let rule_words = AhoCorasick::builder()
+        let name_count = pats.len();
+        let both: Vec<&String> = pats.iter().chain(&words).collect();
+        let names_and_words = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .or_else(|_| AhoCorasick::new(&words))
-            .expect("an automaton of the rules' words");
+            .build(&both)
+            .or_else(|_| AhoCorasick::new(&both))
+            .expect("an automaton of the names and the rules' words");
         Extractor {
             rules,
             person_firsts,
             caches: pattern_sets.iter().map(|_| Default::default()).collect(),
             person_shapes,
-            rule_words,
+            names_and_words,
+            name_count,
             word_sets,
             pattern_base,
             pattern_sets,
@@ -370,22 +377,29 @@ impl<'r> Extractor<'r> {
         // its pattern's sets, so it starts at or before every such place.
         let anywhere = (!ordered).then_some(usize::MAX);
         let mut latest: Vec<Option<usize>> = vec![anywhere; doc.sentences.len() * nsets];
-        for m in self
-            .rule_words
-            .find_overlapping_iter(text)
-            .filter(|_| ordered)
-        {
+        // Every place a name stands, each sentence's picked later (see
+        // `leftmost_longest`).
+        let mut names: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.names_and_words.find_overlapping_iter(text) {
+            let Some(word) = m.pattern().as_usize().checked_sub(self.name_count) else {
+                names.push((m.start(), m.end(), m.pattern().as_usize()));
+                continue;
+            };
+            if !ordered {
+                continue;
+            }
             let si = doc.sentences.partition_point(|s| s.range.end <= m.start());
             if let Some(s) = doc.sentences.get(si) {
                 if s.range.start <= m.start() && m.end() <= s.range.end {
                     let at = m.start() - s.range.start;
-                    for &k in &self.word_sets[m.pattern().as_usize()] {
+                    for &k in &self.word_sets[word] {
                         let l = &mut latest[si * nsets + k];
                         *l = Some(l.map_or(at, |x| x.max(at)));
                     }
                 }
             }
         }
+        names.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
         let mut previous_speaker: Option<usize> = None;
         for (si, s) in doc.sentences.iter().enumerate() {
             if s.boilerplate {
@@ -397,7 +411,8 @@ impl<'r> Extractor<'r> {
             // The sentence's words, split once: all of them (for names) and
             // those outside quotes (for who speaks).
             let all_words = self.words(text, &range, &[]);
-            let ents = self.entities_among(text, range.clone(), si, &all_words);
+            let named = leftmost_longest(&names, &range);
+            let ents = self.entities_among(text, si, &all_words, named.into_iter());
             let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
             let mut words: Vec<(Range<usize>, &str)> = Vec::with_capacity(all_words.len());
             words.extend(
@@ -659,26 +674,32 @@ impl<'r> Extractor<'r> {
         sentence: usize,
     ) -> Vec<EntityMention> {
         let words = self.words(text, &range, &[]);
-        self.entities_among(text, range, sentence, &words)
+        let at = range.start;
+        let named = self
+            .names
+            .find_iter(&text[range])
+            .map(|m| (at + m.start()..at + m.end(), m.pattern().as_usize()));
+        self.entities_among(text, sentence, &words, named)
     }
 
-    /// `entities_in`, with the sentence's words (`words`) already split.
+    /// `entities_in`, with the sentence's words (`words`) already split and
+    /// its names found (`named`: where, and which pattern of `names`, as
+    /// `names.find_iter` finds them).
     fn entities_among(
         &self,
         text: &str,
-        range: Range<usize>,
         sentence: usize,
         words: &[(Range<usize>, &str)],
+        named: impl Iterator<Item = (Range<usize>, usize)>,
     ) -> Vec<EntityMention> {
-        let hay = &text[range.clone()];
         let mut out = Vec::new();
-        for m in self.names.find_iter(hay) {
-            let (s, e) = (range.start + m.start(), range.start + m.end());
+        for (r, pattern) in named {
+            let (s, e) = (r.start, r.end);
             if !word_start(text, s) || text[e..].chars().next().is_some_and(is_word_char) {
                 continue;
             }
             out.push(EntityMention {
-                entity: self.name_entity[m.pattern().as_usize()],
+                entity: self.name_entity[pattern],
                 range: s..e,
                 sentence,
                 variant_of: None,
@@ -1011,6 +1032,28 @@ impl<'r> Extractor<'r> {
         }
         None
     }
+}
+
+/// The names `AhoCorasick::find_iter` (leftmost-longest, no overlaps)
+/// finds in `range` of a text, from every place a name stands in the text
+/// (`hits`: start, end and pattern, as an overlapping search finds them,
+/// sorted by start, longest first, then pattern): from the left, the
+/// longest name starting first (of two the same, the pattern listed first),
+/// then on from its end.
+fn leftmost_longest(
+    hits: &[(usize, usize, usize)],
+    range: &Range<usize>,
+) -> Vec<(Range<usize>, usize)> {
+    let from = hits.partition_point(|h| h.0 < range.start);
+    let mut at = range.start;
+    let mut out = Vec::new();
+    for &(s, e, p) in hits[from..].iter().take_while(|h| h.0 < range.end) {
+        if s >= at && e <= range.end {
+            out.push((s..e, p));
+            at = e;
+        }
+    }
+    out
 }
 
 /// For each of a list of people's names (entity, name, words): its first
@@ -1414,6 +1457,37 @@ mod tests {
             (0, "جوادي ".len()..sent.len())
         );
         check(&ex, &[sent]);
+    }
+
+    proptest::proptest! {
+        /// Names picked from one overlapping search of the whole text are
+        /// those a leftmost-longest search of each range finds: names that
+        /// hold others, repeat, or overlap a range's ends.
+        #[test]
+        fn names_picked_from_every_place_are_those_find_iter_finds(
+            names in proptest::collection::vec("[ابل]{1,4}", 1..8),
+            text in "[ابل ]{0,40}",
+            cut in (0usize..41, 0usize..41),
+        ) {
+            let longest = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .expect("an automaton");
+            let every = AhoCorasick::new(&names).expect("an automaton");
+            let mut hits: Vec<(usize, usize, usize)> = every
+                .find_overlapping_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            hits.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
+            let at = |i: usize| (0..=i.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+            let (a, b) = (at(cut.0.min(cut.1)), at(cut.0.max(cut.1)));
+            let picked = leftmost_longest(&hits, &(a..b));
+            let found: Vec<_> = longest
+                .find_iter(&text[a..b])
+                .map(|m| (a + m.start()..a + m.end(), m.pattern().as_usize()))
+                .collect();
+            proptest::prop_assert_eq!(picked, found);
+        }
     }
 
     /// Documents extracted together get what each gets alone, whatever
