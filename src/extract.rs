@@ -755,30 +755,44 @@ impl<'r> Extractor<'r> {
         let mut out: Vec<EntityMention> = Vec::new();
         for (k, w) in tries {
             let (k, w) = (k as usize, w as usize);
-            let (ei, name, n) = &self.person_names[k];
-            let span = words[w].0.start..words[w + n - 1].0.end;
-            if found
-                .iter()
-                .chain(out.iter())
-                .any(|f| f.range.start < span.end && span.start < f.range.end)
-            {
-                continue;
-            }
-            let cand: Vec<&str> = words[w..w + n]
-                .iter()
-                .map(|(r, _)| &text[r.clone()])
-                .collect();
-            let cand = cand.join(" ");
-            if cand != *name && one_letter_off(&cand, name) {
-                out.push(EntityMention {
-                    entity: *ei,
-                    range: span,
-                    sentence,
-                    variant_of: Some(name.clone()),
-                });
+            let n = self.person_names[k].2;
+            let at: Vec<Range<usize>> = words[w..w + n].iter().map(|(r, _)| r.clone()).collect();
+            if let Some(m) = self.variant(text, k, &at, sentence, found, &out) {
+                out.push(m);
             }
         }
         out
+    }
+
+    /// The words at `at` as a spelling one letter off person name `k`
+    /// (`person_names`), unless they are that name or overlap a name found
+    /// (`found`, `so_far`).
+    fn variant(
+        &self,
+        text: &str,
+        k: usize,
+        at: &[Range<usize>],
+        sentence: usize,
+        found: &[EntityMention],
+        so_far: &[EntityMention],
+    ) -> Option<EntityMention> {
+        let (ei, name, _) = &self.person_names[k];
+        let span = at.first()?.start..at.last()?.end;
+        if found
+            .iter()
+            .chain(so_far)
+            .any(|f| f.range.start < span.end && span.start < f.range.end)
+        {
+            return None;
+        }
+        let cand: Vec<&str> = at.iter().map(|r| &text[r.clone()]).collect();
+        let cand = cand.join(" ");
+        (cand != *name && one_letter_off(&cand, name)).then(|| EntityMention {
+            entity: *ei,
+            range: span,
+            sentence,
+            variant_of: Some(name.clone()),
+        })
     }
 
     /// `near_names` as it was first written (a shape per word, the words
@@ -810,7 +824,7 @@ impl<'r> Extractor<'r> {
             shape.iter().enumerate().map(|(w, s)| (s.0, w)).collect();
         by_first.sort_unstable();
         let mut out: Vec<EntityMention> = Vec::new();
-        for (k, (ei, name, n)) in self.person_names.iter().enumerate() {
+        for (k, (_, _, n)) in self.person_names.iter().enumerate() {
             let (first, last, len) = self.person_shapes[k];
             let from = by_first.partition_point(|&(c, _)| c < first);
             let starts = by_first[from..].iter().take_while(|&&(c, _)| c == first);
@@ -822,23 +836,8 @@ impl<'r> Extractor<'r> {
                 if cand_len.abs_diff(len) > 1 {
                     continue;
                 }
-                let span = words[w].start..words[w + n - 1].end;
-                if found
-                    .iter()
-                    .chain(out.iter())
-                    .any(|f| f.range.start < span.end && span.start < f.range.end)
-                {
-                    continue;
-                }
-                let cand: Vec<&str> = words[w..w + n].iter().map(|r| &text[r.clone()]).collect();
-                let cand = cand.join(" ");
-                if cand != *name && one_letter_off(&cand, name) {
-                    out.push(EntityMention {
-                        entity: *ei,
-                        range: span,
-                        sentence,
-                        variant_of: Some(name.clone()),
-                    });
+                if let Some(m) = self.variant(text, k, &words[w..w + n], sentence, found, &out) {
+                    out.push(m);
                 }
             }
         }
