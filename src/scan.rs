@@ -9,7 +9,7 @@
 use crate::grammar::{BoundKind, DateExpr};
 use crate::rules::Lexicon;
 use crate::value::{End, Quantity, Said, WeekdayName};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// What a lexicon phrase can be.
@@ -106,18 +106,20 @@ pub struct Found {
     pub durations: Vec<(Range<usize>, Duration)>,
 }
 
+/// In `Scanner::phrases`: the beginning of a phrase, not one itself.
+const NO_MEANING: u32 = u32::MAX;
+
 /// The compiled phrase table.
 #[derive(Debug)]
 pub struct Scanner {
     /// A bit for every (first letter, second letter) pair a phrase starts
     /// with: most words are turned away without hashing.
     starts: Vec<u64>,
-    /// Phrase → index into `meanings`.
-    table: HashMap<String, u32>,
+    /// Every phrase and every beginning of one, word by word → its index
+    /// into `meanings`, or `NO_MEANING` for a beginning that is no phrase:
+    /// one lookup tells whether a phrase ends here and whether one goes on.
+    phrases: HashMap<String, u32>,
     meanings: Vec<Vec<Lex>>,
-    first_words: HashSet<String>,
-    /// Every phrase and every beginning of one, word by word.
-    prefixes: HashSet<String>,
     max_words: usize,
     vague: Vec<(String, f64, f64)>,
     about_tolerance: f64,
@@ -221,7 +223,7 @@ impl Scanner {
             let i = PARTS.iter().position(|x| x == p).unwrap_or(0) as u8;
             add(w, Lex::Part(i));
         }
-        let first_words: HashSet<String> = table
+        let first_words: Vec<String> = table
             .keys()
             .filter_map(|k| k.split(' ').next().map(String::from))
             .collect();
@@ -245,19 +247,17 @@ impl Scanner {
                 meanings.push(v);
             }
         }
-        let mut prefixes = HashSet::default();
+        let mut phrases = index.clone();
         for k in index.keys() {
             let words: Vec<&str> = k.split(' ').collect();
-            for n in 1..=words.len() {
-                prefixes.insert(words[..n].join(" "));
+            for n in 1..words.len() {
+                phrases.entry(words[..n].join(" ")).or_insert(NO_MEANING);
             }
         }
         Scanner {
-            prefixes,
+            phrases,
             starts,
-            table: index,
             meanings,
-            first_words,
             max_words,
             vague: lex
                 .vague
@@ -603,11 +603,11 @@ impl<'a> Cx<'a> {
         if !may(first) && !stripped.is_some_and(may) && !first.starts_with("لل") {
             return None;
         }
-        let candidates_first = self.s.first_words.contains(first)
-            || stripped.is_some_and(|r| self.s.first_words.contains(r))
-            || lil
-                .as_ref()
-                .is_some_and(|r| self.s.first_words.contains(r.as_str()));
+        // (A word is the first of a phrase when it begins one: `phrases`
+        // holds no other one-word beginnings.)
+        let begins = |w: &str| self.s.phrases.contains_key(w);
+        let candidates_first =
+            begins(first) || stripped.is_some_and(begins) || lil.as_deref().is_some_and(begins);
         if !candidates_first {
             return None;
         }
@@ -644,13 +644,11 @@ impl<'a> Cx<'a> {
                 } else {
                     &self.text[start + offset..end]
                 };
-                if let Some(l) = self.s.table.get(phrase) {
-                    if best.is_none_or(|(bk, _, _)| k + 1 > bk) {
-                        best = Some((k + 1, *l, variant > 0));
-                    }
-                }
-                if !self.s.prefixes.contains(phrase) {
+                let Some(&l) = self.s.phrases.get(phrase) else {
                     break;
+                };
+                if l != NO_MEANING && best.is_none_or(|(bk, _, _)| k + 1 > bk) {
+                    best = Some((k + 1, l, variant > 0));
                 }
                 k += 1;
             }
