@@ -86,51 +86,18 @@ pub fn runs_of(doc: &Doc) -> Vec<u32> {
     let mut words: Vec<u64> = Vec::new();
     for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
         words.clear();
-        word_hashes(&doc.norm.text[s.range.clone()], &mut words);
+        words.extend(
+            doc.norm.text[s.range.clone()]
+                .split(|c: char| !is_alphanumeric(c))
+                .filter(|w| !w.is_empty())
+                .map(fnv1a),
+        );
         out.extend(words.windows(RUN).map(run_hash));
     }
     out.sort_unstable();
     out.dedup();
     out.shrink_to_fit();
     out
-}
-
-/// The `fnv1a` of each word of `text` (a run of `is_alphanumeric`
-/// characters), in order: the characters are read and hashed in one pass,
-/// ASCII and the Arabic block decoded by hand.
-fn word_hashes(text: &str, out: &mut Vec<u64>) {
-    const START: u64 = 0xcbf29ce484222325;
-    let bytes = text.as_bytes();
-    let mut h = START;
-    let mut in_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (b as char, 1)
-        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-            let cp = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
-            (char::from_u32(cp).unwrap_or('\u{FFFD}'), 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-            (c, c.len_utf8())
-        };
-        if is_alphanumeric(c) {
-            for &b in &bytes[i..i + len] {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x100000001b3);
-            }
-            in_word = true;
-        } else if in_word {
-            out.push(h);
-            h = START;
-            in_word = false;
-        }
-        i += len;
-    }
-    if in_word {
-        out.push(h);
-    }
 }
 
 /// How many words make a run.
@@ -403,23 +370,6 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// Hashing words as they are read gives the hashes of the words cut
-        /// by `split` and hashed one by one: Arabic, Latin, digits, marks,
-        /// CJK and punctuation, at the start and end of the text.
-        #[test]
-        fn word_hashes_are_those_of_the_words_split(text in "[اَبلٰ٣aZ9中ß \\.،«»\u{200c}-]{0,40}") {
-            let mut read = Vec::new();
-            word_hashes(&text, &mut read);
-            let split: Vec<u64> = text
-                .split(|c: char| !is_alphanumeric(c))
-                .filter(|w| !w.is_empty())
-                .map(fnv1a)
-                .collect();
-            proptest::prop_assert_eq!(read, split);
-        }
-    }
 
     /// Shards carry these hashes: if this test has to change, so does
     /// `shard::FORMAT`, or old shards would be compared with hashes they
