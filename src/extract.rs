@@ -452,38 +452,12 @@ impl<'r> Extractor<'r> {
                 });
             }
 
-            // What `scan_all` finds, put in place in the article.
-            let found = self.rules.grammar.scanner.scan(sent);
-            let has_date = !found.dates.is_empty();
-            let has_number =
-                has_date || !found.quantities.is_empty() || !found.durations.is_empty();
-            let shift = |r: Range<usize>| range.start + r.start..range.start + r.end;
-            out.durations.extend(
-                found
-                    .durations
-                    .into_iter()
-                    .map(|(r, value)| DurationMention {
-                        range: shift(r),
-                        sentence: si,
-                        value,
-                    }),
-            );
-            out.dates
-                .extend(found.dates.into_iter().map(|(r, expr)| DateMention {
-                    range: shift(r),
-                    sentence: si,
-                    expr,
-                }));
-            out.quantities.extend(
-                found
-                    .quantities
-                    .into_iter()
-                    .map(|(r, value)| QuantityMention {
-                        range: shift(r),
-                        sentence: si,
-                        value,
-                    }),
-            );
+            let (mut dates, mut quantities, mut durations) = self.scan_at(sent, range.start, si);
+            let has_date = !dates.is_empty();
+            let has_number = has_date || !quantities.is_empty() || !durations.is_empty();
+            out.durations.append(&mut durations);
+            out.dates.append(&mut dates);
+            out.quantities.append(&mut quantities);
 
             // A pattern that needs a date, a number or a name only runs
             // where the scanner or the name matcher found one; it is run
@@ -634,13 +608,25 @@ impl<'r> Extractor<'r> {
         &self,
         text: &str,
     ) -> (Vec<DateMention>, Vec<QuantityMention>, Vec<DurationMention>) {
+        self.scan_at(text, 0, 0)
+    }
+
+    /// `scan_all` on sentence `sentence`, `text`, which starts at byte
+    /// `offset` of its article: the ranges are the article's.
+    fn scan_at(
+        &self,
+        text: &str,
+        offset: usize,
+        sentence: usize,
+    ) -> (Vec<DateMention>, Vec<QuantityMention>, Vec<DurationMention>) {
         let found = self.rules.grammar.scanner.scan(text);
+        let place = |r: Range<usize>| offset + r.start..offset + r.end;
         let dates = found
             .dates
             .into_iter()
             .map(|(range, expr)| DateMention {
-                range,
-                sentence: 0,
+                range: place(range),
+                sentence,
                 expr,
             })
             .collect();
@@ -648,8 +634,8 @@ impl<'r> Extractor<'r> {
             .quantities
             .into_iter()
             .map(|(range, value)| QuantityMention {
-                range,
-                sentence: 0,
+                range: place(range),
+                sentence,
                 value,
             })
             .collect();
@@ -657,8 +643,8 @@ impl<'r> Extractor<'r> {
             .durations
             .into_iter()
             .map(|(range, value)| DurationMention {
-                range,
-                sentence: 0,
+                range: place(range),
+                sentence,
                 value,
             })
             .collect();
