@@ -13,7 +13,7 @@ use crate::normalize::Normalized;
 use crate::rules::{Rules, ValueKind};
 use crate::segment::Sentence;
 use crate::value::Quantity;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
@@ -116,8 +116,8 @@ struct Job {
 /// The compiled extraction machinery, built once per run.
 pub struct Extractor<'r> {
     pub rules: &'r Rules,
-    names: AhoCorasick,
-    /// For every pattern of `names`: the entity it names.
+    /// For every name among the patterns of `names_and_words` (the first
+    /// `name_count`): the entity it names.
     name_entity: Vec<usize>,
     /// The lexicon's verbs of saying (`SPEECH`), participles that go on
     /// with a clause's speaker (`PARTICIPLE`) and verbs that go on with the
@@ -192,13 +192,6 @@ impl<'r> Extractor<'r> {
                 }
             }
         }
-        // Both automata are run over every article: built as DFAs, the
-        // fastest to search (and small for a story's names and words).
-        let names = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&pats)
-            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
         let lex = &rules.lexicon;
         let mut sources = lex.source_phrases.clone();
         sources.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -239,6 +232,8 @@ impl<'r> Extractor<'r> {
                 }
             }
         }
+        // Run over every article: built as a DFA, the fastest to search
+        // (and small for a story's names and words).
         let name_count = pats.len();
         let both: Vec<&String> = pats.iter().chain(&words).collect();
         let names_and_words = AhoCorasick::builder()
@@ -258,7 +253,6 @@ impl<'r> Extractor<'r> {
             pattern_sets,
             spellings: Default::default(),
             words: Default::default(),
-            names,
             name_entity,
             verbs: {
                 let mut verbs = rustc_hash::FxHashMap::<String, u8>::default();
@@ -412,7 +406,7 @@ impl<'r> Extractor<'r> {
             // those outside quotes (for who speaks).
             let all_words = self.words(text, &range, &[]);
             let named = leftmost_longest(&names, &range);
-            let ents = self.entities_among(text, si, &all_words, named.into_iter());
+            let ents = self.entities_among(text, si, &all_words, &named);
             let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
             let mut words: Vec<(Range<usize>, &str)> = Vec::with_capacity(all_words.len());
             words.extend(
@@ -651,35 +645,19 @@ impl<'r> Extractor<'r> {
         (dates, quantities, durations)
     }
 
-    /// Entity names in `range` of `text`, checked at word boundaries (a
-    /// clitic و ف ب ل ك may stand before a name).
-    pub fn entities_in(
-        &self,
-        text: &str,
-        range: Range<usize>,
-        sentence: usize,
-    ) -> Vec<EntityMention> {
-        let words = self.words(text, &range, &[]);
-        let at = range.start;
-        let named = self
-            .names
-            .find_iter(&text[range])
-            .map(|m| (at + m.start()..at + m.end(), m.pattern().as_usize()));
-        self.entities_among(text, sentence, &words, named)
-    }
-
-    /// `entities_in`, with the sentence's words (`words`) already split and
-    /// its names found (`named`: where, and which pattern of `names`, as
-    /// `names.find_iter` finds them).
+    /// A sentence's entities: its names (`named`, from `leftmost_longest`),
+    /// kept where they stand at word boundaries (a clitic و ف ب ل ك may
+    /// stand before a name), and the spellings one letter off a person's
+    /// name among its words (`words`).
     fn entities_among(
         &self,
         text: &str,
         sentence: usize,
         words: &[(Range<usize>, &str)],
-        named: impl Iterator<Item = (Range<usize>, usize)>,
+        named: &[(Range<usize>, usize)],
     ) -> Vec<EntityMention> {
         let mut out = Vec::new();
-        for (r, pattern) in named {
+        for &(ref r, pattern) in named {
             let (s, e) = (r.start, r.end);
             if !word_start(text, s) || text[e..].chars().next().is_some_and(is_word_char) {
                 continue;
@@ -1405,15 +1383,23 @@ mod tests {
             for sent in sentences {
                 let range = 0..sent.len();
                 let words = ex.words(sent, &range, &[]);
-                let mut found = Vec::new();
-                for m in ex.names.find_iter(sent.as_str()) {
-                    found.push(EntityMention {
-                        entity: ex.name_entity[m.pattern().as_usize()],
-                        range: m.range(),
+                // The sentence's names, as `extract_mentions` finds them.
+                let mut hits: Vec<(usize, usize, usize)> = ex
+                    .names_and_words
+                    .find_overlapping_iter(sent.as_str())
+                    .filter(|m| m.pattern().as_usize() < ex.name_count)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect();
+                hits.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
+                let found: Vec<EntityMention> = leftmost_longest(&hits, &range)
+                    .into_iter()
+                    .map(|(r, p)| EntityMention {
+                        entity: ex.name_entity[p],
+                        range: r,
                         sentence: 0,
                         variant_of: None,
-                    });
-                }
+                    })
+                    .collect();
                 let key = |v: Vec<EntityMention>| -> Vec<_> {
                     v.into_iter()
                         .map(|m| (m.entity, m.range, m.variant_of))
@@ -1455,7 +1441,7 @@ mod tests {
             cut in (0usize..41, 0usize..41),
         ) {
             let longest = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .build(&names)
                 .expect("an automaton");
             let every = AhoCorasick::new(&names).expect("an automaton");
