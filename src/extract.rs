@@ -5,9 +5,12 @@
 //! sentence, and skips boilerplate blocks. The `Extractor` is compiled once
 //! from the rules (an Aho-Corasick automaton for every entity name, the
 //! grammar's regexes, the claim patterns) and then shared by every article.
-//! Articles can be extracted in batches (`extract_many`): the claim patterns
-//! then run one pattern at a time over the whole batch, each article getting
-//! exactly what it gets alone.
+//! Each sentence is read on its own first (`Facts`), then the article's
+//! context is applied (who goes on speaking); a sentence met before, in any
+//! article, is not read again (the memo). Articles can be extracted in
+//! batches (`extract_many`): the claim patterns then run one pattern at a
+//! time over the whole batch, each article getting exactly what it gets
+//! alone.
 use crate::grammar::DateExpr;
 use crate::normalize::Normalized;
 use crate::rules::{Rules, ValueKind};
@@ -16,6 +19,7 @@ use crate::value::Quantity;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One article, normalized and split into sentences.
 #[derive(Debug)]
@@ -99,13 +103,108 @@ pub struct Extracted {
     pub speakers: Vec<Option<usize>>,
 }
 
-/// A sentence's words, with their ranges in the text.
-type Words<'t> = Vec<(Range<usize>, &'t str)>;
+/// What a sentence says on its own, wherever it stands (see
+/// `Extractor::extract_many`): ranges from the sentence's start, sentence
+/// numbers 0. An article's context is applied by `Extractor::assemble`.
+#[derive(Debug, Default)]
+struct Facts {
+    entities: Vec<EntityMention>,
+    /// The speaker the sentence names, and whether it goes on with the
+    /// previous speaker when it names none ("وأضاف").
+    speaker: Option<usize>,
+    continues: bool,
+    /// For each of the sentence's quotes, in order.
+    quotes: Vec<QuoteFacts>,
+    dates: Vec<DateMention>,
+    quantities: Vec<QuantityMention>,
+    durations: Vec<DurationMention>,
+    matches: Vec<MatchFacts>,
+}
 
-/// A claim pattern to run on a sentence of a document.
+#[derive(Debug)]
+struct QuoteFacts {
+    /// The speaker of the last verb of saying before the quote: Some(None)
+    /// when it names no one the rules know.
+    before: Option<Option<usize>>,
+    /// The first person named outside the sentence's quotes.
+    first_person: Option<usize>,
+    is_name: bool,
+}
+
+#[derive(Debug)]
+struct MatchFacts {
+    rule: usize,
+    range: Range<usize>,
+    value: Range<usize>,
+    subject: Option<usize>,
+    /// The speaker of the last verb of saying before the claim (as
+    /// `QuoteFacts::before`).
+    before: Option<Option<usize>>,
+    /// The first of the sentence's quotes the claim is inside.
+    in_quote: Option<usize>,
+}
+
+impl Facts {
+    /// `self` with its ranges taken from the start of a sentence that
+    /// starts at byte `start` of its article.
+    fn relative_to(mut self, start: usize) -> Facts {
+        // (Wrapping, as `assemble` adds it back: every range is inside the
+        // sentence, and would come back exactly were it not.)
+        let back = |r: &mut Range<usize>| {
+            *r = r.start.wrapping_sub(start)..r.end.wrapping_sub(start);
+        };
+        for m in &mut self.entities {
+            back(&mut m.range);
+            m.sentence = 0;
+        }
+        for m in &mut self.dates {
+            back(&mut m.range);
+            m.sentence = 0;
+        }
+        for m in &mut self.quantities {
+            back(&mut m.range);
+            m.sentence = 0;
+        }
+        for m in &mut self.durations {
+            back(&mut m.range);
+            m.sentence = 0;
+        }
+        for m in &mut self.matches {
+            back(&mut m.range);
+            back(&mut m.value);
+        }
+        self
+    }
+
+    /// About the bytes it holds (for the memo's budget).
+    fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        size_of::<Facts>()
+            + self.entities.len() * size_of::<EntityMention>()
+            + self
+                .entities
+                .iter()
+                .filter_map(|e| e.variant_of.as_ref().map(String::len))
+                .sum::<usize>()
+            + self.quotes.len() * size_of::<QuoteFacts>()
+            + self.dates.len() * size_of::<DateMention>()
+            + self.quantities.len() * size_of::<QuantityMention>()
+            + self.durations.len() * size_of::<DurationMention>()
+            + self.matches.len() * size_of::<MatchFacts>()
+    }
+}
+
+/// The bytes the sentence memo may hold: plenty for a day's repeated copy,
+/// little beside the claims of a large run.
+const MEMO_BYTES: usize = 64 << 20;
+
+/// A sentence to read: its document, its number there, and its key in the
+/// memo (none when it is not to be kept).
+type Miss = (usize, usize, Option<Box<[u8]>>);
+
+/// A claim pattern to run on a sentence.
 #[derive(Debug, Clone)]
 struct Job {
-    sentence: usize,
     rule: usize,
     /// The pattern's number in its rule.
     pattern: usize,
@@ -139,8 +238,8 @@ pub struct Extractor<'r> {
     /// sorted.
     person_firsts: Vec<(char, u32)>,
     /// The patterns of `names`, then the claim patterns' required words
-    /// (`ClaimRule::literals`): one automaton, run once over each article,
-    /// finds every place of both (overlapping).
+    /// (`ClaimRule::literals`): one automaton, run once over each sentence
+    /// read, finds every place of both (overlapping).
     names_and_words: AhoCorasick,
     /// How many of `names_and_words`' patterns are names.
     name_count: usize,
@@ -161,6 +260,9 @@ pub struct Extractor<'r> {
     /// For every pattern (numbered as in `pattern_sets`): search caches
     /// not in use, lent to one batch of documents at a time.
     caches: Vec<std::sync::Mutex<Vec<PatternCache>>>,
+    /// What the sentences met so far say, by their bytes (see
+    /// `extract_many`); None reads every sentence afresh.
+    memo: Option<crate::memo::Memo<Facts>>,
 }
 
 const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
@@ -176,6 +278,11 @@ fn is_word_char(c: char) -> bool {
 
 impl<'r> Extractor<'r> {
     pub fn new(rules: &'r Rules) -> Extractor<'r> {
+        Extractor::with_memo(rules, MEMO_BYTES)
+    }
+
+    /// An extractor whose sentence memo holds about `bytes` (0: none).
+    pub fn with_memo(rules: &'r Rules, bytes: usize) -> Extractor<'r> {
         let mut pats = Vec::new();
         let mut name_entity = Vec::new();
         for (i, e) in rules.entities.iter().enumerate() {
@@ -243,6 +350,7 @@ impl<'r> Extractor<'r> {
             .expect("an automaton of the names and the rules' words");
         Extractor {
             rules,
+            memo: (bytes > 0).then(|| crate::memo::Memo::new(bytes)),
             person_firsts,
             caches: pattern_sets.iter().map(|_| Default::default()).collect(),
             person_shapes,
@@ -302,24 +410,65 @@ impl<'r> Extractor<'r> {
     }
 
     /// `extract` on several documents: each gets exactly what `extract`
-    /// gives it alone. The claim patterns are run last, one pattern at a
-    /// time over all the documents' sentences it may match, so that its
-    /// automata stay in the processor's caches (run a sentence at a time,
-    /// every search started cold, and took several times as long).
+    /// gives it alone.
+    ///
+    /// A sentence is read on its own (`Facts`): what it names, the speaker
+    /// it gives, its dates and figures, the claim rules' matches. Only then
+    /// is the article's context applied (`assemble`): a sentence that goes
+    /// on with the previous speaker ("وأضاف") gets it there. What a sentence
+    /// says on its own depends on its bytes and its quotes alone, wherever
+    /// it stands, so a sentence met before, in this article or another, is
+    /// taken from the memo (`memo`) and not read again: a day's wire repeats
+    /// its agency copy word for word.
+    ///
+    /// The claim patterns of the sentences not met before are run last, one
+    /// pattern at a time over all of them, so that its automata stay in the
+    /// processor's caches (run a sentence at a time, every search started
+    /// cold, and took several times as long).
     pub fn extract_many(&self, docs: &[&Doc]) -> Vec<Extracted> {
-        let staged: Vec<(Extracted, Vec<Job>)> =
-            docs.iter().map(|d| self.extract_mentions(d)).collect();
+        let mut facts: Vec<Vec<Option<Arc<Facts>>>> =
+            docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
+        // The sentences to read (document, sentence, memo key), each
+        // once; those met twice in the batch wait for the first (`again`).
+        let mut misses: Vec<Miss> = Vec::new();
+        let mut first: rustc_hash::FxHashMap<Box<[u8]>, usize> = Default::default();
+        let mut again: Vec<(usize, usize, usize)> = Vec::new();
+        let mut key = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            for (si, s) in doc.sentences.iter().enumerate() {
+                if s.boilerplate {
+                    continue;
+                }
+                let Some(k) = self.memo_key(&doc.norm.text, s, &mut key) else {
+                    misses.push((d, si, None));
+                    continue;
+                };
+                if let Some(f) = self.memo.as_ref().and_then(|m| m.get(k)) {
+                    facts[d][si] = Some(f);
+                } else if let Some(&m) = first.get(k) {
+                    again.push((d, si, m));
+                } else {
+                    first.insert(k.into(), misses.len());
+                    misses.push((d, si, Some(k.into())));
+                }
+            }
+        }
+        drop(first);
+        let staged: Vec<(Facts, Vec<Job>)> = misses
+            .iter()
+            .map(|&(d, si, _)| self.mentions_of(docs[d], si))
+            .collect();
         let mut order: Vec<(usize, usize)> = staged
             .iter()
             .enumerate()
-            .flat_map(|(d, (_, jobs))| (0..jobs.len()).map(move |j| (d, j)))
+            .flat_map(|(m, (_, jobs))| (0..jobs.len()).map(move |j| (m, j)))
             .collect();
-        order.sort_by_key(|&(d, j)| (staged[d].1[j].rule, staged[d].1[j].pattern));
+        order.sort_by_key(|&(m, j)| (staged[m].1[j].rule, staged[m].1[j].pattern));
         let mut found: Vec<Vec<Vec<RuleCaps>>> = staged
             .iter()
             .map(|(_, jobs)| vec![Vec::new(); jobs.len()])
             .collect();
-        let job = |&(d, j): &(usize, usize)| &staged[d].1[j];
+        let job = |&(m, j): &(usize, usize)| &staged[m].1[j];
         for run in
             order.chunk_by(|a, b| (job(a).rule, job(a).pattern) == (job(b).rule, job(b).pattern))
         {
@@ -329,197 +478,197 @@ impl<'r> Extractor<'r> {
             let lent = &self.caches[self.pattern_base[r] + p];
             let taken = lent.lock().unwrap_or_else(|e| e.into_inner()).pop();
             let mut cache = taken.unwrap_or_else(|| PatternCache::new(re, pre));
-            for &(d, j) in run {
-                let job = &staged[d].1[j];
-                let sent = &docs[d].norm.text[docs[d].sentences[job.sentence].range.clone()];
-                found[d][j] = rule_matches_with(re, pre, sent, job.last_start, &mut cache);
+            for &(m, j) in run {
+                let (d, si, _) = misses[m];
+                let sent = &docs[d].norm.text[docs[d].sentences[si].range.clone()];
+                let last_start = staged[m].1[j].last_start;
+                found[m][j] = rule_matches_with(re, pre, sent, last_start, &mut cache);
             }
             lent.lock().unwrap_or_else(|e| e.into_inner()).push(cache);
         }
-        staged
-            .into_iter()
-            .zip(found)
-            .zip(docs)
-            .map(|(((mut out, jobs), found), doc)| {
-                self.add_matches(doc, &mut out, &jobs, found);
-                out
-            })
+        let mut read: Vec<Arc<Facts>> = Vec::with_capacity(misses.len());
+        for ((mut f, jobs), ((d, si, key), found)) in
+            staged.into_iter().zip(misses.into_iter().zip(found))
+        {
+            let doc = docs[d];
+            self.add_matches(doc, si, &mut f, &jobs, found);
+            let f = Arc::new(f.relative_to(doc.sentences[si].range.start));
+            if let (Some(memo), Some(key)) = (&self.memo, key) {
+                memo.insert(key, f.clone(), f.bytes());
+            }
+            facts[d][si] = Some(f.clone());
+            read.push(f);
+        }
+        for (d, si, m) in again {
+            facts[d][si] = Some(read[m].clone());
+        }
+        docs.iter()
+            .zip(facts)
+            .map(|(doc, facts)| self.assemble(doc, &facts))
             .collect()
     }
 
-    /// Everything `extract` finds but the claim rules' matches, and the
-    /// claim patterns worth running on each sentence.
-    fn extract_mentions(&self, doc: &Doc) -> (Extracted, Vec<Job>) {
+    /// The memo's key for sentence `s` of normalized `text`: its bytes and
+    /// where its quotes stand in it. None when there is no memo, or when a
+    /// word runs on across the sentence's start or end: whether a name at
+    /// its edge stands at a word boundary then depends on the text around
+    /// it. (Elsewhere, what a sentence says is read off its own bytes.)
+    fn memo_key<'k>(&self, text: &str, s: &Sentence, key: &'k mut Vec<u8>) -> Option<&'k [u8]> {
+        self.memo.as_ref()?;
+        let r = s.range.clone();
+        let before = text.get(..r.start)?.chars().next_back();
+        let after = text.get(r.end..)?.chars().next();
+        if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+            return None;
+        }
+        key.clear();
+        key.extend_from_slice(text.get(r.clone())?.as_bytes());
+        // (No byte of UTF-8 text is 0xFF: the quotes cannot run into it.)
+        key.push(0xFF);
+        for q in &s.quotes {
+            for at in [q.outer.start, q.outer.end, q.inner.start, q.inner.end] {
+                key.extend_from_slice(&(at.wrapping_sub(r.start) as u64).to_le_bytes());
+            }
+        }
+        Some(key)
+    }
+
+    /// What sentence `si` says on its own but the claim rules' matches
+    /// (ranges in the article), and the claim patterns worth running on it.
+    fn mentions_of(&self, doc: &Doc, si: usize) -> (Facts, Vec<Job>) {
         let text = doc.norm.text.as_str();
-        let mut jobs = Vec::new();
-        let mut out = Extracted {
-            speakers: vec![None; doc.sentences.len()],
-            ..Extracted::default()
-        };
-        // Which patterns may match in which sentence: those with a word of
-        // each of their required sets inside it, found in one pass over the
-        // article.
+        let s = &doc.sentences[si];
+        let range = s.range.clone();
+        let sent = &text[range.clone()];
+        // Which patterns may match: those with a word of each of their
+        // required sets in the sentence. For each set, where its last word
+        // starts: a match holds a word of each of its pattern's sets, so it
+        // starts at or before every such place.
         let nsets = self.pattern_sets.last().map_or(0, |r| r.end);
-        // (Sentences come in text order and do not overlap; should they
-        // not, every pattern is tried everywhere.)
-        let ordered = doc
-            .sentences
-            .windows(2)
-            .all(|w| w[0].range.end <= w[1].range.start);
-        // For each sentence and set: where the last word of the set starts
-        // in the sentence, if it holds one. A match holds a word of each of
-        // its pattern's sets, so it starts at or before every such place.
-        let anywhere = (!ordered).then_some(usize::MAX);
-        let mut latest: Vec<Option<usize>> = vec![anywhere; doc.sentences.len() * nsets];
-        // Every place a name stands, each sentence's picked later (see
-        // `leftmost_longest`).
+        let mut latest: Vec<Option<usize>> = vec![None; nsets];
+        // Every place a name stands, picked later (see `leftmost_longest`).
         let mut names: Vec<(usize, usize, usize)> = Vec::new();
-        for m in self.names_and_words.find_overlapping_iter(text) {
+        for m in self.names_and_words.find_overlapping_iter(sent) {
             let Some(word) = m.pattern().as_usize().checked_sub(self.name_count) else {
-                names.push((m.start(), m.end(), m.pattern().as_usize()));
+                let at = range.start + m.start()..range.start + m.end();
+                names.push((at.start, at.end, m.pattern().as_usize()));
                 continue;
             };
-            if !ordered {
-                continue;
-            }
-            let si = doc.sentences.partition_point(|s| s.range.end <= m.start());
-            if let Some(s) = doc.sentences.get(si) {
-                if s.range.start <= m.start() && m.end() <= s.range.end {
-                    let at = m.start() - s.range.start;
-                    for &k in &self.word_sets[word] {
-                        let l = &mut latest[si * nsets + k];
-                        *l = Some(l.map_or(at, |x| x.max(at)));
-                    }
-                }
+            for &k in &self.word_sets[word] {
+                let l = &mut latest[k];
+                *l = Some(l.map_or(m.start(), |x| x.max(m.start())));
             }
         }
         names.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
-        let mut previous_speaker: Option<usize> = None;
-        for (si, s) in doc.sentences.iter().enumerate() {
-            if s.boilerplate {
-                previous_speaker = None;
-                continue;
-            }
-            let range = s.range.clone();
-            let sent = &text[range.clone()];
-            // The sentence's words, split once: all of them (for names) and
-            // those outside quotes (for who speaks).
-            let all_words = self.words(text, &range, &[]);
-            let named = leftmost_longest(&names, &range);
-            let ents = self.entities_among(text, si, &all_words, &named);
-            let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
-            let mut words: Vec<(Range<usize>, &str)> = Vec::with_capacity(all_words.len());
-            words.extend(
-                all_words
-                    .iter()
-                    .filter(|(r, _)| !inside(&quotes, r.start))
-                    .cloned(),
-            );
-            let (speaker, continues) = self.sentence_speaker(text, &range, &ents, &quotes, &words);
-            let speaker = match speaker {
-                Some(sp) => Some(sp),
-                None if continues => previous_speaker,
-                None => None,
-            };
-            out.speakers[si] = speaker;
-            if speaker.is_some() {
-                previous_speaker = speaker;
-            }
-
-            for q in &s.quotes {
-                let qs = self
-                    .speaker_before(text, &range, q.outer.start, &ents, &quotes, &words)
-                    .flatten()
-                    .or(speaker)
-                    .or_else(|| {
-                        ents.iter()
-                            .filter(|m| !inside(&quotes, m.range.start))
-                            .find(|m| self.rules.entities[m.entity].kind == "person")
-                            .map(|m| m.entity)
-                    });
-                let words = text[q.inner.clone()].trim_matches(|c: char| !is_word_char(c));
-                out.quotes.push(QuoteMention {
-                    inner: q.inner.clone(),
-                    sentence: si,
-                    speaker: qs,
-                    is_name: self.name_set.contains(words),
+        // The sentence's words, split once: all of them (for names) and
+        // those outside quotes (for who speaks).
+        let all_words = self.words(text, &range, &[]);
+        let named = leftmost_longest(&names, &range);
+        let ents = self.entities_among(text, si, &all_words, &named);
+        let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
+        let mut words: Vec<(Range<usize>, &str)> = Vec::with_capacity(all_words.len());
+        words.extend(
+            all_words
+                .iter()
+                .filter(|(r, _)| !inside(&quotes, r.start))
+                .cloned(),
+        );
+        let (speaker, continues) = self.sentence_speaker(text, &range, &ents, &quotes, &words);
+        let quote_facts = s
+            .quotes
+            .iter()
+            .map(|q| {
+                let inner = text[q.inner.clone()].trim_matches(|c: char| !is_word_char(c));
+                QuoteFacts {
+                    before: self.speaker_before(
+                        text,
+                        &range,
+                        q.outer.start,
+                        &ents,
+                        &quotes,
+                        &words,
+                    ),
+                    first_person: ents
+                        .iter()
+                        .filter(|m| !inside(&quotes, m.range.start))
+                        .find(|m| self.rules.entities[m.entity].kind == "person")
+                        .map(|m| m.entity),
+                    is_name: self.name_set.contains(inner),
+                }
+            })
+            .collect();
+        let (dates, quantities, durations) = self.scan_at(sent, range.start, si);
+        // A pattern that needs a date, a number or a name only runs where
+        // the scanner or the name matcher found one; it is run later, with
+        // the other sentences' (see `extract_many`).
+        let has_date = !dates.is_empty();
+        let has_number = has_date || !quantities.is_empty() || !durations.is_empty();
+        let has_entity = !ents.is_empty();
+        let mut jobs = Vec::new();
+        for (ri, rule) in self.rules.claims.iter().enumerate() {
+            for (k, &(date, number, entity)) in rule.needs.iter().enumerate() {
+                if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
+                    continue;
+                }
+                let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
+                let Some(last_start) = sets
+                    .map(|k| latest[k])
+                    .try_fold(usize::MAX, |a, l| Some(a.min(l?)))
+                else {
+                    continue;
+                };
+                jobs.push(Job {
+                    rule: ri,
+                    pattern: k,
+                    last_start,
                 });
             }
-
-            let (mut dates, mut quantities, mut durations) = self.scan_at(sent, range.start, si);
-            let has_date = !dates.is_empty();
-            let has_number = has_date || !quantities.is_empty() || !durations.is_empty();
-            out.durations.append(&mut durations);
-            out.dates.append(&mut dates);
-            out.quantities.append(&mut quantities);
-
-            // A pattern that needs a date, a number or a name only runs
-            // where the scanner or the name matcher found one; it is run
-            // later, with the other documents' (see `extract_many`).
-            let has_entity = !ents.is_empty();
-            for (ri, rule) in self.rules.claims.iter().enumerate() {
-                for (k, &(date, number, entity)) in rule.needs.iter().enumerate() {
-                    if (date && !has_date) || (number && !has_number) || (entity && !has_entity) {
-                        continue;
-                    }
-                    let sets = self.pattern_sets[self.pattern_base[ri] + k].clone();
-                    let Some(last_start) = sets
-                        .map(|k| latest[si * nsets + k])
-                        .try_fold(usize::MAX, |a, l| Some(a.min(l?)))
-                    else {
-                        continue;
-                    };
-                    jobs.push(Job {
-                        sentence: si,
-                        rule: ri,
-                        pattern: k,
-                        last_start,
-                    });
-                }
-            }
-            out.entities.extend(ents);
         }
-        (out, jobs)
+        let facts = Facts {
+            entities: ents,
+            speaker,
+            continues,
+            quotes: quote_facts,
+            dates,
+            quantities,
+            durations,
+            matches: Vec::new(),
+        };
+        (facts, jobs)
     }
 
-    /// The claim rules' matches, from what their patterns found on each
-    /// sentence (`found`, one list per job), in the order `extract` has
-    /// always given them: by sentence, rule, pattern, then place.
-    fn add_matches(&self, doc: &Doc, out: &mut Extracted, jobs: &[Job], found: Vec<Vec<RuleCaps>>) {
+    /// The claim rules' matches in sentence `si` (`facts`, ranges in the
+    /// article), from what their patterns found (`found`, one list per
+    /// job), in the order `extract` has always given them: by rule,
+    /// pattern, then place.
+    fn add_matches(
+        &self,
+        doc: &Doc,
+        si: usize,
+        facts: &mut Facts,
+        jobs: &[Job],
+        found: Vec<Vec<RuleCaps>>,
+    ) {
+        if found.iter().all(Vec::is_empty) {
+            return;
+        }
         let text = doc.norm.text.as_str();
-        // Spans taken by a rule in a sentence: its later patterns do not
+        let s = &doc.sentences[si];
+        let range = s.range.clone();
+        // The sentence's quotes and its words outside them, for who speaks.
+        let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
+        let words = self.words(text, &range, &quotes);
+        let ents = &facts.entities;
+        // Spans taken by a rule in the sentence: its later patterns do not
         // claim them again.
         let mut taken: Vec<Range<usize>> = Vec::new();
         let mut current = None;
-        // The sentence's quotes and its words outside them, for who speaks.
-        let mut context: Option<(usize, Vec<Range<usize>>, Words)> = None;
         for (job, all) in jobs.iter().zip(found) {
-            let (si, ri) = (job.sentence, job.rule);
-            if current != Some((si, ri)) {
+            if current != Some(job.rule) {
                 taken.clear();
-                current = Some((si, ri));
+                current = Some(job.rule);
             }
-            if all.is_empty() {
-                continue;
-            }
-            let range = doc.sentences[si].range.clone();
-            if context.as_ref().map(|c| c.0) != Some(si) {
-                let quotes: Vec<Range<usize>> = doc.sentences[si]
-                    .quotes
-                    .iter()
-                    .map(|q| q.outer.clone())
-                    .collect();
-                let words = self.words(text, &range, &quotes);
-                context = Some((si, quotes, words));
-            }
-            let Some((_, quotes, words)) = context.as_ref() else {
-                continue;
-            };
-            let from = out.entities.partition_point(|e| e.sentence < si);
-            let to = out.entities.partition_point(|e| e.sentence <= si);
-            let ents = &out.entities[from..to];
-            let speaker = out.speakers[si];
-            let rule = &self.rules.claims[ri];
+            let rule = &self.rules.claims[job.rule];
             let re = &rule.patterns[job.pattern];
             for caps in all {
                 let Some(whole) = caps.get(0) else { continue };
@@ -547,25 +696,103 @@ impl<'r> Extractor<'r> {
                         .find(|e| e.range.start >= r.start && e.range.end <= r.end)
                         .map(|e| e.entity)
                 });
-                let in_quote = out.quotes.iter().find(|q| {
-                    q.sentence == si && q.inner.start <= span.start && span.end <= q.inner.end
-                });
+                let in_quote = s
+                    .quotes
+                    .iter()
+                    .position(|q| q.inner.start <= span.start && span.end <= q.inner.end);
                 taken.push(span.clone());
                 // the nearest verb of saying before the claim
                 // ("…، فيما قال توكاييف إن 18 …")
-                let claim_speaker = self
-                    .speaker_before(text, &range, span.start, ents, quotes, words)
-                    .unwrap_or(speaker);
-                out.matches.push(RuleMatch {
-                    rule: ri,
-                    sentence: si,
+                let before = self.speaker_before(text, &range, span.start, ents, &quotes, &words);
+                facts.matches.push(MatchFacts {
+                    rule: job.rule,
                     range: span,
                     value,
                     subject,
-                    speaker: in_quote.and_then(|q| q.speaker).or(claim_speaker),
+                    before,
+                    in_quote,
                 });
             }
         }
+    }
+
+    /// An article's mentions from what each of its sentences says on its
+    /// own (`facts`, none for boilerplate): each sentence's speaker is the
+    /// one it names, else, if it goes on ("وأضاف"), the previous one; a
+    /// quote is its speaker's (the verb of saying before it, else the
+    /// sentence's speaker, else the first person named outside quotes).
+    fn assemble(&self, doc: &Doc, facts: &[Option<Arc<Facts>>]) -> Extracted {
+        let mut out = Extracted {
+            speakers: vec![None; doc.sentences.len()],
+            ..Extracted::default()
+        };
+        let mut previous_speaker: Option<usize> = None;
+        for (si, (s, f)) in doc.sentences.iter().zip(facts).enumerate() {
+            let Some(f) = f.as_deref().filter(|_| !s.boilerplate) else {
+                previous_speaker = None;
+                continue;
+            };
+            let start = s.range.start;
+            let place = |r: &Range<usize>| start.wrapping_add(r.start)..start.wrapping_add(r.end);
+            let speaker = match f.speaker {
+                Some(sp) => Some(sp),
+                None if f.continues => previous_speaker,
+                None => None,
+            };
+            out.speakers[si] = speaker;
+            if speaker.is_some() {
+                previous_speaker = speaker;
+            }
+            let quotes_from = out.quotes.len();
+            for (q, qf) in s.quotes.iter().zip(&f.quotes) {
+                out.quotes.push(QuoteMention {
+                    inner: q.inner.clone(),
+                    sentence: si,
+                    speaker: qf.before.flatten().or(speaker).or(qf.first_person),
+                    is_name: qf.is_name,
+                });
+            }
+            out.durations
+                .extend(f.durations.iter().map(|m| DurationMention {
+                    range: place(&m.range),
+                    sentence: si,
+                    value: m.value.clone(),
+                }));
+            out.dates.extend(f.dates.iter().map(|m| DateMention {
+                range: place(&m.range),
+                sentence: si,
+                expr: m.expr.clone(),
+            }));
+            out.quantities
+                .extend(f.quantities.iter().map(|m| QuantityMention {
+                    range: place(&m.range),
+                    sentence: si,
+                    value: m.value.clone(),
+                }));
+            out.entities
+                .extend(f.entities.iter().map(|m| EntityMention {
+                    entity: m.entity,
+                    range: place(&m.range),
+                    sentence: si,
+                    variant_of: m.variant_of.clone(),
+                }));
+            let quotes = &out.quotes[quotes_from..];
+            out.matches.extend(f.matches.iter().map(|m| {
+                RuleMatch {
+                    rule: m.rule,
+                    sentence: si,
+                    range: place(&m.range),
+                    value: place(&m.value),
+                    subject: m.subject,
+                    speaker: m
+                        .in_quote
+                        .and_then(|q| quotes.get(q))
+                        .and_then(|q| q.speaker)
+                        .or(m.before.unwrap_or(speaker)),
+                }
+            }));
+        }
+        out
     }
 
     /// The date mentions of `doc`, exactly the `dates` of `extract(doc)`,
@@ -1383,7 +1610,7 @@ mod tests {
             for sent in sentences {
                 let range = 0..sent.len();
                 let words = ex.words(sent, &range, &[]);
-                // The sentence's names, as `extract_mentions` finds them.
+                // The sentence's names, as `mentions_of` finds them.
                 let mut hits: Vec<(usize, usize, usize)> = ex
                     .names_and_words
                     .find_overlapping_iter(sent.as_str())
@@ -1494,6 +1721,188 @@ mod tests {
             let want: Vec<String> = order.iter().map(|&i| alone[i].clone()).collect();
             assert_eq!(together, want);
             order.reverse();
+        }
+    }
+
+    /// Every sentence of the seeds and fixtures, normalized.
+    fn corpus_sentences(ex: &Extractor) -> Vec<String> {
+        let mut dirs = vec![std::path::PathBuf::from("seeds")];
+        for e in std::fs::read_dir("tests/fixtures").expect("fixtures") {
+            dirs.push(e.expect("an entry").path());
+        }
+        let mut sentences = Vec::new();
+        for dir in dirs {
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .expect("a folder")
+                .map(|e| e.expect("an entry").path())
+                .collect();
+            files.sort();
+            for f in files {
+                let Ok(text) = std::fs::read_to_string(f) else {
+                    continue;
+                };
+                let doc = ex.prepare(&text);
+                for s in &doc.sentences {
+                    sentences.push(doc.norm.text[s.range.clone()].to_string());
+                }
+            }
+        }
+        sentences
+    }
+
+    /// A sentence read once says the same wherever it comes again. Articles
+    /// are made of the seeds' and fixtures' sentences in random order and
+    /// with random joins, between the lexicon's boilerplate markers, verbs
+    /// that go on with the previous speaker and quotes with no verb before
+    /// them; each is extracted with the memo (kept from case to case, so
+    /// that sentences read in one article are taken in another), with a
+    /// memo small enough to be emptied again and again, and with none.
+    #[test]
+    fn the_memo_gives_what_reading_every_sentence_gives() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let with = Extractor::new(&rules);
+        let small = Extractor::with_memo(&rules, 16 * 4096);
+        let without = Extractor::with_memo(&rules, 0);
+        let mut pieces = corpus_sentences(&without);
+        let lex = &rules.lexicon;
+        let person = ex_person(&without);
+        for v in lex
+            .continuation_verbs
+            .iter()
+            .chain(&lex.speech_verbs)
+            .take(6)
+        {
+            pieces.push(format!("{v} إن الوضع هادئ."));
+            pieces.push(format!("{v}: «الوضع هادئ»."));
+            pieces.push(format!("{v} {person}: «الوضع هادئ»."));
+        }
+        pieces.push("«الوضع هادئ»، بحسب مصدر.".to_string());
+        for b in lex.boilerplate.iter().take(2) {
+            pieces.push(format!("\n{b}\n"));
+        }
+        let joins = [" ", "\n", "\n\n", "", "، "];
+        // Half the pieces from the first few, so that many come again.
+        let piece = (
+            prop_oneof![0..pieces.len(), 0..40.min(pieces.len())],
+            0..joins.len(),
+        );
+        let articles = proptest::collection::vec(proptest::collection::vec(piece, 1..25), 1..4);
+        let mut runner = TestRunner::new(Config {
+            cases: 48,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        // Sentences read, and those among them read before.
+        let read = std::cell::Cell::new(0);
+        let seen = std::cell::RefCell::new(HashSet::default());
+        let again = std::cell::Cell::new(0);
+        runner
+            .run(&articles, |articles| {
+                let texts: Vec<String> = articles
+                    .iter()
+                    .map(|a| {
+                        a.iter()
+                            .map(|&(p, j)| format!("{}{}", pieces[p], joins[j]))
+                            .collect()
+                    })
+                    .collect();
+                let docs: Vec<Doc> = texts.iter().map(|t| without.prepare(t)).collect();
+                let refs: Vec<&Doc> = docs.iter().collect();
+                let want: Vec<String> = without
+                    .extract_many(&refs)
+                    .iter()
+                    .map(|e| format!("{e:?}"))
+                    .collect();
+                for ex in [&with, &small] {
+                    let mut got: Vec<String> = Vec::new();
+                    // Two batches, the second after the first has filled the memo.
+                    for batch in refs.chunks(2) {
+                        got.extend(ex.extract_many(batch).iter().map(|e| format!("{e:?}")));
+                    }
+                    prop_assert_eq!(&got, &want);
+                }
+                for d in &docs {
+                    for s in d.sentences.iter().filter(|s| !s.boilerplate) {
+                        read.set(read.get() + 1);
+                        let text = d.norm.text[s.range.clone()].to_string();
+                        if !seen.borrow_mut().insert(text) {
+                            again.set(again.get() + 1);
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The memo was used: it holds fewer sentences than were read.
+        let held = with.memo.as_ref().map_or(0, |m| m.entries());
+        assert!(
+            held > 0 && held < read.get() / 2,
+            "{held} of {}",
+            read.get()
+        );
+    }
+
+    /// The first of the rules' people's names of one word (a name the
+    /// matcher finds).
+    fn ex_person(ex: &Extractor) -> String {
+        ex.person_names
+            .iter()
+            .find(|(_, n, words)| *words == 1 && ex.name_set.contains(n))
+            .map(|(_, n, _)| n.clone())
+            .expect("a person of one word")
+    }
+
+    /// A name at the edge of a sentence is a name only if no word runs on
+    /// across the edge. Sentences cut by hand (no segmenter cuts a word) with
+    /// the same bytes, once at word boundaries and once glued to a word:
+    /// the memo must not give the second what it read in the first.
+    #[test]
+    fn a_sentence_glued_to_a_word_is_not_taken_from_the_memo() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let with = Extractor::new(&rules);
+        let without = Extractor::with_memo(&rules, 0);
+        let name = ex_person(&without);
+        // (Cut before `at` and after `to`, in bytes of the normalized text.)
+        let doc = |text: &str, at: usize, to: usize| -> Doc {
+            let norm = crate::normalize::normalize(text);
+            let s = |range: Range<usize>| Sentence {
+                range,
+                paragraph: 0,
+                boilerplate: false,
+                heading: false,
+                quotes: Vec::new(),
+            };
+            let n = norm.text.len();
+            Doc {
+                sentences: vec![s(0..at), s(at..to), s(to..n)],
+                norm,
+                line_starts: std::sync::OnceLock::new(),
+            }
+        };
+        let sentence = format!("{name} قال ان الوضع هادئ {name}");
+        let cut = |before: &str, after: &str| {
+            let text = format!("{before}{sentence}{after}");
+            let at = crate::normalize::normalize(before).text.len();
+            let to = at + crate::normalize::normalize(&sentence).text.len();
+            assert_eq!(
+                &crate::normalize::normalize(&text).text[at..to],
+                crate::normalize::normalize(&sentence).text
+            );
+            doc(&text, at, to)
+        };
+        let docs = [
+            cut("كتب ", " اليوم"),
+            cut("كتب", " اليوم"),
+            cut("كتب ", "اليوم"),
+            cut("كتب ", " اليوم"),
+        ];
+        let names = |e: &Extracted| e.entities.iter().filter(|m| m.sentence == 1).count();
+        let want: Vec<Extracted> = docs.iter().map(|d| without.extract(d)).collect();
+        assert_eq!(want.iter().map(names).collect::<Vec<_>>(), [2, 1, 1, 2]);
+        for (d, w) in docs.iter().zip(&want) {
+            assert_eq!(format!("{:?}", with.extract(d)), format!("{w:?}"));
         }
     }
 

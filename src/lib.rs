@@ -21,6 +21,7 @@ pub mod extract;
 pub mod grammar;
 pub mod graph;
 pub mod load;
+pub mod memo;
 pub mod normalize;
 pub mod report;
 pub mod resolve;
