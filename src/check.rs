@@ -337,8 +337,9 @@ pub fn analyse_many(
 }
 
 /// An article's part, from its extraction.
-fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
+fn part_of(mut a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
     let article = a.article;
+    let runs = std::mem::take(&mut a.extracted.runs);
     let date = article_date(&a, cal, &rules.lexicon.month_prepositions);
     let ArticleClaims {
         claims,
@@ -413,7 +414,7 @@ fn part_of(a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Part {
         mismatches,
         calendar: calendar_mismatches,
         names,
-        runs: crate::copy::Runs::Kept(crate::copy::runs_of(&a.doc)),
+        runs: crate::copy::Runs::Kept(crate::copy::finish(runs)),
     }
 }
 

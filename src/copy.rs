@@ -1,5 +1,5 @@
 //! Wire copy: articles that share near-identical sentences. Each article's
-//! sentences are cut into six-word runs, hashed (`runs_of`); two articles
+//! sentences are cut into six-word runs, hashed (`sentence_runs`); two articles
 //! with three runs in common share copy, unless the runs are found in more
 //! than 20 articles (boilerplate, not copy) (`shared_copy`).
 //!
@@ -8,7 +8,6 @@
 //! end. A run can hand them to a `Spill`: temporary files, deleted when the
 //! run ends, cut in slices by hash and read back one slice at a time. A
 //! spill that cannot be written leaves the runs in memory: nothing is lost.
-use crate::extract::Doc;
 use std::fs::File;
 use std::sync::{Arc, Mutex};
 
@@ -74,30 +73,31 @@ fn is_alphanumeric(c: char) -> bool {
         .unwrap_or_else(|| c.is_alphanumeric())
 }
 
-/// The six-word runs of a document's sentences (not boilerplate), hashed
-/// (32 bits are plenty to tell a day's runs apart, and halve what every
-/// article keeps until the end of the run), sorted, without repeats.
+/// The six-word runs of one sentence, hashed (32 bits are plenty to tell a
+/// day's runs apart, and halve what every article keeps until the end of
+/// the run), in order, added to `out`. An article's runs are those of its
+/// sentences (not boilerplate), sorted, without repeats (`finish`); the
+/// extractor gathers them (see `extract::Extracted::runs`).
 ///
 /// Each word is hashed once (`fnv1a`), and a run's hash is worked out from
 /// its six words' hashes (`run_hash`): hashing the six words' bytes for
 /// every run read each byte six times.
-pub fn runs_of(doc: &Doc) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut words: Vec<u64> = Vec::new();
-    for s in doc.sentences.iter().filter(|s| !s.boilerplate) {
-        words.clear();
-        words.extend(
-            doc.norm.text[s.range.clone()]
-                .split(|c: char| !is_alphanumeric(c))
-                .filter(|w| !w.is_empty())
-                .map(fnv1a),
-        );
-        out.extend(words.windows(RUN).map(run_hash));
-    }
-    out.sort_unstable();
-    out.dedup();
-    out.shrink_to_fit();
-    out
+pub fn sentence_runs(sentence: &str, out: &mut Vec<u32>) {
+    let words: Vec<u64> = sentence
+        .split(|c: char| !is_alphanumeric(c))
+        .filter(|w| !w.is_empty())
+        .map(fnv1a)
+        .collect();
+    out.extend(words.windows(RUN).map(run_hash));
+}
+
+/// An article's runs, from those of its sentences: sorted, without
+/// repeats.
+pub fn finish(mut runs: Vec<u32>) -> Vec<u32> {
+    runs.sort_unstable();
+    runs.dedup();
+    runs.shrink_to_fit();
+    runs
 }
 
 /// How many words make a run.
@@ -401,7 +401,7 @@ mod tests {
 
     /// Articles 0, 1 and 2 share three runs; 3 shares two with 0; run 99
     /// is in 25 articles (boilerplate); the rest are alone. Each list is
-    /// sorted, as `runs_of` leaves it.
+    /// sorted, as `finish` leaves it.
     fn corpus() -> Vec<Vec<u32>> {
         let mut v = vec![
             vec![1, 2, 3, 40, 99],

@@ -101,6 +101,9 @@ pub struct Extracted {
     pub matches: Vec<RuleMatch>,
     /// The speaker of each sentence (an entity index), if it names one.
     pub speakers: Vec<Option<usize>>,
+    /// The hashes of the six-word runs of its sentences (not boilerplate),
+    /// in order: what wire copy is found by (`copy::sentence_runs`).
+    pub runs: Vec<u32>,
 }
 
 /// What a sentence says on its own, wherever it stands (see
@@ -119,6 +122,8 @@ struct Facts {
     quantities: Vec<QuantityMention>,
     durations: Vec<DurationMention>,
     matches: Vec<MatchFacts>,
+    /// The hashes of its six-word runs (`copy::sentence_runs`).
+    runs: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -191,6 +196,7 @@ impl Facts {
             + self.quantities.len() * size_of::<QuantityMention>()
             + self.durations.len() * size_of::<DurationMention>()
             + self.matches.len() * size_of::<MatchFacts>()
+            + self.runs.len() * size_of::<u32>()
     }
 }
 
@@ -624,7 +630,10 @@ impl<'r> Extractor<'r> {
                 });
             }
         }
+        let mut runs = Vec::new();
+        crate::copy::sentence_runs(sent, &mut runs);
         let facts = Facts {
+            runs,
             entities: ents,
             speaker,
             continues,
@@ -776,6 +785,7 @@ impl<'r> Extractor<'r> {
                     sentence: si,
                     variant_of: m.variant_of.clone(),
                 }));
+            out.runs.extend_from_slice(&f.runs);
             let quotes = &out.quotes[quotes_from..];
             out.matches.extend(f.matches.iter().map(|m| {
                 RuleMatch {

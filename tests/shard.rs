@@ -237,3 +237,72 @@ fn decoded_articles_are_quoted_from_their_decoded_text() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// `-o -` is standard output, as the README's map step uses it (a shard
+/// piped back to the engine): the same bytes as `-o FILE`, and no file
+/// named `-` in the current folder. The same for a report.
+#[test]
+fn dash_as_the_output_is_standard_output() {
+    let out = scratch("dash");
+    let all = articles("seeds");
+    let to_file = shards(&out, &[&all[..]]);
+    // The same relative paths from the scratch folder.
+    std::fs::create_dir_all(out.join("seeds")).unwrap();
+    for a in &all {
+        std::fs::copy(Path::new(ROOT).join(a), out.join(a)).unwrap();
+    }
+    let in_dir = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kzcheck"))
+            .args(args)
+            .current_dir(&out)
+            .output()
+            .expect("kzcheck runs")
+    };
+    let mut args = vec!["extract", "--claims", "--today", TODAY, "-o", "-"];
+    args.extend(all.iter().map(String::as_str));
+    let o = in_dir(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.stdout, std::fs::read(&to_file[0]).unwrap());
+    assert!(!out.join("-").exists(), "a file named - was written");
+
+    let seeds = "seeds";
+    let report = out.join("report.json");
+    let o = in_dir(&[
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        "--fail-on",
+        "never",
+        "-o",
+        "-",
+        seeds,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report_s = report.to_str().unwrap();
+    let f = in_dir(&[
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+        "--fail-on",
+        "never",
+        "-o",
+        report_s,
+        seeds,
+    ]);
+    assert_eq!(f.status.code(), Some(0));
+    assert!(o.stdout.starts_with(b"{"));
+    assert_eq!(o.stdout, std::fs::read(&report).unwrap());
+    assert!(!out.join("-").exists(), "a file named - was written");
+}

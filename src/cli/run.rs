@@ -156,6 +156,11 @@ fn emit(output: Option<&Path>, data: &str) -> Result<(), ExitCode> {
     emit_with(output, |w| w.write_all(data.as_bytes()))
 }
 
+/// The file `-o` names: none for `-`, which is standard output.
+fn output_file(output: &Option<std::path::PathBuf>) -> Option<&Path> {
+    output.as_deref().filter(|p| *p != Path::new("-"))
+}
+
 /// Writes a report to `output` (atomically) or to standard output, as
 /// `write` produces it, without holding it whole.
 fn emit_with(
@@ -372,7 +377,7 @@ impl Setup {
             report.baseline = Some(baseline.apply(&mut report, &shown));
         }
 
-        let tty = std::io::stdout().is_terminal() && args.output.is_none();
+        let tty = std::io::stdout().is_terminal() && output_file(&args.output).is_none();
         let color = match args.color {
             Color::Always => true,
             Color::Never => false,
@@ -382,7 +387,7 @@ impl Setup {
             color,
             width: terminal_width(),
         };
-        let written = emit_with(args.output.as_deref(), |w| {
+        let written = emit_with(output_file(&args.output), |w| {
             kzcheck::report::write(&report, args.format, opts, texts, w)
         });
         if let Err(code) = written {
@@ -577,7 +582,7 @@ pub fn extract(args: ExtractArgs, err_color: bool) -> ExitCode {
             }
         }
     };
-    if let Err(code) = emit(args.output.as_deref(), &out) {
+    if let Err(code) = emit(output_file(&args.output), &out) {
         return code;
     }
     let incomplete = loaded
