@@ -82,12 +82,15 @@ fn is_alphanumeric(c: char) -> bool {
 /// Each word is hashed once (`fnv1a`), and a run's hash is worked out from
 /// its six words' hashes (`run_hash`): hashing the six words' bytes for
 /// every run read each byte six times.
-pub fn sentence_runs(sentence: &str, out: &mut Vec<u32>) {
-    let words: Vec<u64> = sentence
-        .split(|c: char| !is_alphanumeric(c))
-        .filter(|w| !w.is_empty())
-        .map(fnv1a)
-        .collect();
+/// (`words` is room for the words' hashes, reused from call to call.)
+pub fn sentence_runs(sentence: &str, out: &mut Vec<u32>, words: &mut Vec<u64>) {
+    words.clear();
+    words.extend(
+        sentence
+            .split(|c: char| !is_alphanumeric(c))
+            .filter(|w| !w.is_empty())
+            .map(fnv1a),
+    );
     out.extend(words.windows(RUN).map(run_hash));
 }
 

@@ -208,6 +208,17 @@ const MEMO_BYTES: usize = 64 << 20;
 /// memo (none when it is not to be kept).
 type Miss = (usize, usize, Option<Box<[u8]>>);
 
+/// Room `Extractor::mentions_of` reuses from sentence to sentence.
+#[derive(Default)]
+struct Scratch {
+    /// For each required set, where its last word starts.
+    latest: Vec<Option<usize>>,
+    /// Every place a name stands: start, end, pattern.
+    names: Vec<(usize, usize, usize)>,
+    /// The hashes of a sentence's words (`copy::sentence_runs`).
+    words: Vec<u64>,
+}
+
 /// A claim pattern to run on a sentence.
 #[derive(Debug, Clone)]
 struct Job {
@@ -424,45 +435,43 @@ impl<'r> Extractor<'r> {
     /// on with the previous speaker ("وأضاف") gets it there. What a sentence
     /// says on its own depends on its bytes and its quotes alone, wherever
     /// it stands, so a sentence met before, in this article or another, is
-    /// taken from the memo (`memo`) and not read again: a day's wire repeats
-    /// its agency copy word for word.
+    /// taken from the memo (`memo`: kept from its second time on) and not
+    /// read again: a day's wire repeats its agency copy word for word.
     ///
     /// The claim patterns of the sentences not met before are run last, one
     /// pattern at a time over all of them, so that its automata stay in the
     /// processor's caches (run a sentence at a time, every search started
     /// cold, and took several times as long).
     pub fn extract_many(&self, docs: &[&Doc]) -> Vec<Extracted> {
+        use crate::memo::Found;
         let mut facts: Vec<Vec<Option<Arc<Facts>>>> =
             docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
-        // The sentences to read (document, sentence, memo key), each
-        // once; those met twice in the batch wait for the first (`again`).
+        // The sentences to read (document, sentence, memo key if it is to
+        // be kept: it was met before).
         let mut misses: Vec<Miss> = Vec::new();
-        let mut first: rustc_hash::FxHashMap<Box<[u8]>, usize> = Default::default();
-        let mut again: Vec<(usize, usize, usize)> = Vec::new();
         let mut key = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
             for (si, s) in doc.sentences.iter().enumerate() {
                 if s.boilerplate {
                     continue;
                 }
-                let Some(k) = self.memo_key(&doc.norm.text, s, &mut key) else {
+                let (Some(memo), Some(k)) =
+                    (&self.memo, self.memo_key(&doc.norm.text, s, &mut key))
+                else {
                     misses.push((d, si, None));
                     continue;
                 };
-                if let Some(f) = self.memo.as_ref().and_then(|m| m.get(k)) {
-                    facts[d][si] = Some(f);
-                } else if let Some(&m) = first.get(k) {
-                    again.push((d, si, m));
-                } else {
-                    first.insert(k.into(), misses.len());
-                    misses.push((d, si, Some(k.into())));
+                match memo.get(k) {
+                    Found::Kept(f) => facts[d][si] = Some(f),
+                    Found::Again => misses.push((d, si, Some(k.into()))),
+                    Found::New => misses.push((d, si, None)),
                 }
             }
         }
-        drop(first);
+        let mut scratch = Scratch::default();
         let staged: Vec<(Facts, Vec<Job>)> = misses
             .iter()
-            .map(|&(d, si, _)| self.mentions_of(docs[d], si))
+            .map(|&(d, si, _)| self.mentions_of(docs[d], si, &mut scratch))
             .collect();
         let mut order: Vec<(usize, usize)> = staged
             .iter()
@@ -492,7 +501,6 @@ impl<'r> Extractor<'r> {
             }
             lent.lock().unwrap_or_else(|e| e.into_inner()).push(cache);
         }
-        let mut read: Vec<Arc<Facts>> = Vec::with_capacity(misses.len());
         for ((mut f, jobs), ((d, si, key), found)) in
             staged.into_iter().zip(misses.into_iter().zip(found))
         {
@@ -502,11 +510,7 @@ impl<'r> Extractor<'r> {
             if let (Some(memo), Some(key)) = (&self.memo, key) {
                 memo.insert(key, f.clone(), f.bytes());
             }
-            facts[d][si] = Some(f.clone());
-            read.push(f);
-        }
-        for (d, si, m) in again {
-            facts[d][si] = Some(read[m].clone());
+            facts[d][si] = Some(f);
         }
         docs.iter()
             .zip(facts)
@@ -541,7 +545,7 @@ impl<'r> Extractor<'r> {
 
     /// What sentence `si` says on its own but the claim rules' matches
     /// (ranges in the article), and the claim patterns worth running on it.
-    fn mentions_of(&self, doc: &Doc, si: usize) -> (Facts, Vec<Job>) {
+    fn mentions_of(&self, doc: &Doc, si: usize, scratch: &mut Scratch) -> (Facts, Vec<Job>) {
         let text = doc.norm.text.as_str();
         let s = &doc.sentences[si];
         let range = s.range.clone();
@@ -551,9 +555,11 @@ impl<'r> Extractor<'r> {
         // starts: a match holds a word of each of its pattern's sets, so it
         // starts at or before every such place.
         let nsets = self.pattern_sets.last().map_or(0, |r| r.end);
-        let mut latest: Vec<Option<usize>> = vec![None; nsets];
+        let Scratch { latest, names, .. } = scratch;
+        latest.clear();
+        latest.resize(nsets, None);
         // Every place a name stands, picked later (see `leftmost_longest`).
-        let mut names: Vec<(usize, usize, usize)> = Vec::new();
+        names.clear();
         for m in self.names_and_words.find_overlapping_iter(sent) {
             let Some(word) = m.pattern().as_usize().checked_sub(self.name_count) else {
                 let at = range.start + m.start()..range.start + m.end();
@@ -569,7 +575,7 @@ impl<'r> Extractor<'r> {
         // The sentence's words, split once: all of them (for names) and
         // those outside quotes (for who speaks).
         let all_words = self.words(text, &range, &[]);
-        let named = leftmost_longest(&names, &range);
+        let named = leftmost_longest(names, &range);
         let ents = self.entities_among(text, si, &all_words, &named);
         let quotes: Vec<Range<usize>> = s.quotes.iter().map(|q| q.outer.clone()).collect();
         let mut words: Vec<(Range<usize>, &str)> = Vec::with_capacity(all_words.len());
@@ -631,7 +637,7 @@ impl<'r> Extractor<'r> {
             }
         }
         let mut runs = Vec::new();
-        crate::copy::sentence_runs(sent, &mut runs);
+        crate::copy::sentence_runs(sent, &mut runs, &mut scratch.words);
         let facts = Facts {
             runs,
             entities: ents,
