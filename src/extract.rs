@@ -155,28 +155,14 @@ impl Facts {
     fn relative_to(mut self, start: usize) -> Facts {
         // (Wrapping, as `assemble` adds it back: every range is inside the
         // sentence, and would come back exactly were it not.)
-        let back = |r: &mut Range<usize>| {
-            *r = r.start.wrapping_sub(start)..r.end.wrapping_sub(start);
-        };
-        for m in &mut self.entities {
-            back(&mut m.range);
-            m.sentence = 0;
-        }
-        for m in &mut self.dates {
-            back(&mut m.range);
-            m.sentence = 0;
-        }
-        for m in &mut self.quantities {
-            back(&mut m.range);
-            m.sentence = 0;
-        }
-        for m in &mut self.durations {
-            back(&mut m.range);
-            m.sentence = 0;
-        }
+        let back = |r: &Range<usize>| r.start.wrapping_sub(start)..r.end.wrapping_sub(start);
+        moved(&mut self.entities, 0, &back, 0);
+        moved(&mut self.dates, 0, &back, 0);
+        moved(&mut self.quantities, 0, &back, 0);
+        moved(&mut self.durations, 0, &back, 0);
         for m in &mut self.matches {
-            back(&mut m.range);
-            back(&mut m.value);
+            m.range = back(&m.range);
+            m.value = back(&m.value);
         }
         self
     }
@@ -198,6 +184,50 @@ impl Facts {
             + self.matches.len() * size_of::<MatchFacts>()
             + self.runs.len() * size_of::<u32>()
     }
+}
+
+/// A mention found in a sentence: where it stands, and in which sentence.
+trait Placed: Clone {
+    fn place(&mut self) -> (&mut Range<usize>, &mut usize);
+}
+
+macro_rules! placed {
+    ($($t:ty),*) => {$(
+        impl Placed for $t {
+            fn place(&mut self) -> (&mut Range<usize>, &mut usize) {
+                (&mut self.range, &mut self.sentence)
+            }
+        }
+    )*};
+}
+placed!(EntityMention, DateMention, QuantityMention, DurationMention);
+
+/// The mentions of `items` from the `from`th on moved to range `to(range)`
+/// of sentence `sentence`.
+fn moved<T: Placed>(
+    items: &mut [T],
+    from: usize,
+    to: &impl Fn(&Range<usize>) -> Range<usize>,
+    sentence: usize,
+) {
+    for m in &mut items[from..] {
+        let (range, s) = m.place();
+        *range = to(range);
+        *s = sentence;
+    }
+}
+
+/// `items` added to `out`, moved to range `to(range)` of sentence
+/// `sentence`.
+fn append_moved<T: Placed>(
+    out: &mut Vec<T>,
+    items: &[T],
+    to: &impl Fn(&Range<usize>) -> Range<usize>,
+    sentence: usize,
+) {
+    let from = out.len();
+    out.extend_from_slice(items);
+    moved(out, from, to, sentence);
 }
 
 /// The bytes the sentence memo may hold: plenty for a day's repeated copy,
@@ -767,30 +797,10 @@ impl<'r> Extractor<'r> {
                     is_name: qf.is_name,
                 });
             }
-            out.durations
-                .extend(f.durations.iter().map(|m| DurationMention {
-                    range: place(&m.range),
-                    sentence: si,
-                    value: m.value.clone(),
-                }));
-            out.dates.extend(f.dates.iter().map(|m| DateMention {
-                range: place(&m.range),
-                sentence: si,
-                expr: m.expr.clone(),
-            }));
-            out.quantities
-                .extend(f.quantities.iter().map(|m| QuantityMention {
-                    range: place(&m.range),
-                    sentence: si,
-                    value: m.value.clone(),
-                }));
-            out.entities
-                .extend(f.entities.iter().map(|m| EntityMention {
-                    entity: m.entity,
-                    range: place(&m.range),
-                    sentence: si,
-                    variant_of: m.variant_of.clone(),
-                }));
+            append_moved(&mut out.durations, &f.durations, &place, si);
+            append_moved(&mut out.dates, &f.dates, &place, si);
+            append_moved(&mut out.quantities, &f.quantities, &place, si);
+            append_moved(&mut out.entities, &f.entities, &place, si);
             out.runs.extend_from_slice(&f.runs);
             let quotes = &out.quotes[quotes_from..];
             out.matches.extend(f.matches.iter().map(|m| {

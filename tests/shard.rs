@@ -36,6 +36,16 @@ fn articles(dir: &str) -> Vec<String> {
     v
 }
 
+/// The run ended with exit code 0 (else its messages are shown).
+fn succeeded(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Writes one shard per group of articles; returns the shard paths.
 fn shards(out: &Path, groups: &[&[String]]) -> Vec<String> {
     let mut paths = Vec::new();
@@ -44,13 +54,7 @@ fn shards(out: &Path, groups: &[&[String]]) -> Vec<String> {
         let shard_s = shard.to_string_lossy().into_owned();
         let mut args = vec!["extract", "--claims", "--today", TODAY, "-o", &shard_s];
         args.extend(group.iter().map(String::as_str));
-        let o = run(&args);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        succeeded(&run(&args));
         paths.push(shard_s);
     }
     paths
@@ -261,12 +265,7 @@ fn dash_as_the_output_is_standard_output() {
     let mut args = vec!["extract", "--claims", "--today", TODAY, "-o", "-"];
     args.extend(all.iter().map(String::as_str));
     let o = in_dir(&args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    succeeded(&o);
     assert_eq!(o.stdout, std::fs::read(&to_file[0]).unwrap());
     assert!(!out.join("-").exists(), "a file named - was written");
 
@@ -283,12 +282,7 @@ fn dash_as_the_output_is_standard_output() {
         "-",
         seeds,
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    succeeded(&o);
     let report_s = report.to_str().unwrap();
     let f = in_dir(&[
         "--format",
@@ -301,7 +295,7 @@ fn dash_as_the_output_is_standard_output() {
         report_s,
         seeds,
     ]);
-    assert_eq!(f.status.code(), Some(0));
+    succeeded(&f);
     assert!(o.stdout.starts_with(b"{"));
     assert_eq!(o.stdout, std::fs::read(&report).unwrap());
     assert!(!out.join("-").exists(), "a file named - was written");
