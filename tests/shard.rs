@@ -269,33 +269,15 @@ fn dash_as_the_output_is_standard_output() {
     assert_eq!(o.stdout, std::fs::read(&to_file[0]).unwrap());
     assert!(!out.join("-").exists(), "a file named - was written");
 
-    let seeds = "seeds";
     let report = out.join("report.json");
-    let o = in_dir(&[
-        "--format",
-        "json",
-        "--today",
-        TODAY,
-        "--fail-on",
-        "never",
-        "-o",
-        "-",
-        seeds,
-    ]);
-    succeeded(&o);
-    let report_s = report.to_str().unwrap();
-    let f = in_dir(&[
-        "--format",
-        "json",
-        "--today",
-        TODAY,
-        "--fail-on",
-        "never",
-        "-o",
-        report_s,
-        seeds,
-    ]);
-    succeeded(&f);
+    let report_to = |o: &str| {
+        let args = ["--format", "json", "--today", TODAY, "--fail-on", "never"];
+        let r = in_dir(&[&args[..], &["-o", o, "seeds"]].concat());
+        succeeded(&r);
+        r
+    };
+    let o = report_to("-");
+    report_to(report.to_str().unwrap());
     assert!(o.stdout.starts_with(b"{"));
     assert_eq!(o.stdout, std::fs::read(&report).unwrap());
     assert!(!out.join("-").exists(), "a file named - was written");
