@@ -549,10 +549,11 @@ impl<'r> Extractor<'r> {
     }
 
     /// The memo's key for sentence `s` of normalized `text`: its bytes and
-    /// where its quotes stand in it. None when there is no memo, or when a
-    /// word runs on across the sentence's start or end: whether a name at
+    /// where its quotes stand in it. None when there is no memo, when a
+    /// word runs on across the sentence's start or end (whether a name at
     /// its edge stands at a word boundary then depends on the text around
-    /// it. (Elsewhere, what a sentence says is read off its own bytes.)
+    /// it), or when a quote is not inside the sentence. (Elsewhere, what a
+    /// sentence says is read off its own bytes.)
     fn memo_key<'k>(&self, text: &str, s: &Sentence, key: &'k mut Vec<u8>) -> Option<&'k [u8]> {
         self.memo.as_ref()?;
         let r = s.range.clone();
@@ -567,7 +568,12 @@ impl<'r> Extractor<'r> {
         key.push(0xFF);
         for q in &s.quotes {
             for at in [q.outer.start, q.outer.end, q.inner.start, q.inner.end] {
-                key.extend_from_slice(&(at.wrapping_sub(r.start) as u64).to_le_bytes());
+                // (A quote is inside its sentence; were one not, its words
+                // would not be the sentence's own.)
+                if !r.contains(&at) && at != r.end {
+                    return None;
+                }
+                key.extend_from_slice(&((at - r.start) as u64).to_le_bytes());
             }
         }
         Some(key)
@@ -1929,6 +1935,60 @@ mod tests {
         assert_eq!(want.iter().map(names).collect::<Vec<_>>(), [2, 1, 1, 2]);
         for (d, w) in docs.iter().zip(&want) {
             assert_eq!(format!("{:?}", with.extract(d)), format!("{w:?}"));
+        }
+    }
+
+    /// A quote that runs on past its sentence's end (no segmenter's, but a
+    /// `Doc` can say so) holds words that are not the sentence's own: such
+    /// a sentence is not taken from the memo. Two documents whose first
+    /// sentences have the same bytes and quote offsets, the quote holding a
+    /// listed name in one and other letters in the other.
+    #[test]
+    fn a_sentence_whose_quote_runs_past_it_is_not_taken_from_the_memo() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let with = Extractor::new(&rules);
+        let without = Extractor::with_memo(&rules, 0);
+        let name = ex_person(&without);
+        let other: String = name.chars().map(|_| 'س').collect();
+        assert_eq!(other.len(), name.len());
+        let doc = |quoted: &str| -> Doc {
+            let norm = crate::normalize::normalize(&format!("قال المتحدث «، {quoted}» اليوم"));
+            let t = &norm.text;
+            let open = t.find('«').expect("«");
+            let close = t.find('»').expect("»");
+            let cut = open + "«،".len();
+            let quote = crate::segment::Quote {
+                outer: open..close + '»'.len_utf8(),
+                inner: open + '«'.len_utf8()..close,
+            };
+            let s = |range: Range<usize>, quotes: Vec<crate::segment::Quote>| Sentence {
+                range,
+                paragraph: 0,
+                boilerplate: false,
+                heading: false,
+                quotes,
+            };
+            let n = t.len();
+            Doc {
+                sentences: vec![s(0..cut, vec![quote]), s(cut + 1..n, Vec::new())],
+                norm,
+                line_starts: std::sync::OnceLock::new(),
+            }
+        };
+        let (a, b) = (doc(&name), doc(&other));
+        assert_eq!(
+            &a.norm.text[a.sentences[0].range.clone()],
+            &b.norm.text[b.sentences[0].range.clone()]
+        );
+        let is_name = |e: &Extracted| e.quotes.iter().map(|q| q.is_name).collect::<Vec<_>>();
+        assert_eq!(is_name(&without.extract(&a)), [true]);
+        assert_eq!(is_name(&without.extract(&b)), [false]);
+        // Met three times: the memo would keep it, were it to be kept.
+        for d in [&a, &a, &a, &b] {
+            assert_eq!(
+                format!("{:?}", with.extract(d)),
+                format!("{:?}", without.extract(d))
+            );
         }
     }
 

@@ -1,6 +1,8 @@
 //! Any bytes as an article file: `load::from_bytes` (decoding, front
 //! matter, diagnostics rendered with miette), then the extractor with the
-//! built-in rules, then the whole `check::check`.
+//! built-in rules, then the whole `check::check`. The extractor keeps its
+//! sentence memo from input to input; an extractor with none must find
+//! the same.
 #![no_main]
 use std::sync::OnceLock;
 
@@ -18,6 +20,12 @@ fn extractor() -> &'static Extractor<'static> {
     EX.get_or_init(|| Extractor::new(rules()))
 }
 
+/// An extractor with no sentence memo: every sentence read afresh.
+fn plain() -> &'static Extractor<'static> {
+    static EX: OnceLock<Extractor<'static>> = OnceLock::new();
+    EX.get_or_init(|| Extractor::with_memo(rules(), 0))
+}
+
 fuzz_target!(|data: &[u8]| {
     let (article, diagnostics) = kzcheck::load::from_bytes("fuzz/input.txt", data.to_vec());
     for d in &diagnostics {
@@ -33,6 +41,11 @@ fuzz_target!(|data: &[u8]| {
     let ex = extractor();
     let doc = ex.prepare(article.body_text());
     let extracted = ex.extract(&doc);
+    assert_eq!(
+        format!("{extracted:?}"),
+        format!("{:?}", plain().extract(&doc)),
+        "the memo changed what was found"
+    );
     for d in &extracted.dates {
         assert!(doc.norm.text.get(d.range.clone()).is_some());
     }
