@@ -156,10 +156,10 @@ impl Facts {
         // (Wrapping, as `assemble` adds it back: every range is inside the
         // sentence, and would come back exactly were it not.)
         let back = |r: &Range<usize>| r.start.wrapping_sub(start)..r.end.wrapping_sub(start);
-        moved(&mut self.entities, 0, &back, 0);
-        moved(&mut self.dates, 0, &back, 0);
-        moved(&mut self.quantities, 0, &back, 0);
-        moved(&mut self.durations, 0, &back, 0);
+        moved(&mut self.entities, &back, 0);
+        moved(&mut self.dates, &back, 0);
+        moved(&mut self.quantities, &back, 0);
+        moved(&mut self.durations, &back, 0);
         for m in &mut self.matches {
             m.range = back(&m.range);
             m.value = back(&m.value);
@@ -202,15 +202,9 @@ macro_rules! placed {
 }
 placed!(EntityMention, DateMention, QuantityMention, DurationMention);
 
-/// The mentions of `items` from the `from`th on moved to range `to(range)`
-/// of sentence `sentence`.
-fn moved<T: Placed>(
-    items: &mut [T],
-    from: usize,
-    to: &impl Fn(&Range<usize>) -> Range<usize>,
-    sentence: usize,
-) {
-    for m in &mut items[from..] {
+/// Each of `items` moved to range `to(range)` of sentence `sentence`.
+fn moved<T: Placed>(items: &mut [T], to: &impl Fn(&Range<usize>) -> Range<usize>, sentence: usize) {
+    for m in items {
         let (range, s) = m.place();
         *range = to(range);
         *s = sentence;
@@ -227,7 +221,7 @@ fn append_moved<T: Placed>(
 ) {
     let from = out.len();
     out.extend_from_slice(items);
-    moved(out, from, to, sentence);
+    moved(&mut out[from..], to, sentence);
 }
 
 /// The bytes the sentence memo may hold: plenty for a day's repeated copy,
