@@ -479,8 +479,10 @@ impl<'r> Extractor<'r> {
                 if s.boilerplate {
                     continue;
                 }
-                let (Some(memo), Some(k)) =
-                    (&self.memo, self.memo_key(&doc.norm.text, s, &mut key))
+                let Some((memo, k)) = self
+                    .memo
+                    .as_ref()
+                    .and_then(|m| Some((m, Self::memo_key(&doc.norm.text, s, &mut key)?)))
                 else {
                     misses.push((d, si, None));
                     continue;
@@ -543,13 +545,12 @@ impl<'r> Extractor<'r> {
     }
 
     /// The memo's key for sentence `s` of normalized `text`: its bytes and
-    /// where its quotes stand in it. None when there is no memo, when a
-    /// word runs on across the sentence's start or end (whether a name at
-    /// its edge stands at a word boundary then depends on the text around
-    /// it), or when a quote is not inside the sentence. (Elsewhere, what a
-    /// sentence says is read off its own bytes.)
-    fn memo_key<'k>(&self, text: &str, s: &Sentence, key: &'k mut Vec<u8>) -> Option<&'k [u8]> {
-        self.memo.as_ref()?;
+    /// where its quotes stand in it. None when a word runs on across the
+    /// sentence's start or end (whether a name at its edge stands at a word
+    /// boundary then depends on the text around it), or when a quote is not
+    /// inside the sentence. (Elsewhere, what a sentence says is read off its
+    /// own bytes.)
+    fn memo_key<'k>(text: &str, s: &Sentence, key: &'k mut Vec<u8>) -> Option<&'k [u8]> {
         let r = s.range.clone();
         let before = text.get(..r.start)?.chars().next_back();
         let after = text.get(r.end..)?.chars().next();
@@ -773,7 +774,8 @@ impl<'r> Extractor<'r> {
         };
         let mut previous_speaker: Option<usize> = None;
         for (si, (s, f)) in doc.sentences.iter().zip(facts).enumerate() {
-            let Some(f) = f.as_deref().filter(|_| !s.boilerplate) else {
+            // (None only for boilerplate, which breaks a run of speech.)
+            let Some(f) = f.as_deref() else {
                 previous_speaker = None;
                 continue;
             };
@@ -1880,53 +1882,66 @@ mod tests {
             .expect("a person of one word")
     }
 
-    /// A name at the edge of a sentence is a name only if no word runs on
-    /// across the edge. Sentences cut by hand (no segmenter cuts a word) with
-    /// the same bytes, once at word boundaries and once glued to a word:
-    /// the memo must not give the second what it read in the first.
-    #[test]
-    fn a_sentence_glued_to_a_word_is_not_taken_from_the_memo() {
-        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
-        let with = Extractor::new(&rules);
-        let without = Extractor::with_memo(&rules, 0);
-        let name = ex_person(&without);
-        // (Cut before `at` and after `to`, in bytes of the normalized text.)
-        let doc = |text: &str, at: usize, to: usize| -> Doc {
-            let norm = crate::normalize::normalize(text);
-            let s = |range: Range<usize>| Sentence {
+    /// An extractor with the memo and one with none.
+    fn memo_and_none(rules: &Rules) -> (Extractor<'_>, Extractor<'_>) {
+        (Extractor::new(rules), Extractor::with_memo(rules, 0))
+    }
+
+    /// `text` normalized and cut by hand into `sentences` (ranges in the
+    /// normalized text, with their quotes), as no segmenter would cut it.
+    fn hand_cut(
+        text: &str,
+        cut: impl Fn(&str) -> Vec<(Range<usize>, Vec<crate::segment::Quote>)>,
+    ) -> Doc {
+        let norm = crate::normalize::normalize(text);
+        let sentences = cut(&norm.text)
+            .into_iter()
+            .map(|(range, quotes)| Sentence {
                 range,
                 paragraph: 0,
                 boilerplate: false,
                 heading: false,
-                quotes: Vec::new(),
-            };
-            let n = norm.text.len();
-            Doc {
-                sentences: vec![s(0..at), s(at..to), s(to..n)],
-                norm,
-                line_starts: std::sync::OnceLock::new(),
-            }
-        };
-        let sentence = format!("{name} قال ان الوضع هادئ {name}");
-        let cut = |before: &str, after: &str| {
-            let text = format!("{before}{sentence}{after}");
+                quotes,
+            })
+            .collect();
+        Doc {
+            sentences,
+            norm,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A name at the edge of a sentence is a name only if no word runs on
+    /// across the edge. Sentences cut by hand (no segmenter cuts a word) with
+    /// the same bytes, at word boundaries (met twice first, so that the
+    /// memo keeps it) and glued to a word before or after: the memo must
+    /// not give the glued ones what it read in the first.
+    #[test]
+    fn a_sentence_glued_to_a_word_is_not_taken_from_the_memo() {
+        let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
+        let (with, without) = memo_and_none(&rules);
+        let name = ex_person(&without);
+        let sentence =
+            crate::normalize::normalize(&format!("{name} قال ان الوضع هادئ {name}")).text;
+        let doc = |before: &str, after: &str| {
             let at = crate::normalize::normalize(before).text.len();
-            let to = at + crate::normalize::normalize(&sentence).text.len();
-            assert_eq!(
-                &crate::normalize::normalize(&text).text[at..to],
-                crate::normalize::normalize(&sentence).text
-            );
-            doc(&text, at, to)
+            let to = at + sentence.len();
+            hand_cut(&format!("{before}{sentence}{after}"), |t| {
+                assert_eq!(&t[at..to], sentence);
+                vec![(0..at, vec![]), (at..to, vec![]), (to..t.len(), vec![])]
+            })
         };
+        let clean = doc("كتب ", " اليوم");
         let docs = [
-            cut("كتب ", " اليوم"),
-            cut("كتب", " اليوم"),
-            cut("كتب ", "اليوم"),
-            cut("كتب ", " اليوم"),
+            &clean,
+            &clean,
+            &doc("كتب", " اليوم"),
+            &doc("كتب ", "اليوم"),
+            &clean,
         ];
         let names = |e: &Extracted| e.entities.iter().filter(|m| m.sentence == 1).count();
         let want: Vec<Extracted> = docs.iter().map(|d| without.extract(d)).collect();
-        assert_eq!(want.iter().map(names).collect::<Vec<_>>(), [2, 1, 1, 2]);
+        assert_eq!(want.iter().map(names).collect::<Vec<_>>(), [2, 2, 1, 1, 2]);
         for (d, w) in docs.iter().zip(&want) {
             assert_eq!(format!("{:?}", with.extract(d)), format!("{w:?}"));
         }
@@ -1940,34 +1955,24 @@ mod tests {
     #[test]
     fn a_sentence_whose_quote_runs_past_it_is_not_taken_from_the_memo() {
         let rules = Rules::from_dir(std::path::Path::new("rules")).expect("the rules load");
-        let with = Extractor::new(&rules);
-        let without = Extractor::with_memo(&rules, 0);
+        let (with, without) = memo_and_none(&rules);
         let name = ex_person(&without);
         let other: String = name.chars().map(|_| 'س').collect();
         assert_eq!(other.len(), name.len());
-        let doc = |quoted: &str| -> Doc {
-            let norm = crate::normalize::normalize(&format!("قال المتحدث «، {quoted}» اليوم"));
-            let t = &norm.text;
-            let open = t.find('«').expect("«");
-            let close = t.find('»').expect("»");
-            let cut = open + "«،".len();
-            let quote = crate::segment::Quote {
-                outer: open..close + '»'.len_utf8(),
-                inner: open + '«'.len_utf8()..close,
-            };
-            let s = |range: Range<usize>, quotes: Vec<crate::segment::Quote>| Sentence {
-                range,
-                paragraph: 0,
-                boilerplate: false,
-                heading: false,
-                quotes,
-            };
-            let n = t.len();
-            Doc {
-                sentences: vec![s(0..cut, vec![quote]), s(cut + 1..n, Vec::new())],
-                norm,
-                line_starts: std::sync::OnceLock::new(),
-            }
+        let doc = |quoted: &str| {
+            hand_cut(
+                &format!("قال المتحدث «، {quoted}» اليوم"),
+                |t| {
+                    let open = t.find('«').expect("«");
+                    let close = t.find('»').expect("»");
+                    let cut = open + "«،".len();
+                    let quote = crate::segment::Quote {
+                        outer: open..close + '»'.len_utf8(),
+                        inner: open + '«'.len_utf8()..close,
+                    };
+                    vec![(0..cut, vec![quote]), (cut + 1..t.len(), vec![])]
+                },
+            )
         };
         let (a, b) = (doc(&name), doc(&other));
         assert_eq!(
