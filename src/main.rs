@@ -7,6 +7,11 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 use std::process::ExitCode;
 
+// mimalloc: a run allocates and frees millions of small strings and lists
+// from both threads; glibc's malloc took a tenth of the time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let parsed = Cli::parse();
     cli::run::on_interrupt_clean_up();

@@ -324,10 +324,14 @@ fn plain_arabic(cp: u32) -> bool {
     matches!(cp, 0x060C | 0x061B | 0x061F | 0x0621 | 0x0624 | 0x0626..=0x063A | 0x0641..=0x0648 | 0x064A)
 }
 
-/// The end of the run from `i` of bytes that normalize to themselves: ASCII
-/// but CR, and plain Arabic letters.
+/// Copies to `out` the run from `i` of characters that normalize to a
+/// character of the same length, and returns its end: ASCII but CR, plain
+/// Arabic letters, « » “ ” ‘ ’ – —, and the letters folded in place (أ إ آ
+/// to ا, ى to ي). The offsets map one to one over the run.
 #[inline]
-fn plain_run(b: &[u8], mut i: usize) -> usize {
+fn plain_run(original: &str, mut i: usize, out: &mut String) -> usize {
+    let b = original.as_bytes();
+    let mut copied = i;
     while i < b.len() {
         let x = b[i];
         if x < 0x80 {
@@ -335,16 +339,38 @@ fn plain_run(b: &[u8], mut i: usize) -> usize {
                 break;
             }
             i += 1;
-        } else if (x == 0xD8 || x == 0xD9) && i + 1 < b.len() {
-            let cp = (((x & 0x1F) as u32) << 6) | (b[i + 1] & 0x3F) as u32;
-            if !plain_arabic(cp) {
-                break;
-            }
-            i += 2;
-        } else {
-            break;
+            continue;
         }
+        let Some(&y) = b.get(i + 1) else { break };
+        let folded = match [x, y] {
+            [0xD8, 0xA2 | 0xA3 | 0xA5] => "ا",
+            [0xD9, 0x89] => "ي",
+            [0xD8 | 0xD9, _] => {
+                let cp = (((x & 0x1F) as u32) << 6) | (y & 0x3F) as u32;
+                if !plain_arabic(cp) {
+                    break;
+                }
+                i += 2;
+                continue;
+            }
+            [0xC2, 0xAB | 0xBB] => {
+                i += 2;
+                continue;
+            }
+            [0xE2, 0x80]
+                if matches!(b.get(i + 2), Some(0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D)) =>
+            {
+                i += 3;
+                continue;
+            }
+            _ => break,
+        };
+        out.push_str(&original[copied..i]);
+        out.push_str(folded);
+        i += 2;
+        copied = i;
     }
+    out.push_str(&original[copied..i]);
     i
 }
 
@@ -354,22 +380,22 @@ fn run(original: &str, out: &mut String, mut map: Option<&mut MapBuilder>) {
     let mut first_unit = true;
     while pos < bytes.len() {
         // A run that needs nothing done: copied at once, one map entry.
-        let end = plain_run(bytes, pos);
+        let start = out.len();
+        let end = plain_run(original, pos, out);
         if end > pos {
             if let Some(m) = map.as_deref_mut() {
                 if first_unit && pos > 0 {
                     // The first unit also covers the dropped characters
                     // before it; the rest of the run maps one to one.
                     let first_len = original[pos..].chars().next().map_or(1, char::len_utf8);
-                    m.unit(out.len(), 0, 1);
+                    m.unit(start, 0, 1);
                     if pos + first_len < end {
-                        m.unit(out.len() + first_len, pos + first_len, 1);
+                        m.unit(start + first_len, pos + first_len, 1);
                     }
                 } else {
-                    m.unit(out.len(), pos, 1);
+                    m.unit(start, pos, 1);
                 }
             }
-            out.push_str(&original[pos..end]);
             first_unit = false;
             pos = end;
             if pos >= bytes.len() {
@@ -452,6 +478,31 @@ mod tests {
         ) {
             prop_assert_eq!(display_form(&s), composed_without_dropped(&s));
         }
+    }
+
+    /// Every character the fast path takes comes out as the general path
+    /// makes it, at the same length.
+    #[test]
+    fn the_fast_path_folds_as_the_general_path() {
+        let mut taken = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let one = c.to_string();
+            let mut fast = String::new();
+            if plain_run(&one, 0, &mut fast) < one.len() {
+                continue;
+            }
+            taken += 1;
+            let general: String = if is_nfkc_char(c) {
+                fold_simple(c).into_iter().collect()
+            } else {
+                std::iter::once(c).nfkc().filter_map(fold_simple).collect()
+            };
+            assert_eq!(fast, general, "{c:?} U+{:04X}", c as u32);
+            assert_eq!(fast.len(), one.len(), "{c:?}");
+        }
+        // ASCII but CR, the plain Arabic letters and marks, the four folded
+        // letters, « » and six marks of General Punctuation.
+        assert_eq!(taken, 127 + 35 + 4 + 8, "characters the fast path takes");
     }
 
     #[test]

@@ -255,9 +255,9 @@ fn find_quotes(line: &str) -> Vec<Quote> {
     while i < bytes.len() {
         // Every opening mark starts with one of these bytes (« is C2 AB,
         // “ ” „ are E2 80 9x), which no other character's bytes hold.
-        if !matches!(bytes[i], 0xC2 | 0xE2 | b'"') {
-            i += 1;
-            continue;
+        match memchr::memchr3(0xC2, 0xE2, b'"', &bytes[i..]) {
+            Some(k) => i += k,
+            None => break,
         }
         let Some(c) = line[i..].chars().next() else {
             break;
