@@ -10,6 +10,7 @@
 //! [`QUOTE_LIMIT`] bytes on its line is not a quote. Only top-level quotes
 //! are reported. Blocks introduced by a marker line («اخبار ذات صلة») are
 //! boilerplate, not the story.
+use crate::normalize::is_alphabetic;
 use std::ops::Range;
 
 /// A quote not closed within this many bytes (about 600 Arabic characters)
@@ -102,6 +103,10 @@ pub fn segment(text: &str, boilerplate_markers: &[String]) -> Vec<Sentence> {
 
 /// `t` opens with the marker `m`, followed by the end, a space or ':'.
 fn starts_with_marker(t: &str, m: &str) -> bool {
+    // Most sentences do not even start with the marker's first word.
+    if !t.trim_start().starts_with(m.split(' ').next().unwrap_or(m)) {
+        return false;
+    }
     // Word by word: the marker's words (one space apart, none empty) are
     // the first words of `t`, the last of them with any ':' after it.
     let mut words = t.split_whitespace();
@@ -126,7 +131,7 @@ fn starts_with_marker(t: &str, m: &str) -> bool {
 fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, _) in text.match_indices('\n') {
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
         out.push(start..i);
         start = i + 1;
     }
@@ -145,6 +150,15 @@ fn marker_key(s: &str) -> String {
         .trim()
         .trim_end_matches(|c: char| c == ':' || c.is_whitespace());
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `marker_key(s)` is `key` (a marker key: words one space
+/// apart), without building it.
+fn has_marker_key(s: &str, key: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_end_matches(|c: char| c == ':' || c.is_whitespace());
+    t.split_whitespace().eq(key.split(' '))
 }
 
 /// Which lines are boilerplate.
@@ -174,8 +188,8 @@ fn boilerplate_lines(
             }
             continue;
         }
-        let is_marker =
-            trimmed.len() <= 4 * max_marker + 8 && markers.contains(&marker_key(trimmed));
+        let is_marker = trimmed.len() <= 4 * max_marker + 8
+            && markers.iter().any(|m| has_marker_key(trimmed, m));
         if is_marker {
             *flag = true;
             state = State::AfterMarker;
@@ -226,19 +240,16 @@ fn is_closing_mark(c: char) -> bool {
 
 /// A short line without final punctuation.
 fn looks_like_heading(line: &str) -> bool {
-    let words = line.split_whitespace().take(HEADING_MAX_WORDS + 1).count();
-    if words > HEADING_MAX_WORDS {
-        return false;
-    }
+    // The end first: most lines end with a full stop.
     let last = line
         .trim_end()
         .trim_end_matches(|c: char| is_closing_mark(c) || c.is_whitespace())
         .chars()
         .next_back();
-    match last {
-        Some(c) => !is_terminator(c) && c != ':',
-        None => true,
+    if last.is_some_and(|c| is_terminator(c) || c == ':') {
+        return false;
     }
+    line.split_whitespace().take(HEADING_MAX_WORDS + 1).count() <= HEADING_MAX_WORDS
 }
 
 #[derive(Clone, Copy)]
@@ -288,14 +299,23 @@ fn find_quotes(line: &str) -> Vec<Quote> {
 }
 
 /// Where in `line` the mark closes the quote opened at byte `start` (its
-/// mark ends at `after`).
+/// mark ends at `after`). The marks are found by their first bytes (« and
+/// » are C2 AB and C2 BB; “ ” ″ are E2 80 9C, 9D and E2 80 B3), which no
+/// other character's bytes hold in their middle.
 fn find_close(line: &str, start: usize, after: usize, kind: QuoteKind) -> Option<usize> {
+    let bytes = line.as_bytes();
+    // A mark that starts more than QUOTE_LIMIT bytes after the opening
+    // one does not close it.
+    let end = start.saturating_add(QUOTE_LIMIT + 1).min(bytes.len());
     let mut depth = 1usize;
-    for (j, c) in line[after..].char_indices() {
-        let j = after + j;
-        if j - start > QUOTE_LIMIT {
-            return None;
-        }
+    let mut j = after;
+    while j < end {
+        let found = match kind {
+            QuoteKind::Guillemet => memchr::memchr(0xC2, &bytes[j..end]),
+            QuoteKind::Double => memchr::memchr2(0xE2, b'"', &bytes[j..end]),
+        };
+        j += found?;
+        let c = line[j..].chars().next()?;
         match kind {
             QuoteKind::Guillemet => match c {
                 '«' => depth += 1,
@@ -313,6 +333,7 @@ fn find_close(line: &str, start: usize, after: usize, kind: QuoteKind) -> Option
                 }
             }
         }
+        j += c.len_utf8();
     }
     None
 }
@@ -327,7 +348,7 @@ fn is_abbreviation(line: &str, k: usize) -> bool {
     let letters: usize = before
         .chars()
         .rev()
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| is_alphabetic(c))
         .map(char::len_utf8)
         .sum();
     if letters == 0 {
@@ -358,7 +379,7 @@ fn ends_sentence(line: &str, k: usize, run_end: usize, e: usize) -> bool {
         Some(n) if n.is_whitespace() => !(single_dot && is_abbreviation(line, k)),
         // No space after: only before an Arabic (non-ASCII) word or a «
         // ("البلاد.وقال"), never in "1.5" or "rt.com".
-        Some(n) => (n.is_alphabetic() && !n.is_ascii()) || n == '«',
+        Some(n) => (is_alphabetic(n) && !n.is_ascii()) || n == '«',
     }
 }
 
@@ -463,7 +484,125 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `find_close` as it was first written: character by character.
+    fn find_close_by_chars(
+        line: &str,
+        start: usize,
+        after: usize,
+        kind: QuoteKind,
+    ) -> Option<usize> {
+        let mut depth = 1usize;
+        for (j, c) in line[after..].char_indices() {
+            let j = after + j;
+            if j - start > QUOTE_LIMIT {
+                return None;
+            }
+            match (kind, c) {
+                (QuoteKind::Guillemet, '«') => depth += 1,
+                (QuoteKind::Guillemet, '»') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                (QuoteKind::Double, '”' | '“' | '″' | '"') => return Some(j),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// A closing mark that starts QUOTE_LIMIT bytes after the opening one
+    /// closes the quote; one a byte further does not.
+    #[test]
+    fn a_quote_closes_within_the_limit() {
+        let letters = |n| "ب".repeat(n);
+        for (line, want) in [
+            (
+                format!("«{}»", letters(QUOTE_LIMIT / 2 - 1)),
+                Some(QUOTE_LIMIT),
+            ),
+            (format!("«x{}»", letters(QUOTE_LIMIT / 2 - 1)), None),
+            (
+                format!("“{}”", letters(QUOTE_LIMIT / 2 - 2)),
+                Some(QUOTE_LIMIT - 1),
+            ),
+            (
+                format!("“x{}”", letters(QUOTE_LIMIT / 2 - 2)),
+                Some(QUOTE_LIMIT),
+            ),
+            (format!("“xx{}”", letters(QUOTE_LIMIT / 2 - 2)), None),
+        ] {
+            let (open, kind) = match line.chars().next() {
+                Some('«') => (2, QuoteKind::Guillemet),
+                _ => (3, QuoteKind::Double),
+            };
+            assert_eq!(
+                find_close(&line, 0, open, kind),
+                want,
+                "{} bytes",
+                line.len()
+            );
+            assert_eq!(find_close_by_chars(&line, 0, open, kind), want);
+        }
+    }
+
     proptest! {
+        /// `has_marker_key` is building the key and comparing it, and
+        /// `starts_with_marker`'s look at the first word changes nothing:
+        /// lines of the markers' words with spaces, tabs and colons.
+        #[test]
+        fn marker_shortcuts_are_exact(
+            line in prop::collection::vec((0usize..3, 0usize..5), 0..5),
+            marker in prop::collection::vec(0usize..3, 1..4),
+        ) {
+            const WORDS: [&str; 3] = ["اخبار", "ذات", "صلة"];
+            const GAPS: [&str; 5] = [" ", "  ", "\t", ":", " :"];
+            let line: String = line.iter().flat_map(|&(w, g)| [WORDS[w], GAPS[g]]).collect();
+            let key = marker.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+            prop_assume!(!key.is_empty());
+            prop_assert_eq!(has_marker_key(&line, &key), marker_key(&line) == key);
+            let mut words = line.split_whitespace();
+            let mut want = key.split(' ').peekable();
+            let mut slow = true;
+            while let Some(w) = want.next() {
+                let got = words.next().map(|g| if want.peek().is_none() { g.trim_end_matches(':') } else { g });
+                if got != Some(w) {
+                    slow = false;
+                    break;
+                }
+            }
+            prop_assert_eq!(starts_with_marker(&line, &key), slow);
+        }
+
+        /// `find_close` finds what a search character by character finds,
+        /// from every opening mark, in lines of marks, their look-alikes
+        /// (other characters that start with C2 or E2) and long runs of
+        /// letters that take quotes past QUOTE_LIMIT.
+        #[test]
+        fn a_quote_closes_where_the_characters_say(
+            parts in prop::collection::vec(0usize..13, 0..60),
+        ) {
+            let long = "ب".repeat(300);
+            let pieces = [
+                "«", "»", "“", "”", "″", "\"", "\u{a0}", "–", "…", "ب", " ", "x", &long,
+            ];
+            let line: String = parts.iter().map(|&i| pieces[i]).collect();
+            for (start, c) in line.char_indices() {
+                let kind = match c {
+                    '«' => QuoteKind::Guillemet,
+                    '“' | '”' | '"' => QuoteKind::Double,
+                    _ => continue,
+                };
+                let after = start + c.len_utf8();
+                prop_assert_eq!(
+                    find_close(&line, start, after, kind),
+                    find_close_by_chars(&line, start, after, kind),
+                    "from {}", start
+                );
+            }
+        }
+
         /// `next_terminator` finds what a byte-by-byte search finds, from
         /// any place, in text made of terminators, their look-alikes
         /// (ئ is D8 A6, ٛ is D9 9B) and other characters.
