@@ -8,6 +8,7 @@ use crate::extract::{Doc, Extracted, Extractor};
 use crate::load::Article;
 use crate::resolve::{window_from_years, ArticleDate, Calendar, DateSource};
 use crate::rules::Rules;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 /// An article as the report lists it.
@@ -373,8 +374,9 @@ fn part_of(mut a: Analysed, ex: &Extractor, rules: &Rules, cal: &Calendar) -> Pa
     // Name variants need each spelling's first use in an article only. A
     // mention whose original words were met before is the same spelling
     // again, and is passed over before its display form is worked out.
-    let mut met = rustc_hash::FxHashSet::default();
-    let mut spelled = rustc_hash::FxHashSet::default();
+    let mentions = a.extracted.entities.len();
+    let mut met = FxHashSet::with_capacity_and_hasher(mentions, Default::default());
+    let mut spelled = FxHashSet::with_capacity_and_hasher(mentions, Default::default());
     let mut names = a
         .extracted
         .entities

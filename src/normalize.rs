@@ -197,7 +197,14 @@ pub fn fold(s: &str) -> String {
 /// kept. Combining hamza marks are composed first (ا + ٔ → أ), so they are
 /// kept too.
 pub fn display_form(s: &str) -> String {
-    // Most names are already in that form: checked in one pass.
+    // Most names are ASCII and Arabic letters (U+0621–063A, 0641–064A):
+    // none is dropped, each is its own NFC and none composes with another.
+    let plain =
+        |c: char| c.is_ascii() || matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}');
+    if s.chars().all(plain) {
+        return s.to_string();
+    }
+    // Most others are already in that form too: checked in one pass.
     if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
         && !s.chars().any(is_dropped)
     {

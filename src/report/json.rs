@@ -6,8 +6,9 @@
 //! items are printed a chunk at a time in parallel, at the depth their list
 //! stands at (`Nested`), and handed to the writer in order, a window at a
 //! time; an item that weighs much (a finding resting on thousands of
-//! articles) is printed straight into the writer. So a large report is
-//! never held whole, nor many of its largest items at once. A test checks
+//! articles) is printed on a thread of its own, and a window holds at most
+//! one such item a thread. So a large report is never held whole, nor more
+//! of its largest items at once than there are threads. A test checks
 //! the bytes are serde's, so a field added to the `Report` cannot be left
 //! out here.
 use std::io::{self, Write};
@@ -26,7 +27,7 @@ pub fn render(report: &Report) -> String {
 const CHUNK: usize = 64;
 /// The weight of items printed before they are handed to the writer.
 const WINDOW: usize = 4096;
-/// An item at least this heavy is printed straight into the writer.
+/// An item at least this heavy is printed alone.
 const HEAVY: usize = 1024;
 
 /// The report, pretty-printed into `out` as it is serialized.
@@ -71,22 +72,24 @@ fn list<T: Serialize + Sync>(
         return buf.write_all(b": []");
     }
     buf.write_all(b": [")?;
+    let threads = rayon::current_num_threads().max(1);
     let mut rest = items;
     let mut first = true;
-    while let Some(head) = rest.first() {
-        if weight(head) >= HEAVY {
-            item(buf, head, first)?;
-            (rest, first) = (&rest[1..], false);
-            continue;
-        }
+    while !rest.is_empty() {
         // The next window: light items in chunks, each chunk of CHUNK
-        // weight at most (or one item).
+        // weight at most (or one item), and heavy items alone, up to
+        // WINDOW weight or one heavy item a thread.
         let mut chunks: Vec<&[T]> = Vec::new();
-        let (mut at, mut start, mut total, mut chunk) = (0, 0, 0, 0);
-        while at < rest.len() && total < WINDOW {
+        let (mut at, mut start, mut total, mut chunk, mut heavy) = (0, 0, 0, 0, 0);
+        while at < rest.len() && total < WINDOW && heavy < threads {
             let w = weight(&rest[at]);
             if w >= HEAVY {
-                break;
+                if at > start {
+                    chunks.push(&rest[start..at]);
+                }
+                chunks.push(&rest[at..at + 1]);
+                (at, start, chunk, total, heavy) = (at + 1, at + 1, 0, total + w, heavy + 1);
+                continue;
             }
             if chunk + w > CHUNK && at > start {
                 chunks.push(&rest[start..at]);
@@ -94,7 +97,9 @@ fn list<T: Serialize + Sync>(
             }
             (chunk, total, at) = (chunk + w, total + w, at + 1);
         }
-        chunks.push(&rest[start..at]);
+        if at > start {
+            chunks.push(&rest[start..at]);
+        }
         let pieces: Vec<Vec<u8>> = chunks
             .par_iter()
             .enumerate()
@@ -141,8 +146,12 @@ struct Nested {
 
 impl Nested {
     fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.level {
-            w.write_all(b"  ")?;
+        const SPACES: &[u8] = &[b' '; 64];
+        let mut n = 2 * self.level;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
         }
         Ok(())
     }
