@@ -60,7 +60,7 @@ impl Span {
     /// Where the lines of `text` start: 0, and after every '\n'.
     pub fn line_starts(text: &str) -> Vec<usize> {
         std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect()
     }
 
