@@ -109,12 +109,15 @@ fn write_on_a_thread(
         }
     }
     impl Write for Chunks {
+        /// Takes what fits in the chunk (never more, so that a large
+        /// write is not one large allocation).
         fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-            self.buf.extend_from_slice(data);
+            let n = data.len().min(CHUNK - self.buf.len());
+            self.buf.extend_from_slice(&data[..n]);
             if self.buf.len() >= CHUNK {
                 self.send()?;
             }
-            Ok(data.len())
+            Ok(n)
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
@@ -419,11 +422,15 @@ impl Setup {
 /// go one at a time, so memory holds the claims rather than the corpus;
 /// the text and HTML reports read the articles again for their words.
 pub fn check(args: CheckArgs) -> ExitCode {
-    let s = match setup(&args.report, &args.paths) {
+    // The rules are compiled while the folders are listed.
+    let (s, plan) = rayon::join(
+        || setup(&args.report, &args.paths),
+        || kzcheck::load::plan(&args.paths),
+    );
+    let s = match s {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let plan = kzcheck::load::plan(&args.paths);
     let bar = Bar::new(!args.report.quiet && std::io::stderr().is_terminal());
     let mut opts = s.options(&args.report, args.today);
     opts.progress = bar.progress();
