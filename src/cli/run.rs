@@ -94,14 +94,20 @@ fn write_on_a_thread(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<std::fs::File> {
     const CHUNK: usize = 1 << 20;
-    /// Hands full chunks to the writing thread.
+    /// Hands full chunks to the writing thread, which hands them back
+    /// empty (fresh ones would be new pages for the system to clear).
     struct Chunks {
         buf: Vec<u8>,
         tx: std::sync::mpsc::SyncSender<Vec<u8>>,
+        back: std::sync::mpsc::Receiver<Vec<u8>>,
     }
     impl Chunks {
         fn send(&mut self) -> std::io::Result<()> {
-            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            let empty = self
+                .back
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+            let full = std::mem::replace(&mut self.buf, empty);
             self.tx.send(full).map_err(|_| {
                 // The thread stopped: it has the write's error to tell.
                 std::io::Error::other("the report's writer stopped")
@@ -124,17 +130,22 @@ fn write_on_a_thread(
         }
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let (back_tx, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> std::io::Result<std::fs::File> {
             let mut file = file;
-            for chunk in rx {
+            for mut chunk in rx {
                 file.write_all(&chunk)?;
+                chunk.clear();
+                // Kept only while there is room: else it is freed.
+                let _ = back_tx.try_send(chunk);
             }
             Ok(file)
         });
         let mut chunks = Chunks {
             buf: Vec::with_capacity(CHUNK),
             tx,
+            back,
         };
         let made = write(&mut chunks).and_then(|()| {
             if chunks.buf.is_empty() {
