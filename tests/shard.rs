@@ -18,11 +18,12 @@ fn run(args: &[&str]) -> Output {
         .expect("kzcheck runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kzcheck-shard-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder, removed when it is dropped (a failed test included).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("kzcheck-shard-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn articles(dir: &str) -> Vec<String> {
@@ -82,17 +83,18 @@ fn same_report(dir: &str, shard_paths: &[String], format: &str) {
 #[test]
 fn seeds_in_shards_give_the_single_run_report() {
     let out = scratch("seeds");
+    let out = out.path();
     let all = articles("seeds");
     assert_eq!(all.len(), 5);
     // Uneven groups, and not in path order.
-    let shard_paths = shards(&out, &[&all[3..], &all[..1], &all[1..3]]);
+    let shard_paths = shards(out, &[&all[3..], &all[..1], &all[1..3]]);
     for format in ["json", "text", "sarif", "line"] {
         same_report("seeds", &shard_paths, format);
     }
     // One shard with everything is the same too.
-    let whole = shards(&scratch("seeds-whole"), &[&all]);
+    let whole_dir = scratch("seeds-whole");
+    let whole = shards(whole_dir.path(), &[&all]);
     same_report("seeds", &whole, "json");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Every fixture, one shard per article, through the library (the same code
@@ -139,8 +141,9 @@ fn every_fixture_in_one_shard_per_article_gives_the_single_run_report() {
 #[test]
 fn shards_that_do_not_fit_are_refused() {
     let out = scratch("refused");
+    let out = out.path();
     let all = articles("seeds");
-    let shard_paths = shards(&out, &[&all[..2], &all[2..]]);
+    let shard_paths = shards(out, &[&all[..2], &all[2..]]);
     let text = std::fs::read_to_string(&shard_paths[1]).unwrap();
 
     // A line that is not an article's claims: the file and line are named.
@@ -204,7 +207,6 @@ fn shards_that_do_not_fit_are_refused() {
     let o = run(&["compare", "seeds/000_8a8d74e88c78e18c.txt"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a claims shard"));
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// An article decoded from Windows-1256 or UTF-16: `compare` quotes it
@@ -213,6 +215,7 @@ fn shards_that_do_not_fit_are_refused() {
 #[test]
 fn decoded_articles_are_quoted_from_their_decoded_text() {
     let out = scratch("decoded");
+    let out = out.path();
     let all = articles("seeds");
     let mut paths = Vec::new();
     for (i, a) in all.iter().take(3).enumerate() {
@@ -235,11 +238,11 @@ fn decoded_articles_are_quoted_from_their_decoded_text() {
         paths.push(p.to_string_lossy().into_owned());
     }
     let dir = out.to_string_lossy().into_owned();
-    let shard_paths = shards(&scratch("decoded-shards"), &[&paths[..1], &paths[1..]]);
+    let shards_dir = scratch("decoded-shards");
+    let shard_paths = shards(shards_dir.path(), &[&paths[..1], &paths[1..]]);
     for format in ["text", "html"] {
         same_report(&dir, &shard_paths, format);
     }
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// `-o -` is standard output, as the README's map step uses it (a shard
@@ -248,8 +251,9 @@ fn decoded_articles_are_quoted_from_their_decoded_text() {
 #[test]
 fn dash_as_the_output_is_standard_output() {
     let out = scratch("dash");
+    let out = out.path();
     let all = articles("seeds");
-    let to_file = shards(&out, &[&all[..]]);
+    let to_file = shards(out, &[&all[..]]);
     // The same relative paths from the scratch folder.
     std::fs::create_dir_all(out.join("seeds")).unwrap();
     for a in &all {
@@ -258,7 +262,7 @@ fn dash_as_the_output_is_standard_output() {
     let in_dir = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_kzcheck"))
             .args(args)
-            .current_dir(&out)
+            .current_dir(out)
             .output()
             .expect("kzcheck runs")
     };
