@@ -94,6 +94,8 @@ fn write_on_a_thread(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<std::fs::File> {
     const CHUNK: usize = 1 << 20;
+    /// A report this large is written past the page cache (`direct`).
+    const DIRECT_AFTER: u64 = 16 << 20;
     /// Hands full chunks to the writing thread, which hands them back
     /// empty (fresh ones would be new pages for the system to clear).
     struct Chunks {
@@ -133,14 +135,14 @@ fn write_on_a_thread(
     let (back_tx, back) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> std::io::Result<std::fs::File> {
-            let mut file = file;
+            let mut sink = super::direct::Sink::new(file, DIRECT_AFTER, CHUNK);
             for mut chunk in rx {
-                file.write_all(&chunk)?;
+                sink.write_all(&chunk)?;
                 chunk.clear();
                 // Kept only while there is room: else it is freed.
                 let _ = back_tx.try_send(chunk);
             }
-            Ok(file)
+            Ok(sink.finish())
         });
         let mut chunks = Chunks {
             buf: Vec::with_capacity(CHUNK),
