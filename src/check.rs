@@ -437,7 +437,42 @@ pub(crate) fn boxed<T>(
 }
 
 /// Compares the articles' parts: wire copy between them, then the findings.
-pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
+pub fn assemble(parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
+    let (mut report, pending) = gather(parts, opts);
+    report.findings = pending.findings(&report, rules);
+    report
+}
+
+/// What a report's findings are worked out from, once its articles and
+/// claims are gathered: the report can be written up to its findings
+/// while they are (`report::json::write_while`).
+pub struct Pending {
+    mismatches: Vec<WeekdayMismatch>,
+    calendar: Vec<CalendarMismatch>,
+    names: Vec<Vec<NameUse>>,
+    lang: crate::explain::Lang,
+}
+
+impl Pending {
+    /// The findings of `report` (the one `gather` gave with this), sorted.
+    pub fn findings(self, report: &Report, rules: &Rules) -> Vec<Finding> {
+        let mut findings = compare::compare(
+            rules,
+            &report.articles,
+            &report.claims,
+            &self.mismatches,
+            self.names,
+            self.lang,
+        );
+        findings.extend(compare::calendar_findings(&self.calendar, self.lang));
+        compare::sort(&mut findings);
+        findings
+    }
+}
+
+/// The articles' parts put together: the report's articles (with the
+/// wire copy they share) and its claims, sorted; no findings yet.
+pub fn gather(mut parts: Vec<Part>, opts: &Options) -> (Report, Pending) {
     for p in &mut parts {
         p.claims
             .retain(|c| !opts.disabled.iter().any(|d| **d == *c.rule));
@@ -468,19 +503,22 @@ pub fn assemble(mut parts: Vec<Part>, rules: &Rules, opts: &Options) -> Report {
         calendar.extend(part.calendar);
         names.push(part.names);
     }
-    let all_claims = sorted_claims(all_claims);
-    let mut findings = compare::compare(rules, &infos, &all_claims, &mismatches, names, opts.lang);
-    findings.extend(compare::calendar_findings(&calendar, opts.lang));
-    compare::sort(&mut findings);
-    Report {
+    let report = Report {
         version: 1,
         articles: infos,
-        claims: all_claims,
-        findings,
+        claims: sorted_claims(all_claims),
+        findings: Vec::new(),
         baseline: None,
         lang: opts.lang,
         problems,
-    }
+    };
+    let pending = Pending {
+        mismatches,
+        calendar,
+        names,
+        lang: opts.lang,
+    };
+    (report, pending)
 }
 
 /// The claims sorted by key, subject, article and where they start, and

@@ -319,13 +319,14 @@ fn fnv1a(s: &str) -> String {
 /// Each finding's fingerprint, in report order: a hash of its kind, key,
 /// subject and the words each article gives (not where they stand).
 pub fn fingerprints(report: &Report) -> Vec<String> {
-    let claims: HashMap<&str, &crate::claim::Claim> = report
-        .claims
-        .iter()
-        .map(|c| (c.id.as_ref(), &**c))
-        .collect();
-    report
-        .findings
+    fingerprints_of(&report.claims, &report.findings)
+}
+
+/// The fingerprints of `findings`, whose claims are among `claims`.
+fn fingerprints_of(claims: &[Box<crate::claim::Claim>], findings: &[Finding]) -> Vec<String> {
+    let claims: HashMap<&str, &crate::claim::Claim> =
+        claims.iter().map(|c| (c.id.as_ref(), &**c)).collect();
+    findings
         .iter()
         .map(|f| {
             let mut words: Vec<String> = f
@@ -420,7 +421,17 @@ impl Baseline {
     /// Drops the findings this baseline accepts from `report`, and says how
     /// many it dropped and how many of its entries no longer match.
     pub fn apply(&self, report: &mut Report, file: &str) -> BaselineSummary {
-        let prints = fingerprints(report);
+        self.apply_to(&report.claims, &mut report.findings, file)
+    }
+
+    /// `apply`, on the findings of a report whose claims are `claims`.
+    pub fn apply_to(
+        &self,
+        claims: &[Box<crate::claim::Claim>],
+        findings: &mut Vec<Finding>,
+        file: &str,
+    ) -> BaselineSummary {
+        let prints = fingerprints_of(claims, findings);
         let known: std::collections::HashSet<&str> = self
             .accepted
             .iter()
@@ -428,11 +439,11 @@ impl Baseline {
             .collect();
         let seen: std::collections::HashSet<&str> = prints.iter().map(String::as_str).collect();
         let mut keep = prints.iter().map(|p| !known.contains(p.as_str()));
-        let before = report.findings.len();
-        report.findings.retain(|_| keep.next().unwrap_or(true));
+        let before = findings.len();
+        findings.retain(|_| keep.next().unwrap_or(true));
         BaselineSummary {
             file: file.to_string(),
-            accepted: before - report.findings.len(),
+            accepted: before - findings.len(),
             stale: known.iter().filter(|k| !seen.contains(*k)).count(),
         }
     }

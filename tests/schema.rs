@@ -176,3 +176,70 @@ fn the_json_report_is_the_pretty_print_of_the_report() {
         assert!(kzcheck::report::json::render(r) == serde_pretty(r));
     }
 }
+
+/// A JSON report written while its findings are worked out (what the
+/// command line does) is the report written once they are, byte for byte,
+/// with and without a baseline; a write that fails is an error, not a hang.
+#[test]
+fn a_report_written_while_its_findings_are_worked_out_is_the_same() {
+    use kzcheck::check::{assemble, gather, parts, Options};
+    use kzcheck::report::json::{render, write_while};
+    let rules = Rules::from_dir(Path::new("rules")).expect("rules");
+    let opts = Options::default();
+    for dir in corpora() {
+        let loaded = load(std::slice::from_ref(&dir));
+        let whole = assemble(parts(&loaded.articles, &rules, &opts).1, &rules, &opts);
+        let (report, pending) = gather(parts(&loaded.articles, &rules, &opts).1, &opts);
+        assert!(report.findings.is_empty());
+        let mut out = Vec::new();
+        let (findings, _) = write_while(
+            &report,
+            || (pending.findings(&report, &rules), None),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(findings.len(), whole.findings.len(), "{}", dir.display());
+        assert!(out == render(&whole).into_bytes(), "{}", dir.display());
+    }
+
+    let loaded = load(&[PathBuf::from("seeds")]);
+    let mut based = check(&loaded.articles, &rules);
+    assert!(based.findings.len() > 2);
+    let (mut baseline, _) =
+        kzcheck::review::Baseline::default().accept(&based, None, None, "2026-01-01");
+    baseline.accepted.truncate(2);
+    based.baseline = Some(baseline.apply(&mut based, "kzcheck.baseline.yaml"));
+    let (report, pending) = gather(parts(&loaded.articles, &rules, &opts).1, &opts);
+    let mut out = Vec::new();
+    let rest = || {
+        let mut findings = pending.findings(&report, &rules);
+        let summary = baseline.apply_to(&report.claims, &mut findings, "kzcheck.baseline.yaml");
+        (findings, Some(summary))
+    };
+    let (findings, summary) = write_while(&report, rest, &mut out).unwrap();
+    assert_eq!(summary.as_ref().map(|s| s.accepted), Some(2));
+    assert_eq!(findings.len(), based.findings.len());
+    assert!(out == render(&based).into_bytes());
+
+    /// Takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+    impl std::io::Write for Full {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            let n = data.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (report, pending) = gather(parts(&loaded.articles, &rules, &opts).1, &opts);
+    let rest = || (pending.findings(&report, &rules), None);
+    let e = write_while(&report, rest, &mut Full { room: 1000 }).unwrap_err();
+    assert_eq!(e.to_string(), "disk full");
+}

@@ -3,7 +3,7 @@
 //! choose the exit code. Everything a person sees on standard error is
 //! written here.
 use super::args::*;
-use kzcheck::check::{Options, Part, Progress, Report};
+use kzcheck::check::{Options, Part, Pending, Progress, Report};
 use kzcheck::report::TextOptions;
 use kzcheck::review::{Baseline, Config, FailOn};
 use kzcheck::rules::Rules;
@@ -333,18 +333,18 @@ impl Setup {
         }
     }
 
-    /// Severity overrides, the baseline (or `--accept`), the report, the
-    /// exit code. `incomplete`: an input could not be read.
+    /// The findings (`pending`), severity overrides, the baseline (or
+    /// `--accept`), the report, the exit code. `incomplete`: an input
+    /// could not be read. A JSON report's articles and claims are written
+    /// while its findings are worked out.
     fn finish(
         &self,
         args: &ReportArgs,
         mut report: Report,
+        pending: Pending,
         texts: &dyn kzcheck::report::ArticleTexts,
         incomplete: bool,
     ) -> ExitCode {
-        if let Some(c) = &self.config {
-            kzcheck::review::apply_severity(&mut report.findings, &c.severity);
-        }
         let baseline_path = args.baseline.clone().unwrap_or_else(|| match &self.config {
             Some(c) => c.resolve(
                 c.baseline
@@ -365,7 +365,20 @@ impl Setup {
                 }
             }
         };
+        let use_baseline = !args.accept && !args.no_baseline && baseline_path.is_file();
+        // The findings as the report gives them: worked out, severities
+        // overridden, those the baseline accepts left out.
+        let settle = |report: &Report| {
+            let mut findings = pending.findings(report, &self.rules);
+            if let Some(c) = &self.config {
+                kzcheck::review::apply_severity(&mut findings, &c.severity);
+            }
+            let summary =
+                use_baseline.then(|| baseline.apply_to(&report.claims, &mut findings, &shown));
+            (findings, summary)
+        };
         if args.accept {
+            (report.findings, _) = settle(&report);
             let reviewer = args
                 .reviewer
                 .clone()
@@ -389,9 +402,25 @@ impl Setup {
             ));
             return ExitCode::SUCCESS;
         }
-        if !args.no_baseline && baseline_path.is_file() {
-            report.baseline = Some(baseline.apply(&mut report, &shown));
+        if args.format == kzcheck::report::Format::Json {
+            let mut settled = None;
+            let written = emit_with(output_file(&args.output), |w| {
+                settled = Some(kzcheck::report::json::write_while(
+                    &report,
+                    || settle(&report),
+                    w,
+                )?);
+                Ok(())
+            });
+            if let Err(code) = written {
+                return code;
+            }
+            if let Some((findings, summary)) = settled {
+                (report.findings, report.baseline) = (findings, summary);
+            }
+            return self.exit_code(args, report, incomplete);
         }
+        (report.findings, report.baseline) = settle(&report);
 
         let tty = std::io::stdout().is_terminal() && output_file(&args.output).is_none();
         let color = match args.color {
@@ -409,6 +438,12 @@ impl Setup {
         if let Err(code) = written {
             return code;
         }
+        self.exit_code(args, report, incomplete)
+    }
+
+    /// 2 if an input could not be read, 1 if a finding is as severe as
+    /// `--fail-on`, else 0.
+    fn exit_code(&self, args: &ReportArgs, report: Report, incomplete: bool) -> ExitCode {
         let fail_on = args
             .fail_on
             .or(self.config.as_ref().and_then(|c| c.fail_on))
@@ -460,7 +495,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         say(format_args!("no article to check"));
         return ExitCode::from(2);
     }
-    let report = kzcheck::check::assemble(parts, &s.rules, &opts);
+    let (report, pending) = kzcheck::check::gather(parts, &opts);
     for p in &report.problems {
         say(format_args!("{p}"));
     }
@@ -479,7 +514,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
             _ => Some(sources.get(id)?.read().0?.text),
         }
     };
-    s.finish(&args.report, report, &texts, incomplete)
+    s.finish(&args.report, report, pending, &texts, incomplete)
 }
 
 /// `kzcheck compare SHARD...`
@@ -534,7 +569,7 @@ pub fn compare(args: CompareArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let opts = s.options(&args.report, None);
-    let report = kzcheck::check::assemble(parts, &s.rules, &opts);
+    let (report, pending) = kzcheck::check::gather(parts, &opts);
     for p in &report.problems {
         say(format_args!("{p}"));
     }
@@ -552,7 +587,7 @@ pub fn compare(args: CompareArgs) -> ExitCode {
         let bytes = std::fs::read(path).ok()?;
         Some(kzcheck::load::from_bytes(path, bytes).0?.text)
     };
-    s.finish(&args.report, report, &texts, incomplete)
+    s.finish(&args.report, report, pending, &texts, incomplete)
 }
 
 /// `kzcheck extract PATH...`: the mentions, or with --claims a shard.

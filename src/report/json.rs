@@ -18,6 +18,8 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 
 use crate::check::Report;
+use crate::compare::Finding;
+use crate::review::BaselineSummary;
 
 pub fn render(report: &Report) -> String {
     super::to_string(|w| write(report, w))
@@ -32,29 +34,72 @@ const HEAVY: usize = 1024;
 
 /// The report, pretty-printed into `out` as it is serialized.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    // Each field is written below or skipped by serde: one added to the
+    // `Report` must be added here.
     let Report {
-        version,
-        articles,
-        claims,
+        version: _,
+        articles: _,
+        claims: _,
         findings,
         baseline,
         lang: _,
         problems: _,
     } = report;
     super::buffered(out, |buf| {
-        buf.write_all(b"{\n  \"version\": ")?;
-        serde_json::to_writer(&mut *buf, version)?;
-        list(buf, "articles", articles, |a| 1 + a.shares_copy_with.len())?;
-        list(buf, "claims", claims, |_| 1)?;
-        list(buf, "findings", findings, |f| {
-            1 + f.evidence.len() + f.claims.len() + f.articles.len()
-        })?;
-        if let Some(b) = baseline {
-            buf.write_all(b",\n  \"baseline\": ")?;
-            nested(buf, b, 1)?;
-        }
-        buf.write_all(b"\n}\n")
+        head(buf, report)?;
+        tail(buf, findings, baseline.as_ref())
     })
+}
+
+/// The report, its findings worked out by `rest` (on a thread of its own)
+/// while its articles and claims are written: `report.findings` and
+/// `report.baseline` are not read; what `rest` gives is written in their
+/// place, and returned. The bytes are those of `write` on the report
+/// with them.
+pub fn write_while(
+    report: &Report,
+    rest: impl FnOnce() -> (Vec<Finding>, Option<BaselineSummary>) + Send,
+    out: &mut dyn Write,
+) -> io::Result<(Vec<Finding>, Option<BaselineSummary>)> {
+    std::thread::scope(|scope| {
+        let worked = scope.spawn(rest);
+        let mut buf = io::BufWriter::with_capacity(1 << 16, out);
+        let written = head(&mut buf, report);
+        let (findings, baseline) = match worked.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        written?;
+        tail(&mut buf, &findings, baseline.as_ref())?;
+        buf.flush()?;
+        Ok((findings, baseline))
+    })
+}
+
+/// `{`, the version, the articles and the claims.
+fn head(buf: &mut impl Write, report: &Report) -> io::Result<()> {
+    buf.write_all(b"{\n  \"version\": ")?;
+    serde_json::to_writer(&mut *buf, &report.version)?;
+    list(buf, "articles", &report.articles, |a| {
+        1 + a.shares_copy_with.len()
+    })?;
+    list(buf, "claims", &report.claims, |_| 1)
+}
+
+/// The findings, the baseline's summary if any, and `}`.
+fn tail(
+    buf: &mut impl Write,
+    findings: &[Finding],
+    baseline: Option<&BaselineSummary>,
+) -> io::Result<()> {
+    list(buf, "findings", findings, |f| {
+        1 + f.evidence.len() + f.claims.len() + f.articles.len()
+    })?;
+    if let Some(b) = baseline {
+        buf.write_all(b",\n  \"baseline\": ")?;
+        nested(buf, b, 1)?;
+    }
+    buf.write_all(b"\n}\n")
 }
 
 /// `,\n  "name": [ … ]`, the items at depth 2, as `to_writer_pretty`
