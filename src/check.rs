@@ -525,22 +525,31 @@ pub fn gather(mut parts: Vec<Part>, opts: &Options) -> (Report, Pending) {
 /// else in the order they come (a stable sort). The strings are ranked
 /// first, each distinct one once, and the claims sorted by their ranks:
 /// comparing a million claims' strings took several times longer.
-fn sorted_claims<C: std::ops::Deref<Target = Claim>>(claims: Vec<C>) -> Vec<C> {
-    use rayon::slice::ParallelSliceMut;
+fn sorted_claims<C>(claims: Vec<C>) -> Vec<C>
+where
+    C: std::ops::Deref<Target = Claim> + Sync,
+{
+    use rayon::prelude::*;
     /// Each distinct string's place among them.
     fn ranks<'a>(strings: impl Iterator<Item = &'a str>) -> rustc_hash::FxHashMap<&'a str, u32> {
         let mut distinct: Vec<&str> = strings.collect::<FxHashSet<_>>().into_iter().collect();
         distinct.sort_unstable();
         distinct.into_iter().zip(0..).collect()
     }
-    let keys = ranks(claims.iter().map(|c| c.key.as_str()));
-    let subjects = ranks(claims.iter().filter_map(|c| c.subject.as_deref()));
-    let articles = ranks(claims.iter().map(|c| c.article.as_str()));
+    let ((keys, subjects), articles) = rayon::join(
+        || {
+            rayon::join(
+                || ranks(claims.iter().map(|c| c.key.as_str())),
+                || ranks(claims.iter().filter_map(|c| c.subject.as_deref())),
+            )
+        },
+        || ranks(claims.iter().map(|c| c.article.as_str())),
+    );
     // No subject comes before every subject.
     let subject = |c: &Claim| c.subject.as_deref().map_or(0, |s| subjects[s] + 1);
     let mut order: Vec<(u32, u32, u32, u32, u32)> = claims
-        .iter()
-        .zip(0..)
+        .par_iter()
+        .zip(0..u32::try_from(claims.len()).unwrap_or(u32::MAX))
         .map(|(c, i)| {
             (
                 keys[c.key.as_str()],
