@@ -978,16 +978,20 @@ fn is_odd_control(b: u32) -> bool {
 
 /// [`is_odd_control`] as 1 or 0, made of comparisons the compiler turns
 /// into SIMD when it sums them: below 0x20 but not 09–0D, 1A or 1B; or 7F.
-fn odd_control(b: u8) -> u32 {
-    u32::from(b < 0x20) - u32::from(b.wrapping_sub(0x09) < 5) - u32::from(b.wrapping_sub(0x1A) < 2)
-        + u32::from(b == 0x7F)
+fn odd_control(b: u8) -> u8 {
+    u8::from(b < 0x20) - u8::from(b.wrapping_sub(0x09) < 5) - u8::from(b.wrapping_sub(0x1A) < 2)
+        + u8::from(b == 0x7F)
 }
 
 /// When more than one byte in 16 of the first 8 KiB is an odd control
-/// character: the offset of the first one.
+/// character: the offset of the first one. Counted in bytes, 255 bytes at
+/// a time (a byte's count cannot overflow), which is 32 bytes a SIMD step.
 fn control_heavy(bytes: &[u8]) -> Option<usize> {
     let sample = &bytes[..bytes.len().min(8192)];
-    let n = sample.iter().map(|&b| odd_control(b)).sum::<u32>() as usize;
+    let n: usize = sample
+        .chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + odd_control(b))))
+        .sum();
     if n * 16 > sample.len() {
         sample.iter().position(|&b| is_odd_control(b.into()))
     } else {
@@ -1412,6 +1416,39 @@ mod tests {
             );
             assert!(odd_control(b) <= 1, "byte {b:#04x}");
         }
+    }
+
+    #[test]
+    fn control_heavy_counts_as_is_odd_control_does() {
+        let naive = |bytes: &[u8]| {
+            let sample = &bytes[..bytes.len().min(8192)];
+            let n = sample.iter().filter(|&&b| is_odd_control(b.into())).count();
+            (n * 16 > sample.len())
+                .then(|| sample.iter().position(|&b| is_odd_control(b.into())))
+                .flatten()
+        };
+        // Every byte, 255 of the same in a row (a chunk full of them), at
+        // the threshold and one past it, and past the first 8 KiB.
+        for b in 0..=u8::MAX {
+            let text: Vec<u8> = std::iter::repeat_n(b, 300)
+                .chain(std::iter::repeat_n(b'a', 9000))
+                .collect();
+            for len in [0, 1, 255, 256, 300, 4799, 4800, 4816, 4817, 8192, 9300] {
+                assert_eq!(
+                    control_heavy(&text[..len]),
+                    naive(&text[..len]),
+                    "{b:#04x} {len}"
+                );
+            }
+        }
+        let mut text = vec![b'a'; 8192 + 600];
+        for (i, at) in (0..text.len()).step_by(15).enumerate() {
+            text[at] = [0x00, 0x7F, 0x08, 0x1F][i % 4];
+        }
+        assert!(naive(&text).is_some());
+        assert_eq!(control_heavy(&text), naive(&text));
+        text.iter_mut().skip(8192).for_each(|b| *b = 0);
+        assert_eq!(control_heavy(&text), naive(&text));
     }
 
     #[test]
