@@ -30,6 +30,10 @@ pub struct Sink {
     staged: Vec<Page>,
     /// Bytes written directly (for the tests).
     pub direct_bytes: u64,
+    /// The tests' stand-in for a file system that refuses direct writes
+    /// past this many bytes (as with `EINVAL`).
+    #[cfg(test)]
+    refuse_after: Option<u64>,
 }
 
 impl Sink {
@@ -44,6 +48,8 @@ impl Sink {
             tried: false,
             staged: vec![Page([0; ALIGN]); staging.div_ceil(ALIGN).max(1)],
             direct_bytes: 0,
+            #[cfg(test)]
+            refuse_after: None,
         }
     }
 
@@ -81,7 +87,12 @@ impl Sink {
     fn write_direct(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let mut done = 0;
         while done < bytes.len() {
-            match self.file.write(&bytes[done..]) {
+            let written = if self.refuses(done) {
+                Err(io::Error::from_raw_os_error(libc::EINVAL))
+            } else {
+                self.file.write(&bytes[done..])
+            };
+            match written {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => done += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -98,6 +109,17 @@ impl Sink {
             }
         }
         Ok(done)
+    }
+
+    #[cfg(test)]
+    fn refuses(&self, done: usize) -> bool {
+        self.refuse_after
+            .is_some_and(|n| self.direct_bytes + done as u64 >= n)
+    }
+
+    #[cfg(not(test))]
+    fn refuses(&self, _: usize) -> bool {
+        false
     }
 
     fn stop_direct(&mut self) {
@@ -195,6 +217,26 @@ mod tests {
         // page at 65 pages and 10 bytes, where the file system takes it.
         if set_direct(&File::open(dir.path().join("report.json")).unwrap(), true) {
             assert_eq!(direct, (ALIGN * 65 - ALIGN * 3) as u64);
+        }
+    }
+
+    #[test]
+    fn a_direct_write_refused_is_written_the_usual_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("refused.json");
+        let data = bytes(ALIGN * 40 + 77, 5);
+        let mut sink = Sink::new(File::create(&path).unwrap(), 0, ALIGN * 8);
+        // Writes of 20 pages go 8 at a time: the third write, past 11
+        // pages, is refused; the rest of the 20 goes the usual way.
+        sink.refuse_after = Some(ALIGN as u64 * 11);
+        for piece in data.chunks(ALIGN * 20) {
+            sink.write_all(piece).unwrap();
+        }
+        let direct = sink.direct_bytes;
+        drop(sink.finish());
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+        if set_direct(&File::open(&path).unwrap(), true) {
+            assert_eq!(direct, ALIGN as u64 * 16);
         }
     }
 
