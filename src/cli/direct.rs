@@ -13,21 +13,19 @@ use std::io::{self, Write};
 /// place in the file (the largest logical block size of common disks).
 const ALIGN: usize = 4096;
 
-#[derive(Clone, Copy)]
-#[repr(C, align(4096))]
-struct Page([u8; ALIGN]);
-
 pub struct Sink {
     file: File,
     /// Bytes written so far: where the next write goes.
     written: u64,
     /// Direct writes are tried once this much is written.
     direct_after: u64,
-    /// Direct writes are on. `staged` is their aligned buffer.
+    /// Direct writes are on.
     direct: bool,
     /// Direct writes were tried (and are not tried again).
     tried: bool,
-    staged: Vec<Page>,
+    /// Their buffer: `pages` pages from where `raw` is aligned to a page.
+    raw: Vec<u8>,
+    pages: usize,
     /// Bytes written directly (for the tests).
     pub direct_bytes: u64,
     /// The tests' stand-in for a file system that refuses direct writes
@@ -46,7 +44,8 @@ impl Sink {
             direct_after,
             direct: false,
             tried: false,
-            staged: vec![Page([0; ALIGN]); staging.div_ceil(ALIGN).max(1)],
+            raw: Vec::new(),
+            pages: staging.div_ceil(ALIGN).max(1),
             direct_bytes: 0,
             #[cfg(test)]
             refuse_after: None,
@@ -56,24 +55,23 @@ impl Sink {
     pub fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
         if !self.tried && self.written >= self.direct_after && self.written % ALIGN as u64 == 0 {
             self.tried = true;
-            self.direct = set_direct(&self.file, true);
+            self.raw = vec![0; (self.pages + 1) * ALIGN];
+            self.direct =
+                self.raw.as_ptr().align_offset(ALIGN) < ALIGN && set_direct(&self.file, true);
         }
         while self.direct && data.len() >= ALIGN {
-            let whole = (data.len() / ALIGN).min(self.staged.len()) * ALIGN;
-            let staged = self.staged.as_mut_slice();
-            // SAFETY: `Page` is plain bytes with no padding, so the pages
-            // are `len * ALIGN` initialised bytes; `whole` is at most that.
-            let bytes =
-                unsafe { std::slice::from_raw_parts_mut(staged.as_mut_ptr().cast::<u8>(), whole) };
-            bytes.copy_from_slice(&data[..whole]);
-            let done = self.write_direct(bytes)?;
+            let whole = (data.len() / ALIGN).min(self.pages) * ALIGN;
+            let at = self.raw.as_ptr().align_offset(ALIGN);
+            self.raw[at..at + whole].copy_from_slice(&data[..whole]);
+            let done = self.write_direct(at..at + whole)?;
             self.written += done as u64;
             self.direct_bytes += done as u64;
             data = &data[done..];
         }
         if !data.is_empty() {
-            // A part page: the usual way, from here on (the file's end is
-            // no longer where a page starts).
+            // A part page, or what is left once direct writes stopped:
+            // the usual way from here on (the file's end is no longer
+            // where a page starts).
             self.stop_direct();
             self.file.write_all(data)?;
             self.written += data.len() as u64;
@@ -81,16 +79,16 @@ impl Sink {
         Ok(())
     }
 
-    /// Writes `bytes` directly; returns how many went. Stops direct
-    /// writing when the system refuses one (what is left is then written
-    /// the usual way by the caller).
-    fn write_direct(&mut self, bytes: &[u8]) -> io::Result<usize> {
+    /// Writes `self.raw[range]` directly; returns how many bytes went.
+    /// Stops direct writing when the system refuses one (what is left is
+    /// then written the usual way by the caller).
+    fn write_direct(&mut self, range: std::ops::Range<usize>) -> io::Result<usize> {
         let mut done = 0;
-        while done < bytes.len() {
+        while done < range.len() {
             let written = if self.refuses(done) {
                 Err(io::Error::from_raw_os_error(libc::EINVAL))
             } else {
-                self.file.write(&bytes[done..])
+                self.file.write(&self.raw[range.start + done..range.end])
             };
             match written {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
