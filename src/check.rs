@@ -450,7 +450,6 @@ pub struct Pending {
     mismatches: Vec<WeekdayMismatch>,
     calendar: Vec<CalendarMismatch>,
     names: Vec<Vec<NameUse>>,
-    lang: crate::explain::Lang,
 }
 
 impl Pending {
@@ -462,9 +461,9 @@ impl Pending {
             &report.claims,
             &self.mismatches,
             self.names,
-            self.lang,
+            report.lang,
         );
-        findings.extend(compare::calendar_findings(&self.calendar, self.lang));
+        findings.extend(compare::calendar_findings(&self.calendar, report.lang));
         compare::sort(&mut findings);
         findings
     }
@@ -516,7 +515,6 @@ pub fn gather(mut parts: Vec<Part>, opts: &Options) -> (Report, Pending) {
         mismatches,
         calendar,
         names,
-        lang: opts.lang,
     };
     (report, pending)
 }
