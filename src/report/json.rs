@@ -63,16 +63,18 @@ pub fn write_while(
 ) -> io::Result<(Vec<Finding>, Option<BaselineSummary>)> {
     std::thread::scope(|scope| {
         let worked = scope.spawn(rest);
-        let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-        let written = head(&mut buf, report);
-        let (findings, baseline) = match worked.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        written?;
-        tail(&mut buf, &findings, baseline.as_ref())?;
-        buf.flush()?;
-        Ok((findings, baseline))
+        let mut settled = None;
+        super::buffered(out, |buf| {
+            let head_written = head(buf, report);
+            let (findings, baseline) = match worked.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            let written = head_written.and_then(|()| tail(buf, &findings, baseline.as_ref()));
+            settled = Some((findings, baseline));
+            written
+        })?;
+        settled.ok_or_else(|| io::Error::other("the findings were not worked out"))
     })
 }
 
