@@ -8,6 +8,7 @@ pub mod json;
 pub mod line;
 pub mod mentions;
 pub mod sarif;
+mod snippet;
 pub mod text;
 
 use crate::check::Report;

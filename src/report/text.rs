@@ -8,6 +8,7 @@
 //! with the claim marked inline ⟦like this⟧; the underline is kept for the
 //! terminals that draw it right.
 use super::excerpts::{Excerpts, Want};
+use super::snippet::{Drawer, Shape, Window};
 use super::TextOptions;
 use crate::check::Report;
 use crate::claim::{Claim, Evidence};
@@ -23,38 +24,25 @@ const CLOSE: &str = "⟧";
 /// Columns miette's gutter takes (`  12 │ `), and a margin.
 const GUTTER: usize = 10;
 
-/// A window of an article's text that tells miette the line it stands on
-/// in the original file, so the gutter shows the article's line number.
-struct Window {
-    name: String,
-    text: String,
-    line: usize,
-}
-
-impl miette::SourceCode for Window {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            self.line + inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
-}
-
 struct Snippet {
     title: String,
     src: Window,
     span: SourceSpan,
     label: String,
+}
+
+impl Snippet {
+    /// The snippet as `Drawer` draws it.
+    fn shape(&self) -> Shape<'_> {
+        Shape {
+            title: &self.title,
+            name: &self.src.name,
+            line: self.src.line + 1,
+            text: &self.src.text,
+            span: self.span.offset()..self.span.offset() + self.span.len(),
+            label: &self.label,
+        }
+    }
 }
 
 impl fmt::Debug for Snippet {
@@ -302,10 +290,11 @@ fn lay_out(
     report: &Report,
     index: &Index,
     texts: &Excerpts,
-    handler: &GraphicalReportHandler,
+    (handler, drawer): (&GraphicalReportHandler, &Drawer),
     (f, part): (&Finding, Part),
 ) -> String {
-    // A part's words under their label, with their title above.
+    // A part's words under their label, with their title above: drawn
+    // directly in the usual shape, else by miette.
     let quote = |out: &mut String, label: String, title: String| match snippet(
         &index.paths,
         texts,
@@ -313,6 +302,7 @@ fn lay_out(
         label,
         title,
     ) {
+        Some(s) if drawer.draw(out, &s.shape()) => Ok(()),
         Some(s) => handler.render_report(out, &s),
         None => Ok(()),
     };
@@ -372,6 +362,7 @@ pub(crate) fn write(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let drawer = Drawer::new(theme.clone(), opts.width);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
@@ -395,7 +386,7 @@ pub(crate) fn write(
         use rayon::prelude::*;
         let laid_out: Vec<String> = window
             .par_iter()
-            .map(|&p| lay_out(report, &index, &quoted, &handler, p))
+            .map(|&p| lay_out(report, &index, &quoted, (&handler, &drawer), p))
             .collect();
         for text in laid_out {
             w.write_all(text.as_bytes())?;

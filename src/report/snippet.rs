@@ -1,0 +1,374 @@
+//! The one shape of miette's graphical diagnostic that the text report
+//! draws millions of times, drawn directly: a title, then one line of an
+//! article with one labelled span under it. The bytes are those miette's
+//! `GraphicalReportHandler` (7.6) draws for it, with the same theme and
+//! width; a property test holds the two together. Anything else (a window
+//! of several lines, a label of several lines) is left to miette, which
+//! takes some ten times as long to lay out the same lines.
+use miette::GraphicalTheme;
+use owo_colors::OwoColorize;
+use std::fmt::Write;
+use std::ops::Range;
+use unicode_width_miette::UnicodeWidthChar;
+
+/// A window of an article's text that tells miette the line it stands on
+/// in the original file, so the gutter shows the article's line number.
+#[derive(Debug)]
+pub(super) struct Window {
+    pub name: String,
+    pub text: String,
+    /// The line before the window's, counted from 0.
+    pub line: usize,
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            self.line + inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Columns a tab takes, as miette's handler sets it by default.
+const TAB_WIDTH: usize = 4;
+
+/// What one snippet shows: its title, the name in its frame, the line's
+/// number and words, the span marked in them and its label.
+pub(super) struct Shape<'a> {
+    pub title: &'a str,
+    pub name: &'a str,
+    /// The line's number, as the gutter shows it.
+    pub line: usize,
+    pub text: &'a str,
+    pub span: Range<usize>,
+    pub label: &'a str,
+}
+
+/// Draws snippets with a theme, `width` columns wide.
+pub(super) struct Drawer {
+    theme: GraphicalTheme,
+    width: usize,
+}
+
+impl Drawer {
+    pub(super) fn new(theme: GraphicalTheme, width: usize) -> Drawer {
+        Drawer { theme, width }
+    }
+
+    /// Draws `s` as an advice into `out`; false (and nothing written) when
+    /// it is not the shape drawn here.
+    pub(super) fn draw(&self, out: &mut String, s: &Shape) -> bool {
+        let one_line = !s.text.contains(['\n', '\r']) && !s.label.contains('\n');
+        let Some(&style) = self.theme.styles.highlights.first() else {
+            return false;
+        };
+        if !one_line
+            || s.span.start >= s.span.end
+            || s.span.end > s.text.len()
+            || !s.text.is_char_boundary(s.span.start)
+            || !s.text.is_char_boundary(s.span.end)
+        {
+            return false;
+        }
+        // Writing into a string cannot fail.
+        let _ = self.draw_line(out, s, style);
+        true
+    }
+
+    fn draw_line(&self, f: &mut String, s: &Shape, style: owo_colors::Style) -> std::fmt::Result {
+        let chars = &self.theme.characters;
+        let styles = &self.theme.styles;
+        // The title, wrapped as miette wraps a diagnostic's message.
+        let first = format!("  {} ", chars.advice.style(styles.advice));
+        let rest = format!("  {} ", chars.vbar.style(styles.advice));
+        let width = self.width.saturating_sub(2);
+        let room = |indent: &str| width.saturating_sub(textwrap::core::display_width(indent));
+        if !s.title.contains(char::is_control)
+            && textwrap::core::display_width(s.title) <= room(&first).min(room(&rest))
+        {
+            // What fits on the first line is put there whole, less the
+            // spaces it ends with (and without finding where it could
+            // break, which takes longer than the rest of the snippet).
+            f.push_str(&first);
+            f.push_str(s.title.trim_end_matches(' '));
+            f.push('\n');
+        } else {
+            let opts = textwrap::Options::new(width)
+                .initial_indent(&first)
+                .subsequent_indent(&rest)
+                .break_words(true);
+            writeln!(f, "{}", textwrap::fill(s.title, opts))?;
+        }
+        // The frame's top, with the name.
+        let linum_width = s.line.to_string().len();
+        write!(
+            f,
+            "{}{}{}",
+            " ".repeat(linum_width + 2),
+            chars.ltop,
+            chars.hbar
+        )?;
+        writeln!(f, "[{}]", format_args!("{}", s.name).style(styles.link))?;
+        // The line, numbered, tabs laid out as spaces.
+        write!(
+            f,
+            " {:width$} {} ",
+            s.line.style(styles.linum),
+            chars.vbar,
+            width = linum_width
+        )?;
+        // (and the columns the span starts and ends at, on the way).
+        let (mut start, mut end, mut column) = (0, 0, 0);
+        for ((i, c), w) in s.text.char_indices().zip(widths(s.text)) {
+            if i == s.span.start {
+                start = column;
+            }
+            if i == s.span.end {
+                end = column;
+            }
+            if c == '\t' {
+                for _ in 0..w {
+                    f.push(' ');
+                }
+            } else {
+                f.push(c);
+            }
+            column += w;
+        }
+        if s.span.end == s.text.len() {
+            end = column;
+        }
+        f.push('\n');
+        // The span underlined, and its label under the middle of it.
+        let end = end.max(start + 1);
+        let middle = (start + end) / 2;
+        let no_linum = |f: &mut String| {
+            write!(
+                f,
+                " {:width$} {} ",
+                "",
+                chars.vbar_break,
+                width = linum_width
+            )
+        };
+        no_linum(f)?;
+        let underline = format!(
+            "{:width$}{}{}{}",
+            "",
+            chars.underline.to_string().repeat(middle - start),
+            chars.underbar,
+            chars.underline.to_string().repeat(end - middle - 1),
+            width = start,
+        );
+        writeln!(f, "{}", underline.style(style))?;
+        no_linum(f)?;
+        for _ in 1..middle + 1 {
+            f.push(' ');
+        }
+        let label = format!(
+            "{}{} {}",
+            chars.lbot,
+            chars.hbar.to_string().repeat(2),
+            s.label.style(style)
+        );
+        writeln!(f, "{}", label.style(style))?;
+        writeln!(
+            f,
+            "{}{}{}",
+            " ".repeat(linum_width + 2),
+            chars.lbot,
+            chars.hbar.to_string().repeat(4)
+        )
+    }
+}
+
+/// The columns each character of a line takes, as miette counts them: a
+/// tab runs to the next multiple of `TAB_WIDTH`, an ANSI escape takes none.
+fn widths(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut column = 0;
+    let mut escaped = false;
+    text.chars().map(move |c| {
+        let width = match (escaped, c) {
+            (false, '\t') => TAB_WIDTH - column % TAB_WIDTH,
+            (false, '\x1b') => {
+                escaped = true;
+                0
+            }
+            (false, c) => c.width().unwrap_or(0),
+            (true, 'm') => {
+                escaped = false;
+                0
+            }
+            (true, _) => 0,
+        };
+        column += width;
+        width
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan, SourceSpan};
+    use proptest::prelude::*;
+
+    /// The same snippet as a miette diagnostic.
+    #[derive(Debug)]
+    struct Diag {
+        title: String,
+        src: Window,
+        span: SourceSpan,
+        label: String,
+    }
+    impl std::fmt::Display for Diag {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.title)
+        }
+    }
+    impl std::error::Error for Diag {}
+    impl Diagnostic for Diag {
+        fn severity(&self) -> Option<miette::Severity> {
+            Some(miette::Severity::Advice)
+        }
+        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+            Some(&self.src)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+                Some(self.label.clone()),
+                self.span,
+            ))))
+        }
+    }
+
+    /// What miette draws for `s`.
+    fn by_miette(s: &Shape, color: bool, width: usize) -> String {
+        let handler = GraphicalReportHandler::new_themed(theme(color))
+            .with_width(width)
+            .with_links(false)
+            .without_primary_span_start();
+        let d = Diag {
+            title: s.title.to_string(),
+            src: Window {
+                name: s.name.to_string(),
+                text: s.text.to_string(),
+                line: s.line - 1,
+            },
+            span: SourceSpan::new(s.span.start.into(), s.span.len()),
+            label: s.label.to_string(),
+        };
+        let mut out = String::new();
+        handler.render_report(&mut out, &d).unwrap();
+        out
+    }
+
+    fn theme(color: bool) -> GraphicalTheme {
+        if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        }
+    }
+
+    fn drawn(s: &Shape, color: bool, width: usize) -> Option<String> {
+        let mut out = String::new();
+        Drawer::new(theme(color), width)
+            .draw(&mut out, s)
+            .then_some(out)
+    }
+
+    #[test]
+    fn an_arabic_line_is_drawn_as_miette_draws_it() {
+        let text = "…قال ⟦13 قتيلاً⟧ في\tالمدينة…";
+        let start = text.find('⟦').unwrap();
+        let end = text.find('⟧').unwrap() + '⟧'.len_utf8();
+        let s = Shape {
+            title: "a1: 13 killed · said by the ministry",
+            name: "seeds/a1.md:3:12",
+            line: 1,
+            text,
+            span: start..end,
+            label: "13 killed",
+        };
+        for color in [false, true] {
+            assert_eq!(drawn(&s, color, 80).unwrap(), by_miette(&s, color, 80));
+        }
+    }
+
+    #[test]
+    fn several_lines_are_left_to_miette() {
+        let s = Shape {
+            title: "t",
+            name: "n",
+            line: 1,
+            text: "one\ntwo",
+            span: 0..5,
+            label: "l",
+        };
+        assert!(drawn(&s, false, 80).is_none());
+        let s = Shape {
+            text: "one two",
+            label: "l\nm",
+            ..s
+        };
+        assert!(drawn(&s, false, 80).is_none());
+    }
+
+    /// Characters that lay out in odd ways: wide, zero-width, combining,
+    /// tabs, escapes, right to left, spaces of all kinds.
+    fn piece() -> impl Strategy<Value = String> {
+        pieces(&[])
+    }
+
+    /// Such pieces, with `more` characters among them.
+    fn pieces(more: &[char]) -> impl Strategy<Value = String> {
+        let mut chars = vec![
+            'a', 'Z', ' ', ' ', '\t', 'ق', 'ل', '٣', 'ً', '\u{200f}', '\u{200b}', '中', '🙂',
+            '\u{1b}', 'm', '[', '…', '⟦', '⟧', '-', '\u{a0}', '\u{3000}', '\u{301}',
+        ];
+        chars.extend_from_slice(more);
+        let chars = prop::sample::select(chars);
+        prop::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Whatever the words, title, label and width, what is drawn is
+        /// what miette draws.
+        #[test]
+        fn what_is_drawn_is_what_miette_draws(
+            before in piece(),
+            words in piece(),
+            after in piece(),
+            title in prop::collection::vec(pieces(&['\n', '\r']), 1..6),
+            label in piece(),
+            line in prop::sample::select(vec![1usize, 9, 10, 99_999, 100_000]),
+            width in 8usize..100,
+            color in any::<bool>(),
+        ) {
+            let words = if words.is_empty() { "x".to_string() } else { words };
+            let text = format!("{before}{words}{after}");
+            let title = title.join(" ");
+            let s = Shape {
+                title: &title,
+                name: "dir/article.md:7:3",
+                line,
+                text: &text,
+                span: before.len()..before.len() + words.len(),
+                label: &label,
+            };
+            prop_assert_eq!(drawn(&s, color, width), Some(by_miette(&s, color, width)));
+        }
+    }
+}
