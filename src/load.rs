@@ -360,6 +360,14 @@ impl Source {
         &self.cand.fs_path
     }
 
+    /// The file's whole text, decoded as `read` decodes it, or none where
+    /// it cannot be had; its front matter is not read. For the reports that
+    /// quote an article read before.
+    pub fn text(&self) -> Option<String> {
+        let bytes = read_file(&self.cand).ok()?.ok()?;
+        text_from_bytes(&self.cand.shown, bytes)
+    }
+
     /// Reads the file: its article, or what went wrong (warnings come with
     /// the article).
     pub fn read(&self) -> (Option<Article>, Vec<LoadError>) {
@@ -733,8 +741,10 @@ fn assign_ids(shown: &[String], rels: &[String]) -> Vec<String> {
     }
 }
 
-fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Article> {
-    let read = fs::File::open(&cand.fs_path).and_then(|file| {
+/// The bytes of `cand`'s file, or a description of its size when it is
+/// larger than [`MAX_ARTICLE_BYTES`].
+fn read_file(cand: &Candidate) -> io::Result<Result<Vec<u8>, String>> {
+    fs::File::open(&cand.fs_path).and_then(|file| {
         let len = file
             .metadata()
             .ok()
@@ -745,8 +755,11 @@ fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Ar
             Some(len) if len > MAX_ARTICLE_BYTES as u64 => Ok(Err(format!("{len} bytes"))),
             _ => read_limited(file, len),
         }
-    });
-    let bytes = match read {
+    })
+}
+
+fn read_article(cand: &Candidate, diagnostics: &mut Vec<LoadError>) -> Option<Article> {
+    let bytes = match read_file(cand) {
         Ok(Ok(b)) => b,
         Ok(Err(size)) => {
             diagnostics.push(too_large(&cand.shown, size));
@@ -807,6 +820,16 @@ pub fn from_bytes(shown: &str, bytes: Vec<u8>) -> (Option<Article>, Vec<LoadErro
         a
     });
     (article, diagnostics)
+}
+
+/// The whole text of the file `shown` from its bytes, decoded as
+/// [`from_bytes`] decodes it (where it gives an article), without reading
+/// its front matter.
+pub fn text_from_bytes(shown: &str, bytes: Vec<u8>) -> Option<String> {
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        return None;
+    }
+    decode(shown, bytes).ok().map(|(text, _)| text)
 }
 
 fn article_from_bytes(

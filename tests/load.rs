@@ -438,3 +438,78 @@ proptest::proptest! {
         }
     }
 }
+
+/// Bytes as files come: UTF-8 with or without a mark, UTF-16 either way,
+/// Windows-1256, front matter, and stray bytes.
+fn file_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let text = proptest::collection::vec(
+        prop::sample::select(vec![
+            "---\n",
+            "published: 2022-01-14\n",
+            "قال ",
+            "13 ",
+            "\r\n",
+            "\n",
+            "a",
+            "\u{feff}",
+            "\t",
+        ]),
+        0..12,
+    )
+    .prop_map(|v| v.concat());
+    (text, 0u8..5, proptest::collection::vec(any::<u8>(), 0..8)).prop_map(|(t, how, stray)| {
+        let utf16 = |le: bool| {
+            let mut b = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in t.encode_utf16() {
+                b.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            b
+        };
+        match how {
+            0 => t.into_bytes(),
+            1 => utf16(true),
+            2 => utf16(false),
+            3 => encoding_rs::WINDOWS_1256.encode(&t).0.into_owned(),
+            _ => [t.into_bytes(), stray].concat(),
+        }
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// The text the reports quote, read without the front matter, is the
+    /// article's text wherever the file gives an article.
+    #[test]
+    fn a_text_read_again_is_the_articles_text(bytes in file_bytes()) {
+        let (article, _) = kzcheck::load::from_bytes("a/p.txt", bytes.clone());
+        if let Some(a) = article {
+            proptest::prop_assert_eq!(kzcheck::load::text_from_bytes("a/p.txt", bytes), Some(a.text));
+        }
+    }
+}
+
+#[test]
+fn a_source_read_again_gives_the_articles_text() {
+    let dir = TempDir::new("again");
+    dir.write(
+        "a.txt",
+        "---\npublished: 2022-01-14\n---\nقال المتحدث إن 13 قتلوا.\n".as_bytes(),
+    );
+    dir.write(
+        "b.txt",
+        &encoding_rs::WINDOWS_1256
+            .encode("قال المتحدث إن 16 قتلوا.")
+            .0,
+    );
+    let plan = kzcheck::load::plan(&[dir.path().to_path_buf()]);
+    assert_eq!(plan.sources.len(), 2);
+    for s in &plan.sources {
+        let article = s.read().0.expect("an article");
+        assert_eq!(s.text(), Some(article.text));
+    }
+}

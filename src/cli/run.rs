@@ -511,7 +511,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let texts = |id: &str| -> Option<String> {
         match stdin {
             Some(a) if a.id.as_str() == id => Some(a.text.clone()),
-            _ => Some(sources.get(id)?.read().0?.text),
+            _ => sources.get(id)?.text(),
         }
     };
     s.finish(&args.report, report, pending, &texts, incomplete)
@@ -585,7 +585,7 @@ pub fn compare(args: CompareArgs) -> ExitCode {
     let texts = |id: &str| {
         let path = paths.get(id)?;
         let bytes = std::fs::read(path).ok()?;
-        Some(kzcheck::load::from_bytes(path, bytes).0?.text)
+        kzcheck::load::text_from_bytes(path, bytes)
     };
     s.finish(&args.report, report, pending, &texts, incomplete)
 }

@@ -5,7 +5,6 @@
 //! of it is a part, and the rest is never held.
 use super::{ArticleTexts, Bounds, Cut};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// How many terminal columns a snippet may take, from the article's text and
@@ -44,10 +43,13 @@ impl Want {
     }
 }
 
+/// What is kept of each article, by its id.
+pub(crate) type ByArticle = rustc_hash::FxHashMap<String, Kept>;
+
 /// The windows of article texts the snippets show, by article id.
 #[derive(Debug)]
 pub struct Excerpts {
-    by_article: HashMap<String, Kept>,
+    by_article: ByArticle,
 }
 
 /// What is kept of one article.
@@ -82,7 +84,7 @@ impl Excerpts {
     /// Reads what `wanted` asks of each article from `texts` (in parallel),
     /// keeping the windows that snippets `room` wide show.
     pub(crate) fn read(
-        wanted: HashMap<&str, Vec<Want>>,
+        wanted: Vec<(&str, Vec<Want>)>,
         texts: &dyn ArticleTexts,
         room: Room,
     ) -> Excerpts {
@@ -97,7 +99,7 @@ impl Excerpts {
     }
 
     /// What is kept of each article, by id (`keep`), as excerpts.
-    pub(crate) fn from_kept(by_article: HashMap<String, Kept>) -> Excerpts {
+    pub(crate) fn from_kept(by_article: ByArticle) -> Excerpts {
         Excerpts { by_article }
     }
 
@@ -337,7 +339,7 @@ mod tests {
         );
         assert!(words.len() < 100, "{}", words.len());
         let excerpts = Excerpts {
-            by_article: HashMap::from([("a".to_string(), k)]),
+            by_article: ByArticle::from_iter([("a".to_string(), k)]),
         };
         let cut = excerpts.cut("a", w);
         let whole = super::super::cut(&text, 0..text.len(), w.span(), 40);
@@ -370,7 +372,7 @@ mod tests {
         assert!(!k.single_byte);
         assert_eq!(windows(&k), vec![(0, mixed.clone())]);
         let excerpts = Excerpts {
-            by_article: HashMap::from([("a".to_string(), k)]),
+            by_article: ByArticle::from_iter([("a".to_string(), k)]),
         };
         let cut = excerpts.cut("a", w);
         assert_eq!(
@@ -434,7 +436,7 @@ mod tests {
                 if by_span { columns + span.start % 13 + span.end % 7 } else { columns }
             };
             let excerpts = Excerpts {
-                by_article: HashMap::from([("a".to_string(), keep(&text, wants.clone(), &room).unwrap())]),
+                by_article: ByArticle::from_iter([("a".to_string(), keep(&text, wants.clone(), &room).unwrap())]),
             };
             for w in &wants {
                 let whole = {

@@ -15,7 +15,7 @@
 //! snapshotted. The page never holds the texts: it reads each article once
 //! for its cards' words (`excerpts`) and again to write its full text, and
 //! shows a text that changed in between as changed.
-use super::excerpts::{keep, Excerpts, Kept, Want};
+use super::excerpts::{keep, ByArticle, Excerpts, Kept, Want};
 use super::ArticleTexts;
 use crate::check::{ArticleInfo, Report};
 use crate::claim::{Claim, Evidence, Span};
@@ -263,7 +263,7 @@ impl<'a> Page<'a> {
             report,
             texts,
             seen: Vec::new(),
-            excerpts: Excerpts::from_kept(HashMap::new()),
+            excerpts: Excerpts::from_kept(ByArticle::default()),
             lang: report.lang,
             art,
             claims,
@@ -315,7 +315,7 @@ impl<'a> Page<'a> {
             })
             .collect();
         drop(spans);
-        let mut kept = HashMap::new();
+        let mut kept = ByArticle::default();
         for (a, (seen, k)) in report.articles.iter().zip(read) {
             page.seen.push(seen);
             if let Some(k) = k {

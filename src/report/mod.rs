@@ -146,6 +146,19 @@ pub(crate) fn columns_of(s: &str) -> usize {
         .sum()
 }
 
+/// The columns `s` takes, counted up to `cap` at most: `columns_of(s)`
+/// or `cap`, whichever is less, without reading past where `cap` is met.
+fn columns_upto(s: &str, cap: usize) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if n >= cap {
+            return cap;
+        }
+        n += UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    n.min(cap)
+}
+
 /// Columns kept on each side of a claim however narrow the room.
 const CONTEXT_MIN: usize = 12;
 
@@ -197,9 +210,15 @@ pub(crate) fn bounds(
     // What is left beside the span and its marks, shared by the two sides;
     // a side that needs less leaves the rest to the other.
     let room = columns
-        .saturating_sub(columns_of(&text[a..b]) + 4)
+        .saturating_sub(columns_upto(&text[a..b], columns) + 4)
         .max(2 * CONTEXT_MIN);
-    let (need_before, need_after) = (columns_of(&text[s0..a]), columns_of(&text[b..s1]));
+    // What each side needs, counted up to one column more than the room: a
+    // side that needs more is cut the same way however much more it needs
+    // (a sentence can run to thousands of columns).
+    let (need_before, need_after) = (
+        columns_upto(&text[s0..a], room + 1),
+        columns_upto(&text[b..s1], room + 1),
+    );
     let half = room / 2;
     let (keep_before, keep_after) = if need_before < half {
         (need_before, room - need_before)
@@ -289,6 +308,100 @@ pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Ran
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `bounds` as it was before it counted only as far as it needs to:
+    /// every column of the span and of both sides.
+    fn bounds_counting_all(
+        text: &str,
+        sentence: std::ops::Range<usize>,
+        span: std::ops::Range<usize>,
+        columns: usize,
+    ) -> Bounds {
+        let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
+        let a = clamp(span.start);
+        let b = clamp(span.end).max(a);
+        let (s0, s1) = (
+            clamp(sentence.start.min(span.start)),
+            clamp(sentence.end.max(span.end)).max(b),
+        );
+        let room = columns
+            .saturating_sub(columns_of(&text[a..b]) + 4)
+            .max(2 * CONTEXT_MIN);
+        let (need_before, need_after) = (columns_of(&text[s0..a]), columns_of(&text[b..s1]));
+        let half = room / 2;
+        let (keep_before, keep_after) = if need_before < half {
+            (need_before, room - need_before)
+        } else if need_after < half {
+            (room - need_after, need_after)
+        } else {
+            (half, room - half)
+        };
+        let start = if need_before > keep_before {
+            let mut used = 0;
+            let mut cut = a;
+            for (i, c) in text[s0..a].char_indices().rev() {
+                used += UnicodeWidthChar::width(c).unwrap_or(0);
+                if used > keep_before.saturating_sub(1) {
+                    break;
+                }
+                cut = s0 + i;
+            }
+            text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+        } else {
+            s0
+        };
+        let end = if need_after > keep_after {
+            let mut used = 0;
+            let mut cut = b;
+            for (i, c) in text[b..s1].char_indices() {
+                used += UnicodeWidthChar::width(c).unwrap_or(0);
+                if used > keep_after.saturating_sub(1) {
+                    break;
+                }
+                cut = b + i + c.len_utf8();
+            }
+            text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+        } else {
+            s1
+        };
+        Bounds {
+            start,
+            a,
+            b,
+            end,
+            more_before: start > s0,
+            more_after: end < s1,
+        }
+    }
+
+    proptest! {
+        /// Counting each side only as far as the room gives the same cut as
+        /// counting all of it.
+        #[test]
+        fn a_side_counted_as_far_as_the_room_is_cut_the_same(
+            words in prop::collection::vec(
+                prop::sample::select(vec!["قال", "13", " ", "中文", "ً", "word", "…", "\t"]),
+                0..200,
+            ),
+            cuts in prop::collection::vec(0usize..2000, 4),
+            columns in 0usize..120,
+        ) {
+            let text = words.concat();
+            let mut at: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();
+            at.sort_unstable();
+            let (sentence, span) = (at[0]..at[3], at[1]..at[2]);
+            prop_assert_eq!(
+                bounds(&text, sentence.clone(), span.clone(), columns),
+                bounds_counting_all(&text, sentence, span, columns)
+            );
+        }
+
+        #[test]
+        fn columns_are_counted_up_to_the_cap(s in "\\PC{0,40}", cap in 0usize..50) {
+            prop_assert_eq!(columns_upto(&s, cap), columns_of(&s).min(cap));
+        }
+    }
 
     #[test]
     fn the_window_keeps_the_words_and_cuts_at_a_word() {

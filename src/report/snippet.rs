@@ -59,11 +59,29 @@ pub(super) struct Shape<'a> {
 pub(super) struct Drawer {
     theme: GraphicalTheme,
     width: usize,
+    /// The title's first line starts with `first`, the others with `rest`;
+    /// a title `fits` columns wide or less fits on the first.
+    first: String,
+    rest: String,
+    fits: usize,
 }
 
 impl Drawer {
     pub(super) fn new(theme: GraphicalTheme, width: usize) -> Drawer {
-        Drawer { theme, width }
+        let (chars, styles) = (&theme.characters, &theme.styles);
+        let first = format!("  {} ", chars.advice.style(styles.advice));
+        let rest = format!("  {} ", chars.vbar.style(styles.advice));
+        let room = |indent: &str| {
+            (width.saturating_sub(2)).saturating_sub(textwrap::core::display_width(indent))
+        };
+        let fits = room(&first).min(room(&rest));
+        Drawer {
+            theme,
+            width,
+            first,
+            rest,
+            fits,
+        }
     }
 
     /// Draws `s` as an advice into `out`; false (and nothing written) when
@@ -90,107 +108,105 @@ impl Drawer {
         let chars = &self.theme.characters;
         let styles = &self.theme.styles;
         // The title, wrapped as miette wraps a diagnostic's message.
-        let first = format!("  {} ", chars.advice.style(styles.advice));
-        let rest = format!("  {} ", chars.vbar.style(styles.advice));
-        let width = self.width.saturating_sub(2);
-        let room = |indent: &str| width.saturating_sub(textwrap::core::display_width(indent));
         if !s.title.contains(char::is_control)
-            && textwrap::core::display_width(s.title) <= room(&first).min(room(&rest))
+            && textwrap::core::display_width(s.title) <= self.fits
         {
             // What fits on the first line is put there whole, less the
             // spaces it ends with (and without finding where it could
             // break, which takes longer than the rest of the snippet).
-            f.push_str(&first);
+            f.push_str(&self.first);
             f.push_str(s.title.trim_end_matches(' '));
             f.push('\n');
         } else {
-            let opts = textwrap::Options::new(width)
-                .initial_indent(&first)
-                .subsequent_indent(&rest)
+            let opts = textwrap::Options::new(self.width.saturating_sub(2))
+                .initial_indent(&self.first)
+                .subsequent_indent(&self.rest)
                 .break_words(true);
             writeln!(f, "{}", textwrap::fill(s.title, opts))?;
         }
         // The frame's top, with the name.
-        let linum_width = s.line.to_string().len();
-        write!(
-            f,
-            "{}{}{}",
-            " ".repeat(linum_width + 2),
-            chars.ltop,
-            chars.hbar
-        )?;
-        writeln!(f, "[{}]", format_args!("{}", s.name).style(styles.link))?;
+        let linum_width = s.line.checked_ilog10().unwrap_or(0) as usize + 1;
+        repeat(f, ' ', linum_width + 2);
+        f.push(chars.ltop);
+        f.push(chars.hbar);
+        f.push('[');
+        styled(f, styles.link, |f| f.push_str(s.name));
+        f.push_str("]\n");
         // The line, numbered, tabs laid out as spaces.
-        write!(
-            f,
-            " {:width$} {} ",
-            s.line.style(styles.linum),
-            chars.vbar,
-            width = linum_width
-        )?;
-        // (and the columns the span starts and ends at, on the way).
-        let (mut start, mut end, mut column) = (0, 0, 0);
-        for ((i, c), w) in s.text.char_indices().zip(widths(s.text)) {
-            if i == s.span.start {
-                start = column;
-            }
-            if i == s.span.end {
-                end = column;
-            }
-            if c == '\t' {
-                for _ in 0..w {
-                    f.push(' ');
+        f.push(' ');
+        styled(f, styles.linum, |f| {
+            let _ = write!(f, "{}", s.line);
+        });
+        f.push(' ');
+        f.push(chars.vbar);
+        f.push(' ');
+        if s.text.contains('\t') {
+            for (c, w) in s.text.chars().zip(widths(s.text)) {
+                if c == '\t' {
+                    repeat(f, ' ', w);
+                } else {
+                    f.push(c);
                 }
-            } else {
-                f.push(c);
             }
-            column += w;
-        }
-        if s.span.end == s.text.len() {
-            end = column;
+        } else {
+            f.push_str(s.text);
         }
         f.push('\n');
         // The span underlined, and its label under the middle of it.
+        let (mut start, mut end) = (0, 0);
+        for ((i, _), w) in s.text[..s.span.end].char_indices().zip(widths(s.text)) {
+            if i < s.span.start {
+                start += w;
+            }
+            end += w;
+        }
         let end = end.max(start + 1);
         let middle = (start + end) / 2;
         let no_linum = |f: &mut String| {
-            write!(
-                f,
-                " {:width$} {} ",
-                "",
-                chars.vbar_break,
-                width = linum_width
-            )
-        };
-        no_linum(f)?;
-        let underline = format!(
-            "{:width$}{}{}{}",
-            "",
-            chars.underline.to_string().repeat(middle - start),
-            chars.underbar,
-            chars.underline.to_string().repeat(end - middle - 1),
-            width = start,
-        );
-        writeln!(f, "{}", underline.style(style))?;
-        no_linum(f)?;
-        for _ in 1..middle + 1 {
+            repeat(f, ' ', linum_width + 2);
+            f.push(chars.vbar_break);
             f.push(' ');
-        }
-        let label = format!(
-            "{}{} {}",
-            chars.lbot,
-            chars.hbar.to_string().repeat(2),
-            s.label.style(style)
-        );
-        writeln!(f, "{}", label.style(style))?;
-        writeln!(
-            f,
-            "{}{}{}",
-            " ".repeat(linum_width + 2),
-            chars.lbot,
-            chars.hbar.to_string().repeat(4)
-        )
+        };
+        no_linum(f);
+        styled(f, style, |f| {
+            repeat(f, ' ', start);
+            repeat(f, chars.underline, middle - start);
+            f.push(chars.underbar);
+            repeat(f, chars.underline, end - middle - 1);
+        });
+        f.push('\n');
+        no_linum(f);
+        repeat(f, ' ', middle);
+        styled(f, style, |f| {
+            f.push(chars.lbot);
+            repeat(f, chars.hbar, 2);
+            f.push(' ');
+            styled(f, style, |f| f.push_str(s.label));
+        });
+        f.push('\n');
+        repeat(f, ' ', linum_width + 2);
+        f.push(chars.lbot);
+        repeat(f, chars.hbar, 4);
+        f.push('\n');
+        Ok(())
     }
+}
+
+/// Writes what `put` writes in `style`, as owo-colors styles a string: as
+/// it is where the style is plain (the report without colours).
+fn styled(f: &mut String, style: owo_colors::Style, put: impl FnOnce(&mut String)) {
+    if style.is_plain() {
+        put(f);
+    } else {
+        let mut s = String::new();
+        put(&mut s);
+        let _ = write!(f, "{}", s.style(style));
+    }
+}
+
+/// `n` times `c`.
+fn repeat(f: &mut String, c: char, n: usize) {
+    f.extend(std::iter::repeat_n(c, n));
 }
 
 /// The columns each character of a line takes, as miette counts them: a

@@ -247,29 +247,36 @@ impl<'r> Part<'r> {
 }
 
 /// What the text report of `report` quotes, by article: the pieces
-/// `Excerpts` keeps. A claim in several findings is quoted the same way in
-/// each, so it is asked for once, with the days it was read against.
-fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> HashMap<&'r str, Vec<Want>> {
-    let mut wanted: HashMap<&str, Vec<Want>> = HashMap::new();
-    let mut asked: rustc_hash::FxHashSet<*const Claim> = Default::default();
-    for f in &report.findings {
-        // Whether the parts are those of a claim already asked for.
-        let mut again = false;
-        for part in parts(index, f) {
-            match part {
-                Part::Claim(c) => again = !asked.insert(c),
-                Part::Anchor(_) => {}
-                Part::Heading(_) | Part::Evidence(_) | Part::End => again = false,
-            }
-            if let Some((article, span, sentence)) = part.quotes().filter(|_| !again) {
-                wanted
-                    .entry(article)
-                    .or_default()
-                    .push(Want::new(span, sentence));
-            }
-        }
-    }
-    wanted
+/// `Excerpts` keeps, each once (a claim in several findings is quoted the
+/// same way in each).
+fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> Vec<(&'r str, Vec<Want>)> {
+    use rayon::prelude::*;
+    let articles: rustc_hash::FxHashMap<&str, u32> = report
+        .articles
+        .iter()
+        .zip(0..)
+        .map(|(a, k)| (a.id.as_ref(), k))
+        .collect();
+    // Every piece by the article's place: found in parallel, then sorted
+    // (a claim of no article in the report has no words).
+    let mut all: Vec<(u32, Want)> = report
+        .findings
+        .par_iter()
+        .flat_map_iter(|f| {
+            parts(index, f).filter_map(|part| {
+                let (article, span, sentence) = part.quotes()?;
+                Some((*articles.get(article)?, Want::new(span, sentence)))
+            })
+        })
+        .collect();
+    all.par_sort_unstable();
+    all.dedup();
+    all.chunk_by(|x, y| x.0 == y.0)
+        .map(|run| {
+            let article = report.articles[run[0].0 as usize].id.as_ref();
+            (article, run.iter().map(|(_, w)| *w).collect())
+        })
+        .collect()
 }
 
 /// The parts of finding `f`, in the order they are written.
