@@ -377,27 +377,33 @@ pub(crate) fn write(
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
     // in parallel a window at a time and written in their order: the same
-    // bytes as one by one, never the whole report in memory.
+    // bytes as one by one, never the whole report in memory. While a window
+    // is laid out (on rayon's threads), the one before it is written and
+    // the one after it gathered.
     const WINDOW: usize = 256;
     let mut all = report
         .findings
         .iter()
         .flat_map(|f| parts(&index, f).map(move |p| (f, p)));
-    let mut window = Vec::with_capacity(WINDOW);
-    loop {
-        window.clear();
-        window.extend(all.by_ref().take(WINDOW));
-        if window.is_empty() {
-            break;
-        }
+    let lay = |window: &[(&Finding, Part)]| -> Vec<String> {
         use rayon::prelude::*;
-        let laid_out: Vec<String> = window
+        window
             .par_iter()
             .map(|&p| lay_out(report, &index, &quoted, (&handler, &drawer), p))
-            .collect();
-        for text in laid_out {
-            w.write_all(text.as_bytes())?;
-        }
+            .collect()
+    };
+    let mut window: Vec<_> = all.by_ref().take(WINDOW).collect();
+    let mut laid: Vec<String> = Vec::new();
+    while !window.is_empty() || !laid.is_empty() {
+        let (mut next, mut laying) = (Vec::with_capacity(WINDOW), Vec::new());
+        let mut written = Ok(());
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| laying = lay(&window));
+            written = laid.iter().try_for_each(|t| w.write_all(t.as_bytes()));
+            next.extend(all.by_ref().take(WINDOW));
+        });
+        written?;
+        (window, laid) = (next, laying);
     }
     w.write_all(summary(report).as_bytes())?;
     match &report.baseline {
