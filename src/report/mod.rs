@@ -199,6 +199,18 @@ pub(crate) fn bounds(
     span: std::ops::Range<usize>,
     columns: usize,
 ) -> Bounds {
+    bounds_counting(text, sentence, span, columns, columns_upto)
+}
+
+/// `bounds`, with the columns of a piece of text counted by `count` (as
+/// far as its second argument at least).
+fn bounds_counting(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+    columns: usize,
+    count: fn(&str, usize) -> usize,
+) -> Bounds {
     let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
     // (A span that ends before it starts is taken as empty.)
     let a = clamp(span.start);
@@ -210,15 +222,12 @@ pub(crate) fn bounds(
     // What is left beside the span and its marks, shared by the two sides;
     // a side that needs less leaves the rest to the other.
     let room = columns
-        .saturating_sub(columns_upto(&text[a..b], columns) + 4)
+        .saturating_sub(count(&text[a..b], columns) + 4)
         .max(2 * CONTEXT_MIN);
     // What each side needs, counted up to one column more than the room: a
     // side that needs more is cut the same way however much more it needs
     // (a sentence can run to thousands of columns).
-    let (need_before, need_after) = (
-        columns_upto(&text[s0..a], room + 1),
-        columns_upto(&text[b..s1], room + 1),
-    );
+    let (need_before, need_after) = (count(&text[s0..a], room + 1), count(&text[b..s1], room + 1));
     let half = room / 2;
     let (keep_before, keep_after) = if need_before < half {
         (need_before, room - need_before)
@@ -310,71 +319,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `bounds` as it was before it counted only as far as it needs to:
-    /// every column of the span and of both sides.
-    fn bounds_counting_all(
-        text: &str,
-        sentence: std::ops::Range<usize>,
-        span: std::ops::Range<usize>,
-        columns: usize,
-    ) -> Bounds {
-        let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
-        let a = clamp(span.start);
-        let b = clamp(span.end).max(a);
-        let (s0, s1) = (
-            clamp(sentence.start.min(span.start)),
-            clamp(sentence.end.max(span.end)).max(b),
-        );
-        let room = columns
-            .saturating_sub(columns_of(&text[a..b]) + 4)
-            .max(2 * CONTEXT_MIN);
-        let (need_before, need_after) = (columns_of(&text[s0..a]), columns_of(&text[b..s1]));
-        let half = room / 2;
-        let (keep_before, keep_after) = if need_before < half {
-            (need_before, room - need_before)
-        } else if need_after < half {
-            (room - need_after, need_after)
-        } else {
-            (half, room - half)
-        };
-        let start = if need_before > keep_before {
-            let mut used = 0;
-            let mut cut = a;
-            for (i, c) in text[s0..a].char_indices().rev() {
-                used += UnicodeWidthChar::width(c).unwrap_or(0);
-                if used > keep_before.saturating_sub(1) {
-                    break;
-                }
-                cut = s0 + i;
-            }
-            text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
-        } else {
-            s0
-        };
-        let end = if need_after > keep_after {
-            let mut used = 0;
-            let mut cut = b;
-            for (i, c) in text[b..s1].char_indices() {
-                used += UnicodeWidthChar::width(c).unwrap_or(0);
-                if used > keep_after.saturating_sub(1) {
-                    break;
-                }
-                cut = b + i + c.len_utf8();
-            }
-            text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
-        } else {
-            s1
-        };
-        Bounds {
-            start,
-            a,
-            b,
-            end,
-            more_before: start > s0,
-            more_after: end < s1,
-        }
-    }
-
     proptest! {
         /// Counting each side only as far as the room gives the same cut as
         /// counting all of it.
@@ -393,7 +337,7 @@ mod tests {
             let (sentence, span) = (at[0]..at[3], at[1]..at[2]);
             prop_assert_eq!(
                 bounds(&text, sentence.clone(), span.clone(), columns),
-                bounds_counting_all(&text, sentence, span, columns)
+                bounds_counting(&text, sentence, span, columns, |s, _| columns_of(s))
             );
         }
 

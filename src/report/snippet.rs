@@ -236,45 +236,13 @@ fn widths(text: &str) -> impl Iterator<Item = usize> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan, SourceSpan};
+    use miette::SourceSpan;
     use proptest::prelude::*;
-
-    /// The same snippet as a miette diagnostic.
-    #[derive(Debug)]
-    struct Diag {
-        title: String,
-        src: Window,
-        span: SourceSpan,
-        label: String,
-    }
-    impl std::fmt::Display for Diag {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(&self.title)
-        }
-    }
-    impl std::error::Error for Diag {}
-    impl Diagnostic for Diag {
-        fn severity(&self) -> Option<miette::Severity> {
-            Some(miette::Severity::Advice)
-        }
-        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-            Some(&self.src)
-        }
-        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-                Some(self.label.clone()),
-                self.span,
-            ))))
-        }
-    }
 
     /// What miette draws for `s`.
     fn by_miette(s: &Shape, color: bool, width: usize) -> String {
-        let handler = GraphicalReportHandler::new_themed(theme(color))
-            .with_width(width)
-            .with_links(false)
-            .without_primary_span_start();
-        let d = Diag {
+        let handler = super::super::text::handler(theme(color), width);
+        let d = super::super::text::Snippet {
             title: s.title.to_string(),
             src: Window {
                 name: s.name.to_string(),

@@ -24,11 +24,12 @@ const CLOSE: &str = "⟧";
 /// Columns miette's gutter takes (`  12 │ `), and a margin.
 const GUTTER: usize = 10;
 
-struct Snippet {
-    title: String,
-    src: Window,
-    span: SourceSpan,
-    label: String,
+/// The words of one article as a diagnostic of their own.
+pub(super) struct Snippet {
+    pub title: String,
+    pub src: Window,
+    pub span: SourceSpan,
+    pub label: String,
 }
 
 impl Snippet {
@@ -352,6 +353,14 @@ fn lay_out(
     out
 }
 
+/// What lays out the report's diagnostics, `width` columns wide.
+pub(super) fn handler(theme: GraphicalTheme, width: usize) -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false)
+        .without_primary_span_start()
+}
+
 /// The text report, written into `out` finding by finding. `texts` gives
 /// the articles' texts, of which the windows it quotes are kept
 /// (`Excerpts`) before any finding is laid out.
@@ -370,10 +379,7 @@ pub(crate) fn write(
         GraphicalTheme::unicode_nocolor()
     };
     let drawer = Drawer::new(theme.clone(), opts.width);
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(opts.width)
-        .with_links(false)
-        .without_primary_span_start();
+    let handler = handler(theme, opts.width);
     // Each finding's heading, then each article's words as a diagnostic of
     // its own (so that miette neither prefixes nor re-wraps them), laid out
     // in parallel a window at a time and written in their order: the same
