@@ -139,11 +139,27 @@ pub(crate) struct Cut {
     pub after: String,
 }
 
+/// Whether `c` is printable ASCII or an Arabic letter, most of what a
+/// report quotes: one column, known without looking it up.
+#[inline]
+pub(crate) fn one_column(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{621}'..='\u{63a}' | '\u{641}'..='\u{64a}')
+}
+
+/// The terminal columns `c` takes (none for a control character or a
+/// mark, such as tashkeel).
+#[inline]
+pub(crate) fn char_columns(c: char) -> usize {
+    if one_column(c) {
+        1
+    } else {
+        UnicodeWidthChar::width(c).unwrap_or(0)
+    }
+}
+
 /// The terminal columns `s` takes (tashkeel takes none).
 pub(crate) fn columns_of(s: &str) -> usize {
-    s.chars()
-        .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
-        .sum()
+    s.chars().map(char_columns).sum()
 }
 
 /// The columns `s` takes, counted up to `cap` at most: `columns_of(s)`
@@ -154,7 +170,7 @@ fn columns_upto(s: &str, cap: usize) -> usize {
         if n >= cap {
             return cap;
         }
-        n += UnicodeWidthChar::width(c).unwrap_or(0);
+        n += char_columns(c);
     }
     n.min(cap)
 }
@@ -241,7 +257,7 @@ fn bounds_counting(
         let mut used = 0;
         let mut cut = a;
         for (i, c) in text[s0..a].char_indices().rev() {
-            used += UnicodeWidthChar::width(c).unwrap_or(0);
+            used += char_columns(c);
             if used > keep_before.saturating_sub(1) {
                 break;
             }
@@ -255,7 +271,7 @@ fn bounds_counting(
         let mut used = 0;
         let mut cut = b;
         for (i, c) in text[b..s1].char_indices() {
-            used += UnicodeWidthChar::width(c).unwrap_or(0);
+            used += char_columns(c);
             if used > keep_after.saturating_sub(1) {
                 break;
             }
@@ -285,19 +301,37 @@ impl Bounds {
                 .get(from.saturating_sub(at)..to.saturating_sub(at))
                 .unwrap_or("")
         };
-        let flat = |s: &str| s.replace(['\r', '\n'], " ");
-        let mut before = String::new();
+        // The words on one line: a line break as a space.
+        let flat = |out: &mut String, s: &str| {
+            if s.contains(['\r', '\n']) {
+                out.extend(
+                    s.chars()
+                        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c }),
+                );
+            } else {
+                out.push_str(s);
+            }
+        };
+        let (left, middle, right) = (
+            words(self.start, self.a).trim_start(),
+            words(self.a, self.b),
+            words(self.b, self.end).trim_end(),
+        );
+        let mut before = String::with_capacity(left.len() + '…'.len_utf8());
         if self.more_before {
             before.push('…');
         }
-        before.push_str(&flat(words(self.start, self.a).trim_start()));
-        let mut after = flat(words(self.b, self.end).trim_end());
+        flat(&mut before, left);
+        let mut after = String::with_capacity(right.len() + '…'.len_utf8());
+        flat(&mut after, right);
         if self.more_after {
             after.push('…');
         }
+        let mut words = String::with_capacity(middle.len());
+        flat(&mut words, middle);
         Cut {
             before,
-            words: flat(words(self.a, self.b)),
+            words,
             after,
         }
     }
@@ -318,6 +352,29 @@ pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Ran
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_line_break_in_the_window_is_shown_as_a_space() {
+        let text = "قال\r\nالمتحدث 13\nقتيلا\nأمس";
+        let a = text.find("13").unwrap();
+        let b = text.find("قتيلا").unwrap() + "قتيلا".len();
+        let c = cut(text, 0..text.len(), a..b, 80);
+        assert_eq!(c.words, "13 قتيلا");
+        assert_eq!(c.before, "قال  المتحدث ");
+        assert_eq!(c.after, " أمس");
+    }
+
+    #[test]
+    fn the_columns_of_every_character_are_those_unicode_width_gives() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                char_columns(c),
+                UnicodeWidthChar::width(c).unwrap_or(0),
+                "{:?}",
+                c
+            );
+        }
+    }
 
     proptest! {
         /// Counting each side only as far as the room gives the same cut as

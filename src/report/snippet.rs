@@ -209,6 +209,16 @@ fn repeat(f: &mut String, c: char, n: usize) {
     f.extend(std::iter::repeat_n(c, n));
 }
 
+/// The columns `c` takes as miette counts them.
+#[inline]
+fn columns(c: char) -> usize {
+    if super::one_column(c) {
+        1
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
 /// The columns each character of a line takes, as miette counts them: a
 /// tab runs to the next multiple of `TAB_WIDTH`, an ANSI escape takes none.
 fn widths(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -221,7 +231,7 @@ fn widths(text: &str) -> impl Iterator<Item = usize> + '_ {
                 escaped = true;
                 0
             }
-            (false, c) => c.width().unwrap_or(0),
+            (false, c) => columns(c),
             (true, 'm') => {
                 escaped = false;
                 0
@@ -287,6 +297,13 @@ mod tests {
         };
         for color in [false, true] {
             assert_eq!(drawn(&s, color, 80).unwrap(), by_miette(&s, color, 80));
+        }
+    }
+
+    #[test]
+    fn the_columns_of_every_character_are_those_miette_counts() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(columns(c), c.width().unwrap_or(0), "{:?}", c);
         }
     }
 
