@@ -355,7 +355,7 @@ mod tests {
             title in prop::collection::vec(pieces(&['\n', '\r']), 1..6),
             label in piece(),
             line in prop::sample::select(vec![1usize, 9, 10, 99_999, 100_000]),
-            width in 8usize..100,
+            width in 0usize..100,
             color in any::<bool>(),
         ) {
             let words = if words.is_empty() { "x".to_string() } else { words };
