@@ -117,15 +117,22 @@ fn main() {
     let report = kzcheck::check::assemble(parts, &rules, &opts);
     show("report");
     println!("findings {}", report.findings.len());
-    let texts: std::collections::HashMap<&str, &str> = Default::default();
-    let (format, opts) = (
-        kzcheck::report::Format::Json,
-        kzcheck::report::TextOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    // The format written (`HEAPPROBE_FORMAT`: json, the default, text or
+    // html); the text and HTML reports read the articles again, as the
+    // binary does.
+    let format = match std::env::var("HEAPPROBE_FORMAT").as_deref() {
+        Ok("text") => kzcheck::report::Format::Text,
+        Ok("html") => kzcheck::report::Format::Html,
+        _ => kzcheck::report::Format::Json,
+    };
+    let sources: std::collections::HashMap<&str, &kzcheck::load::Source> =
+        plan.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let texts = |id: &str| sources.get(id)?.text();
+    let opts = kzcheck::report::TextOptions {
+        color: false,
+        width: 100,
+    };
     let written = kzcheck::report::write(&report, format, opts, &texts, &mut std::io::sink());
     written.expect("written");
-    show("json");
+    show(&format!("{format:?}"));
 }
