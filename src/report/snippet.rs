@@ -3,8 +3,8 @@
 //! article with one labelled span under it. The bytes are those miette's
 //! `GraphicalReportHandler` (7.6) draws for it, with the same theme and
 //! width; a property test holds the two together. Anything else (a window
-//! of several lines, a label of several lines) is left to miette, which
-//! takes some ten times as long to lay out the same lines.
+//! of several lines, a label of several lines) is left to miette. (Laying
+//! out the snippets of 100k articles through miette took most of 30 s.)
 use miette::GraphicalTheme;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
