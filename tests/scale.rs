@@ -130,3 +130,47 @@ fn the_graph_of_large_findings_is_linear() {
         report.claims.len()
     );
 }
+
+/// The text report is laid out a window of parts at a time, in parallel,
+/// and written while the next window is laid out: the articles it quotes
+/// must still come in the order of each finding's claims, their anchors
+/// and its evidence, across every window.
+#[test]
+fn a_text_report_of_many_windows_quotes_in_the_findings_order() {
+    let (articles, report) = report();
+    let claims: HashMap<&str, &kzcheck::claim::Claim> = report
+        .claims
+        .iter()
+        .map(|c| (c.id.as_ref(), &**c))
+        .collect();
+    let mut expected: Vec<String> = Vec::new();
+    for f in &report.findings {
+        for c in f
+            .claims
+            .iter()
+            .filter_map(|id| claims.get::<str>(id.as_ref()))
+        {
+            expected.push(c.article.to_string());
+            expected.extend(c.anchors.iter().map(|a| a.article.to_string()));
+        }
+        expected.extend(f.evidence.iter().map(|e| e.article.to_string()));
+    }
+    // (Three windows of 256 parts at least.)
+    assert!(expected.len() > 2 * 256, "{} parts", expected.len());
+    let texts = common::texts_of(&articles);
+    let opts = TextOptions {
+        color: false,
+        width: 100,
+    };
+    let out = render(&report, Format::Text, opts, &texts);
+    // A quote's title stands over the frame of its words (a finding of
+    // advice, an agreement, has a title of the same look, but no frame).
+    let lines: Vec<&str> = out.lines().collect();
+    let quoted: Vec<String> = lines
+        .windows(2)
+        .filter(|w| w[1].trim_start().starts_with("╭─["))
+        .filter_map(|w| w[0].strip_prefix("  ☞ "))
+        .map(|t| t.split(':').next().unwrap_or(t).to_string())
+        .collect();
+    assert_eq!(quoted, expected);
+}
