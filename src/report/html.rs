@@ -163,9 +163,69 @@ struct SpanInfo {
     /// The most severe finding resting on it.
     severity: Option<Severity>,
     /// The findings (numbered from 1) resting on it, in order, for the
-    /// tooltip ("#3 contradiction security_forces.killed"). (A thin list:
-    /// a large report marks millions of spans.)
-    notes: thin_vec::ThinVec<u32>,
+    /// tooltip ("#3 contradiction security_forces.killed").
+    notes: Vec<u32>,
+}
+
+/// The spans one article's text marks, as the report gives them (sorted,
+/// each once), and the findings (numbered from 1) resting on each: kept
+/// flat until the text is written, as a large report marks millions.
+#[derive(Default)]
+struct Marks {
+    spans: Vec<(u32, u32)>,
+    /// Where each span's findings start in `notes`, and where the last
+    /// one's end.
+    at: Vec<u32>,
+    notes: Vec<u32>,
+}
+
+impl Marks {
+    /// `spans`, the sorted spans, with `on`: (a span's place in them, a
+    /// finding on it).
+    fn new(spans: Vec<(u32, u32)>, mut on: Vec<(u32, u32)>) -> Marks {
+        on.sort_unstable();
+        on.dedup();
+        let mut at = Vec::with_capacity(spans.len() + 1);
+        let mut k = 0;
+        for i in 0..=spans.len() as u32 {
+            while k < on.len() && on[k].0 < i {
+                k += 1;
+            }
+            at.push(k as u32);
+        }
+        Marks {
+            spans,
+            at,
+            notes: on.into_iter().map(|(_, n)| n).collect(),
+        }
+    }
+
+    /// The spans as the text shows them: cut back to whole characters of
+    /// it (`clamp`, which can make two spans one), each with the most
+    /// severe of its findings and its findings in order.
+    fn infos(
+        &self,
+        clamp: impl Fn((u32, u32)) -> (usize, usize),
+        findings: &[Finding],
+    ) -> BTreeMap<(usize, usize), SpanInfo> {
+        let mut out: BTreeMap<(usize, usize), SpanInfo> = BTreeMap::new();
+        for (i, &raw) in self.spans.iter().enumerate() {
+            let info = out.entry(clamp(raw)).or_default();
+            let notes = self.at.get(i..i + 2).map_or(&[][..], |r| {
+                self.notes.get(r[0] as usize..r[1] as usize).unwrap_or(&[])
+            });
+            for &n in notes {
+                let severity = findings.get(n as usize - 1).map(|f| f.severity);
+                info.severity = info.severity.max(severity);
+                info.notes.push(n);
+            }
+        }
+        for info in out.values_mut() {
+            info.notes.sort_unstable();
+            info.notes.dedup();
+        }
+        out
+    }
 }
 
 /// Why a piece of evidence is in a card.
@@ -197,11 +257,11 @@ struct Page<'a> {
     excerpts: Excerpts,
     lang: Lang,
     art: HashMap<&'a str, usize>,
-    claims: HashMap<&'a str, &'a Claim>,
+    claims: super::ClaimIndex<'a>,
     /// Per article (report order): its highlighted spans.
-    spans: Vec<BTreeMap<(usize, usize), SpanInfo>>,
-    /// Per article: the findings (1-based numbers) that rest on it.
-    findings_of: Vec<BTreeSet<usize>>,
+    marks: Vec<Marks>,
+    /// Per article: the findings (1-based numbers) that rest on it, in order.
+    findings_of: Vec<Vec<u32>>,
 }
 
 /// What an article's text was when the page was begun: enough to tell it
@@ -254,11 +314,7 @@ impl<'a> Page<'a> {
             .enumerate()
             .map(|(i, a)| (a.id.as_ref(), i))
             .collect();
-        let claims = report
-            .claims
-            .iter()
-            .map(|c| (c.id.as_ref(), &**c))
-            .collect();
+        let claims = super::ClaimIndex::new(&report.claims);
         let mut page = Page {
             report,
             texts,
@@ -267,8 +323,8 @@ impl<'a> Page<'a> {
             lang: report.lang,
             art,
             claims,
-            spans: report.articles.iter().map(|_| BTreeMap::new()).collect(),
-            findings_of: report.articles.iter().map(|_| BTreeSet::new()).collect(),
+            marks: Vec::new(),
+            findings_of: vec![Vec::new(); report.articles.len()],
         };
         // What the page asks of each article's text: the spans it marks, and
         // the snippets of the cards. Each text is read once here, in
@@ -306,6 +362,8 @@ impl<'a> Page<'a> {
             .zip(wants.into_par_iter())
             .map(|((a, spans), wants)| {
                 let Some(text) = texts.text(&a.id) else {
+                    spans.sort_unstable();
+                    spans.dedup();
                     return (None, None);
                 };
                 let kept = (!wants.is_empty())
@@ -314,7 +372,6 @@ impl<'a> Page<'a> {
                 (Some(Seen::of(&text, spans)), kept)
             })
             .collect();
-        drop(spans);
         let mut kept = ByArticle::default();
         for (a, (seen, k)) in report.articles.iter().zip(read) {
             page.seen.push(seen);
@@ -323,54 +380,46 @@ impl<'a> Page<'a> {
             }
         }
         page.excerpts = Excerpts::from_kept(kept);
-        for c in &report.claims {
-            page.register(&c.article, &c.span, None, None);
-            for a in &c.anchors {
-                page.register(&a.article, &a.span, None, None);
-            }
-        }
-        for (i, f) in report.findings.iter().enumerate() {
+        // Every span marked is in `spans`, sorted (the claims', their
+        // anchors', the findings' words); the findings on each are noted
+        // by its place there.
+        let mut on: Vec<Vec<(u32, u32)>> = vec![Vec::new(); report.articles.len()];
+        for (n, f) in (1..).zip(&report.findings) {
             for item in page.items(f) {
-                page.register(
-                    &item.ev.article,
-                    &item.ev.span,
-                    Some(f.severity),
-                    Some(i as u32 + 1),
-                );
-                if let Some(&k) = page.art.get(item.ev.article.as_str()) {
-                    page.findings_of[k].insert(i + 1);
+                let Some(&k) = page.art.get(item.ev.article.as_str()) else {
+                    continue;
+                };
+                let raw = (item.ev.span.start, item.ev.span.end);
+                if let Ok(i) = spans[k].binary_search(&raw) {
+                    on[k].push((i as u32, n));
+                }
+                if page.findings_of[k].last() != Some(&n) {
+                    page.findings_of[k].push(n);
                 }
             }
         }
+        page.marks = spans
+            .into_par_iter()
+            .zip(on)
+            .map(|(spans, on)| Marks::new(spans, on))
+            .collect();
         page
     }
 
     /// `span` of article `k` as a range of whole characters of its text
     /// (empty at the start when the text could not be read).
     fn clamp(&self, k: usize, span: &Span) -> (usize, usize) {
+        self.clamp_raw(k, (span.start, span.end))
+    }
+
+    /// `clamp` of a span given as its two offsets.
+    fn clamp_raw(&self, k: usize, raw: (u32, u32)) -> (usize, usize) {
         let Some(Some(seen)) = self.seen.get(k) else {
             return (0, 0);
         };
-        let raw = (span.start, span.end);
         match seen.fixes.binary_search_by_key(&raw, |f| f.0) {
             Ok(i) => seen.fixes[i].1,
             Err(_) => (raw.0 as usize, raw.1 as usize),
-        }
-    }
-
-    fn register(&mut self, article: &str, span: &Span, sev: Option<Severity>, note: Option<u32>) {
-        let Some(&k) = self.art.get(article) else {
-            return;
-        };
-        let key = self.clamp(k, span);
-        let info = self.spans[k].entry(key).or_default();
-        if let Some(s) = sev {
-            info.severity = info.severity.max(Some(s));
-        }
-        if let Some(n) = note {
-            if !info.notes.contains(&n) {
-                info.notes.push(n);
-            }
         }
     }
 
@@ -379,7 +428,7 @@ impl<'a> Page<'a> {
     fn items(&self, f: &Finding) -> Vec<Item<'a>> {
         let mut out = Vec::new();
         for id in &f.claims {
-            let Some(&c) = self.claims.get(id.as_str()) else {
+            let Some(c) = self.claims.get(id.as_str()) else {
                 continue;
             };
             out.push(Item {
@@ -506,8 +555,9 @@ fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut dyn FnMut(&mut Str
             "مُصفّى: بعض الملاحظات غير معروضة."
         ),
     );
-    summary(&mut o, &page);
+    summary(&mut o, &page, sink);
     graph_svg(&mut o, &page, &pick);
+    spill(&mut o, sink);
     findings(&mut o, &page, sink);
     article_texts(&mut o, &page, sink);
     let _ = write!(
@@ -550,7 +600,7 @@ fn filter_css() -> String {
     s
 }
 
-fn summary(o: &mut String, page: &Page) {
+fn summary(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
     let lang = page.lang;
     let r = page.report;
     let _ = write!(
@@ -676,6 +726,7 @@ fn summary(o: &mut String, page: &Page) {
             })),
             page.findings_of[i].len(),
         );
+        spill(o, sink);
     }
     o.push_str("</tbody>\n</table></div>\n</div>\n</section>\n");
 }
@@ -757,7 +808,7 @@ fn findings(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
         );
     }
     for (i, f) in r.findings.iter().enumerate() {
-        card(o, page, i + 1, f);
+        card(o, page, i + 1, f, sink);
         spill(o, sink);
     }
     let _ = write!(
@@ -777,7 +828,7 @@ fn findings(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
     );
 }
 
-fn card(o: &mut String, page: &Page, n: usize, f: &Finding) {
+fn card(o: &mut String, page: &Page, n: usize, f: &Finding, sink: &mut dyn FnMut(&mut String)) {
     let lang = page.lang;
     let _ = write!(
         o,
@@ -810,8 +861,11 @@ fn card(o: &mut String, page: &Page, n: usize, f: &Finding) {
         },
         message(&f.message, lang)
     );
+    // A finding can rest on thousands of articles: its card is handed
+    // on as it is laid out.
     for item in page.items(f) {
         evidence(o, page, &item);
+        spill(o, sink);
     }
     o.push_str("</div>\n</article>\n");
 }
@@ -1144,21 +1198,18 @@ fn article_text(page: &Page, k: usize, a: &ArticleInfo) -> String {
         let _ = writeln!(o, "<p class=\"muted\">{why}</p>");
     } else {
         let body = body_start(text);
+        let spans = page
+            .marks
+            .get(k)
+            .map(|m| m.infos(|raw| page.clamp_raw(k, raw), findings))
+            .unwrap_or_default();
         if body > 0 {
             o.push_str("<pre class=\"front-matter\" dir=\"ltr\">");
-            marked(&mut o, text, 0..body, k, &page.spans[k], findings, lang);
+            marked(&mut o, text, 0..body, k, &spans, findings, lang);
             o.push_str("</pre>\n");
         }
         o.push_str("<div class=\"article-text\" dir=\"rtl\" lang=\"ar\">");
-        marked(
-            &mut o,
-            text,
-            body..text.len(),
-            k,
-            &page.spans[k],
-            findings,
-            lang,
-        );
+        marked(&mut o, text, body..text.len(), k, &spans, findings, lang);
         o.push_str("</div>\n");
     }
     o.push_str("</section>\n");
@@ -1738,6 +1789,78 @@ mod tests {
         assert_eq!(body_start("نص\n---\n"), 0);
         let bom = "\u{FEFF}---\r\na: b\r\n...\r\nنص";
         assert_eq!(&bom[body_start(bom)..], "نص");
+    }
+
+    /// What the page marked each span with when every use of a span was
+    /// registered in turn: the claims' and anchors' spans first, then each
+    /// finding's words, in the findings' order.
+    fn registered(
+        plain: &[(u32, u32)],
+        uses: &[(u32, (u32, u32))],
+        clamp: impl Fn((u32, u32)) -> (usize, usize),
+        findings: &[Finding],
+    ) -> BTreeMap<(usize, usize), SpanInfo> {
+        let mut out: BTreeMap<(usize, usize), SpanInfo> = BTreeMap::new();
+        for &s in plain {
+            out.entry(clamp(s)).or_default();
+        }
+        let mut uses = uses.to_vec();
+        uses.sort_by_key(|u| u.0);
+        for (n, s) in uses {
+            let info = out.entry(clamp(s)).or_default();
+            info.severity = info.severity.max(Some(findings[n as usize - 1].severity));
+            if !info.notes.contains(&n) {
+                info.notes.push(n);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_what_registering_each_use_gave(
+            plain in proptest::collection::vec((0u32..12, 0u32..12), 0..8),
+            uses in proptest::collection::vec((1u32..6, (0u32..12, 0u32..12)), 0..16),
+            severities in proptest::collection::vec(0u8..3, 5),
+            merge in proptest::bool::ANY,
+        ) {
+            let findings: Vec<Finding> = severities
+                .iter()
+                .map(|&s| Finding {
+                    kind: Kind::Contradiction,
+                    class: None,
+                    key: "k".into(),
+                    subject: None,
+                    severity: [Severity::Info, Severity::Warning, Severity::Error][s as usize],
+                    articles: Vec::new(),
+                    claims: Vec::new(),
+                    message: String::new(),
+                    evidence: Vec::new(),
+                })
+                .collect();
+            // Clamping to even offsets makes neighbouring spans one.
+            let clamp = |(a, b): (u32, u32)| {
+                if merge {
+                    (a as usize / 2 * 2, b as usize / 2 * 2)
+                } else {
+                    (a as usize, b as usize)
+                }
+            };
+            let mut spans: Vec<(u32, u32)> =
+                plain.iter().chain(uses.iter().map(|u| &u.1)).copied().collect();
+            spans.sort_unstable();
+            spans.dedup();
+            let on = uses
+                .iter()
+                .map(|&(n, s)| (spans.binary_search(&s).unwrap() as u32, n))
+                .collect();
+            let got = Marks::new(spans, on).infos(clamp, &findings);
+            let want = registered(&plain, &uses, clamp, &findings);
+            let shown = |m: &BTreeMap<(usize, usize), SpanInfo>| -> Vec<_> {
+                m.iter().map(|(k, i)| (*k, i.severity, i.notes.clone())).collect()
+            };
+            proptest::prop_assert_eq!(shown(&got), shown(&want));
+        }
     }
 
     fn marks(text: &str, spans: &[(usize, usize)]) -> String {

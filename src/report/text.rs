@@ -169,34 +169,15 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
 }
 
 /// The report's claims and article paths by id, looked up once per run.
-/// The claims by id are a table of their places in the report, hashed by
-/// id (about 5 bytes a claim, where a map of ids took some 48 at a million
-/// claims).
 struct Index<'r> {
-    report: &'r Report,
-    by_id: hashbrown::HashTable<u32>,
+    claims: super::ClaimIndex<'r>,
     paths: HashMap<&'r str, &'r str>,
-}
-
-/// The hash a claim's id is filed under.
-fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 impl<'r> Index<'r> {
     fn new(report: &'r Report) -> Index<'r> {
-        let claims = &report.claims;
-        let mut by_id = hashbrown::HashTable::with_capacity(claims.len());
-        // (A report of more than 4 billion claims is not indexed past that.)
-        for (k, c) in claims.iter().enumerate().take(u32::MAX as usize) {
-            by_id.insert_unique(id_hash(&c.id), k as u32, |k: &u32| {
-                id_hash(&claims[*k as usize].id)
-            });
-        }
         Index {
-            report,
-            by_id,
+            claims: super::ClaimIndex::new(&report.claims),
             paths: report
                 .articles
                 .iter()
@@ -207,11 +188,7 @@ impl<'r> Index<'r> {
 
     /// The claim with id `id`.
     fn claim(&self, id: &str) -> Option<&'r Claim> {
-        let claims = &self.report.claims;
-        let k = self
-            .by_id
-            .find(id_hash(id), |k| claims[*k as usize].id.as_str() == id)?;
-        Some(&claims[*k as usize])
+        self.claims.get(id)
     }
 }
 
