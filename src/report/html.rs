@@ -15,7 +15,7 @@
 //! snapshotted. The page never holds the texts: it reads each article once
 //! for its cards' words (`excerpts`) and again to write its full text, and
 //! shows a text that changed in between as changed.
-use super::excerpts::{keep, ByArticle, Excerpts, Kept, Want};
+use super::excerpts::{keep, ByArticle, Excerpts, Kept, Want, Windows};
 use super::ArticleTexts;
 use crate::check::{ArticleInfo, Report};
 use crate::claim::{Claim, Evidence, Span};
@@ -355,6 +355,7 @@ impl<'a> Page<'a> {
             let (a, b) = clamp(text, (span.start, span.end));
             2 * CONTEXT + super::columns_of(&text[a..b])
         };
+        let windows = Windows::default();
         let read: Vec<(Option<Seen>, Option<Kept>)> = report
             .articles
             .par_iter()
@@ -367,7 +368,7 @@ impl<'a> Page<'a> {
                     return (None, None);
                 };
                 let kept = (!wants.is_empty())
-                    .then(|| keep(&text, wants, &room))
+                    .then(|| keep(&text, wants, &room, &windows))
                     .flatten();
                 (Some(Seen::of(&text, spans)), kept)
             })
