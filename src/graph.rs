@@ -1,10 +1,11 @@
 //! The claim graph (petgraph): articles, claims and entities as nodes;
 //! `states`, `said_by`, `about`, `agrees` and `contradicts` as edges. Built
 //! from a report; `--format dot` draws it.
+use crate::check::ClaimIndex;
 use crate::check::Report;
 use crate::compare::Kind;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,32 +39,38 @@ impl Edge {
 pub type ClaimGraph = DiGraph<Node, Edge>;
 
 /// Builds the graph; node order follows the report's (sorted) order.
-pub fn build(report: &Report) -> ClaimGraph {
+pub fn build<'r>(report: &'r Report) -> ClaimGraph {
     let mut g = ClaimGraph::new();
-    let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
-    let mut node = |g: &mut ClaimGraph, key: String, n: Node| {
-        *index.entry(key).or_insert_with(|| g.add_node(n))
+    // Each article, claim and entity is one node, found by its id: the
+    // articles and entities in maps, the claims by their places in the
+    // report (a million claims are a table of a few bytes each).
+    let mut articles: FxHashMap<&str, NodeIndex> = FxHashMap::default();
+    let mut entities: FxHashMap<&str, NodeIndex> = FxHashMap::default();
+    let mut article = |g: &mut ClaimGraph, id: &'r crate::Shared| {
+        *articles
+            .entry(id.as_str())
+            .or_insert_with(|| g.add_node(Node::Article(id.clone())))
     };
     for a in &report.articles {
-        node(&mut g, format!("a:{}", a.id), Node::Article(a.id.clone()));
+        article(&mut g, &a.id);
     }
-    let mut claim_nodes = BTreeMap::new();
-    for c in &report.claims {
-        let a = node(
-            &mut g,
-            format!("a:{}", c.article),
-            Node::Article(c.article.clone()),
-        );
-        let n = node(&mut g, format!("c:{}", c.id), Node::Claim(c.id.clone()));
-        claim_nodes.insert(c.id.clone(), n);
+    let ids = ClaimIndex::new(&report.claims);
+    let mut claim_nodes: Vec<NodeIndex> = Vec::with_capacity(report.claims.len());
+    for (k, c) in report.claims.iter().enumerate() {
+        let a = article(&mut g, &c.article);
+        let n = match ids.first(&c.id) {
+            Some(f) if f < k => claim_nodes[f],
+            _ => g.add_node(Node::Claim(c.id.clone())),
+        };
+        claim_nodes.push(n);
         g.add_edge(a, n, Edge::States);
-        if let Some(s) = &c.speaker {
-            let e = node(&mut g, format!("e:{s}"), Node::Entity(s.clone()));
-            g.add_edge(n, e, Edge::SaidBy);
-        }
-        if let Some(s) = &c.subject {
-            let e = node(&mut g, format!("e:{s}"), Node::Entity(s.clone()));
-            g.add_edge(n, e, Edge::About);
+        for (s, edge) in [(&c.speaker, Edge::SaidBy), (&c.subject, Edge::About)] {
+            if let Some(s) = s {
+                let e = *entities
+                    .entry(s.as_str())
+                    .or_insert_with(|| g.add_node(Node::Entity(s.clone())));
+                g.add_edge(n, e, edge);
+            }
         }
     }
     // Claims that agree are chained, not joined pair by pair: an agreement
@@ -73,16 +80,11 @@ pub fn build(report: &Report) -> ClaimGraph {
     // stands in a contradiction, in as many edges as there are claims.
     // (Claims of one value that contradict in another respect, such as who
     // said a quote, are chained.)
-    let by_id: std::collections::HashMap<&str, &crate::claim::Claim> = report
-        .claims
-        .iter()
-        .map(|c| (c.id.as_ref(), &**c))
-        .collect();
     for f in &report.findings {
         let ns: Vec<(NodeIndex, &str)> = f
             .claims
             .iter()
-            .filter_map(|c| Some((claim_nodes.get(c).copied()?, c.as_ref())))
+            .filter_map(|c| Some((claim_nodes[ids.first(c)?], c.as_ref())))
             .collect();
         match f.kind {
             Kind::Agreement => {
@@ -93,7 +95,7 @@ pub fn build(report: &Report) -> ClaimGraph {
             Kind::Contradiction | Kind::Inconsistency => {
                 let mut classes: Vec<(&crate::value::Value, Vec<NodeIndex>)> = Vec::new();
                 for &(n, id) in &ns {
-                    let Some(c) = by_id.get(id) else { continue };
+                    let Some(c) = ids.get(id) else { continue };
                     match classes.iter_mut().find(|(v, _)| **v == c.value) {
                         Some((_, members)) => members.push(n),
                         None => classes.push((&c.value, vec![n])),

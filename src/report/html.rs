@@ -1251,14 +1251,9 @@ fn pick(r: &Report) -> Pick {
     // values inside a contradiction) is drawn as agreeing.
     let mut agree: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut contra: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let claim_index: HashMap<&str, usize> = r
-        .claims
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_ref(), i))
-        .collect();
+    let claim_index = super::ClaimIndex::new(&r.claims);
     let claim_of = |n| match &g[n] {
-        Node::Claim(c) => claim_index.get(c.as_str()).copied(),
+        Node::Claim(c) => claim_index.position(c),
         _ => None,
     };
     for e in g.edge_indices() {

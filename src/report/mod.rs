@@ -348,41 +348,7 @@ pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Ran
     start..end
 }
 
-/// The report's claims by id: a table of their places in the report, hashed
-/// by id (about 5 bytes a claim, where a map of ids took some 48 at a
-/// million claims).
-pub(crate) struct ClaimIndex<'r> {
-    claims: &'r [Box<crate::claim::Claim>],
-    by_id: hashbrown::HashTable<u32>,
-}
-
-/// The hash a claim's id is filed under.
-fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
-}
-
-impl<'r> ClaimIndex<'r> {
-    pub(crate) fn new(claims: &'r [Box<crate::claim::Claim>]) -> ClaimIndex<'r> {
-        let mut by_id = hashbrown::HashTable::with_capacity(claims.len());
-        // (A report of more than 4 billion claims is not indexed past that.)
-        for (k, c) in claims.iter().enumerate().take(u32::MAX as usize) {
-            by_id.insert_unique(id_hash(&c.id), k as u32, |k: &u32| {
-                id_hash(&claims[*k as usize].id)
-            });
-        }
-        ClaimIndex { claims, by_id }
-    }
-
-    /// The claim with id `id`.
-    pub(crate) fn get(&self, id: &str) -> Option<&'r crate::claim::Claim> {
-        let claims = self.claims;
-        let k = self
-            .by_id
-            .find(id_hash(id), |k| claims[*k as usize].id.as_str() == id)?;
-        Some(&claims[*k as usize])
-    }
-}
+pub(crate) use crate::check::ClaimIndex;
 
 #[cfg(test)]
 mod tests {
