@@ -179,12 +179,24 @@ struct Marks {
     notes: Vec<u32>,
 }
 
+/// `v`, sorted, with each run of equal items as one: the front of it.
+fn dedup<T: PartialEq + Copy>(v: &mut [T]) -> &[T] {
+    let mut kept = 0;
+    for i in 0..v.len() {
+        if kept == 0 || v[i] != v[kept - 1] {
+            v[kept] = v[i];
+            kept += 1;
+        }
+    }
+    &v[..kept]
+}
+
 impl Marks {
     /// `spans`, the sorted spans, with `on`: (a span's place in them, a
-    /// finding on it).
-    fn new(spans: Vec<(u32, u32)>, mut on: Vec<(u32, u32)>) -> Marks {
+    /// finding on it; a place past them marks nothing).
+    fn new(spans: Vec<(u32, u32)>, on: &mut [(u32, u32)]) -> Marks {
         on.sort_unstable();
-        on.dedup();
+        let on = dedup(on);
         let mut at = Vec::with_capacity(spans.len() + 1);
         let mut k = 0;
         for i in 0..=spans.len() as u32 {
@@ -196,7 +208,7 @@ impl Marks {
         Marks {
             spans,
             at,
-            notes: on.into_iter().map(|(_, n)| n).collect(),
+            notes: on.iter().map(|&(_, n)| n).collect(),
         }
     }
 
@@ -280,6 +292,7 @@ impl Seen {
     fn of(text: &str, spans: &mut Vec<(u32, u32)>) -> Seen {
         spans.sort_unstable();
         spans.dedup();
+        spans.shrink_to_fit();
         let fixes = spans
             .iter()
             .filter_map(|&(a, b)| {
@@ -383,25 +396,46 @@ impl<'a> Page<'a> {
         page.excerpts = Excerpts::from_kept(kept);
         // Every span marked is in `spans`, sorted (the claims', their
         // anchors', the findings' words); the findings on each are noted
-        // by its place there.
-        let mut on: Vec<Vec<(u32, u32)>> = vec![Vec::new(); report.articles.len()];
-        for (n, f) in (1..).zip(&report.findings) {
-            for item in page.items(f) {
-                let Some(&k) = page.art.get(item.ev.article.as_str()) else {
-                    continue;
-                };
-                let raw = (item.ev.span.start, item.ev.span.end);
-                if let Ok(i) = spans[k].binary_search(&raw) {
-                    on[k].push((i as u32, n));
-                }
-                if page.findings_of[k].last() != Some(&n) {
-                    page.findings_of[k].push(n);
+        // by its place there: (place, finding), counted per article first
+        // and then filled in, in one list (a large report has millions).
+        let uses = |page: &Page<'a>, see: &mut dyn FnMut(usize, (u32, u32), u32)| {
+            for (n, f) in (1..).zip(&report.findings) {
+                for item in page.items(f) {
+                    if let Some(&k) = page.art.get(item.ev.article.as_str()) {
+                        see(k, (item.ev.span.start, item.ev.span.end), n);
+                    }
                 }
             }
+        };
+        let mut starts = vec![0usize; report.articles.len() + 1];
+        uses(&page, &mut |k, _, _| starts[k + 1] += 1);
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut on = vec![(0u32, 0u32); starts[report.articles.len()]];
+        let mut next = starts.clone();
+        let mut findings_of = vec![Vec::new(); report.articles.len()];
+        uses(&page, &mut |k, raw, n| {
+            // (Every span is there; one that were not would mark nothing.)
+            let place = spans[k].binary_search(&raw).map_or(u32::MAX, |i| i as u32);
+            on[next[k]] = (place, n);
+            next[k] += 1;
+            let of: &mut Vec<u32> = &mut findings_of[k];
+            if of.last() != Some(&n) {
+                of.push(n);
+            }
+        });
+        page.findings_of = findings_of;
+        let mut each: Vec<&mut [(u32, u32)]> = Vec::with_capacity(report.articles.len());
+        let mut rest = &mut on[..];
+        for k in 0..report.articles.len() {
+            let (one, more) = rest.split_at_mut(starts[k + 1] - starts[k]);
+            each.push(one);
+            rest = more;
         }
         page.marks = spans
             .into_par_iter()
-            .zip(on)
+            .zip(each)
             .map(|(spans, on)| Marks::new(spans, on))
             .collect();
         page
@@ -480,11 +514,14 @@ pub fn render(report: &Report, texts: &dyn ArticleTexts) -> String {
 /// the report it shows, and is never held whole.
 const CHUNK: usize = 1 << 20;
 
-/// Hands `o` to `sink` if it holds a chunk.
-fn spill(o: &mut String, sink: &mut dyn FnMut(&mut String)) {
-    if o.len() >= CHUNK {
-        sink(o);
-    }
+/// Where the page goes as it is laid out: `sink(o, last)` hands `o` over
+/// (and empties it) once it holds a chunk, and whatever it holds when
+/// `last`.
+type Sink<'s> = dyn FnMut(&mut String, bool) + 's;
+
+/// Hands `o` over if it holds a chunk.
+fn spill(o: &mut String, sink: &mut Sink) {
+    sink(o, false);
 }
 
 /// Writes the page into `out`, a chunk at a time, as `render` gives it.
@@ -493,24 +530,42 @@ pub fn write(
     texts: &dyn ArticleTexts,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_chunked(report, texts, out, CHUNK)
+}
+
+/// `write`, handing over `chunk` bytes at a time.
+fn write_chunked(
+    report: &Report,
+    texts: &dyn ArticleTexts,
+    out: &mut dyn std::io::Write,
+    chunk: usize,
+) -> std::io::Result<()> {
     let mut failed: Option<std::io::Error> = None;
-    let mut sink = |o: &mut String| {
+    let mut sink = |o: &mut String, last: bool| {
+        if o.len() < chunk && !last {
+            return;
+        }
         if failed.is_none() {
             if let Err(e) = out.write_all(o.as_bytes()) {
                 failed = Some(e);
             }
         }
         o.clear();
+        // What a large piece took is not kept for the rest.
+        if o.capacity() > 4 * chunk {
+            o.shrink_to(chunk);
+        }
     };
     page(report, texts, &mut sink);
     failed.map_or(Ok(()), Err)
 }
 
 /// Lays out the page, handing it to `sink` piece by piece.
-fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut dyn FnMut(&mut String)) {
+fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut Sink) {
     // The graph's claims are picked first: the whole claim graph is large,
     // and is dropped before the page's own tables are built.
     let pick = pick(report);
+    crate::check::release_freed_memory();
     let page = Page::new(report, texts);
     let lang = page.lang;
     let mut o = String::with_capacity(64 * 1024);
@@ -557,8 +612,7 @@ fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut dyn FnMut(&mut Str
         ),
     );
     summary(&mut o, &page, sink);
-    graph_svg(&mut o, &page, &pick);
-    spill(&mut o, sink);
+    graph_svg(&mut o, &page, &pick, sink);
     findings(&mut o, &page, sink);
     article_texts(&mut o, &page, sink);
     let _ = write!(
@@ -567,7 +621,7 @@ fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut dyn FnMut(&mut Str
         t(lang, "Made by", "أعدّه"),
         env!("CARGO_PKG_VERSION"),
     );
-    sink(&mut o);
+    sink(&mut o, true);
 }
 
 fn totals(page: &Page) -> String {
@@ -601,7 +655,7 @@ fn filter_css() -> String {
     s
 }
 
-fn summary(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
+fn summary(o: &mut String, page: &Page, sink: &mut Sink) {
     let lang = page.lang;
     let r = page.report;
     let _ = write!(
@@ -762,7 +816,7 @@ fn list_or_dash(items: impl Iterator<Item = String>) -> String {
 }
 
 /// The findings: the filters, then one card per finding.
-fn findings(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
+fn findings(o: &mut String, page: &Page, sink: &mut Sink) {
     let lang = page.lang;
     let r = page.report;
     let _ = write!(
@@ -829,7 +883,7 @@ fn findings(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
     );
 }
 
-fn card(o: &mut String, page: &Page, n: usize, f: &Finding, sink: &mut dyn FnMut(&mut String)) {
+fn card(o: &mut String, page: &Page, n: usize, f: &Finding, sink: &mut Sink) {
     let lang = page.lang;
     let _ = write!(
         o,
@@ -1134,7 +1188,7 @@ fn marked(
 /// then written in order.
 const TEXTS_AT_ONCE: usize = 256;
 
-fn article_texts(o: &mut String, page: &Page, sink: &mut dyn FnMut(&mut String)) {
+fn article_texts(o: &mut String, page: &Page, sink: &mut Sink) {
     use rayon::prelude::*;
     let lang = page.lang;
     let _ = write!(
@@ -1379,7 +1433,7 @@ fn pick(r: &Report) -> Pick {
     }
 }
 
-fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
+fn graph_svg(o: &mut String, page: &Page, pick: &Pick, sink: &mut Sink) {
     let lang = page.lang;
     let r = page.report;
     let Pick {
@@ -1474,6 +1528,7 @@ fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
             esc(&c.article),
             esc(&c.key)
         );
+        spill(o, sink);
     }
     o.push_str("</g>\n");
     // Agree and contradict arcs, bulging left of the claim column.
@@ -1500,6 +1555,7 @@ fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
                 esc(&value(a)),
                 esc(&value(b)),
             );
+            spill(o, sink);
         }
         o.push_str("</g>\n");
     }
@@ -1532,6 +1588,7 @@ fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
             esc(&short(&a.id, 30)),
             c = PALETTE[k % PALETTE.len()],
         );
+        spill(o, sink);
     }
     // Claim nodes.
     for &i in drawn {
@@ -1569,6 +1626,7 @@ fn graph_svg(o: &mut String, page: &Page, pick: &Pick) {
             },
             esc(&label),
         );
+        spill(o, sink);
     }
     o.push_str("</svg>\n");
     let _ = write!(
@@ -1787,6 +1845,64 @@ mod tests {
         assert_eq!(&bom[body_start(bom)..], "نص");
     }
 
+    /// A writer that keeps each write.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl std::io::Write for Writes {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.push(data.to_vec());
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_page_is_handed_over_a_chunk_at_a_time_however_large_its_parts() {
+        // 300 articles giving one figure: a table of 300 articles, a graph
+        // of 300 articles and claims, cards of hundreds of claims; each of
+        // them many chunks of 4 KiB.
+        let rules = crate::rules::Rules::from_dir(std::path::Path::new("rules")).expect("rules");
+        let articles: Vec<crate::load::Article> = (0..300)
+            .filter_map(|i| {
+                let n = if i % 10 == 0 { 2500 } else { 2030 };
+                let text = format!(
+                    "وصلت القوة إلى المدينة صباح اليوم.\nوقال المتحدث إن القوة تضم {n} جندياً من عدة دول.\n"
+                );
+                crate::load::from_bytes(&format!("w{i:04}.md"), text.into_bytes()).0
+            })
+            .collect();
+        assert_eq!(articles.len(), 300);
+        let report = crate::check::check(&articles, &rules);
+        let texts: HashMap<&str, &str> = articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str()))
+            .collect();
+        let largest_card = report.findings.iter().map(|f| f.claims.len()).max();
+        assert!(largest_card >= Some(270), "{largest_card:?}");
+        let chunk = 4096;
+        let mut writes = Writes::default();
+        write_chunked(&report, &texts, &mut writes, chunk).expect("written");
+        assert_eq!(writes.0.concat(), render(&report, &texts).into_bytes());
+        assert!(writes.0.len() > 100, "{} writes", writes.0.len());
+        // Each is a chunk and at most one piece (a row, a figure, a shape)
+        // more; the first also holds the page's head and styles.
+        for (k, w) in writes.0.iter().enumerate() {
+            let head = if k == 0 {
+                STYLE.len() + filter_css().len() + 4096
+            } else {
+                0
+            };
+            assert!(
+                w.len() <= chunk + 4096 + head,
+                "write {k}: {} bytes",
+                w.len()
+            );
+        }
+    }
+
     /// What the page marked each span with when every use of a span was
     /// registered in turn: the claims' and anchors' spans first, then each
     /// finding's words, in the findings' order.
@@ -1846,11 +1962,11 @@ mod tests {
                 plain.iter().chain(uses.iter().map(|u| &u.1)).copied().collect();
             spans.sort_unstable();
             spans.dedup();
-            let on = uses
+            let mut on: Vec<(u32, u32)> = uses
                 .iter()
                 .map(|&(n, s)| (spans.binary_search(&s).unwrap() as u32, n))
                 .collect();
-            let got = Marks::new(spans, on).infos(clamp, &findings);
+            let got = Marks::new(spans, &mut on).infos(clamp, &findings);
             let want = registered(&plain, &uses, clamp, &findings);
             let shown = |m: &BTreeMap<(usize, usize), SpanInfo>| -> Vec<_> {
                 m.iter().map(|(k, i)| (*k, i.severity, i.notes.clone())).collect()
