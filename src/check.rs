@@ -321,7 +321,7 @@ pub fn parts_from(
 /// library may use glibc's malloc, which keeps freed memory in the arena of
 /// the thread that freed it, where other threads' blocks do not go. Both
 /// are asked; the allocator not in use has nothing to give.
-pub fn release_freed_memory() {
+fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {

@@ -565,7 +565,6 @@ fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut Sink) {
     // The graph's claims are picked first: the whole claim graph is large,
     // and is dropped before the page's own tables are built.
     let pick = pick(report);
-    crate::check::release_freed_memory();
     let page = Page::new(report, texts);
     let lang = page.lang;
     let mut o = String::with_capacity(64 * 1024);
