@@ -17,7 +17,7 @@
 //! shows a text that changed in between as changed.
 use super::excerpts::{keep, ByArticle, Excerpts, Kept, Want, Windows};
 use super::ArticleTexts;
-use crate::check::{ArticleInfo, Report};
+use crate::check::{ArticleInfo, ClaimIndex, Report};
 use crate::claim::{Claim, Evidence, Span};
 use crate::compare::{Finding, Kind, Severity};
 use crate::explain::{self, Lang};
@@ -269,7 +269,7 @@ struct Page<'a> {
     excerpts: Excerpts,
     lang: Lang,
     art: HashMap<&'a str, usize>,
-    claims: super::ClaimIndex<'a>,
+    claims: ClaimIndex<'a>,
     /// Per article (report order): its highlighted spans.
     marks: Vec<Marks>,
     /// Per article: the findings (1-based numbers) that rest on it, in order.
@@ -319,7 +319,7 @@ fn fingerprint(text: &str) -> u64 {
 }
 
 impl<'a> Page<'a> {
-    fn new(report: &'a Report, texts: &'a dyn ArticleTexts) -> Page<'a> {
+    fn new(report: &'a Report, texts: &'a dyn ArticleTexts, claims: ClaimIndex<'a>) -> Page<'a> {
         use rayon::prelude::*;
         let art: HashMap<&str, usize> = report
             .articles
@@ -327,7 +327,6 @@ impl<'a> Page<'a> {
             .enumerate()
             .map(|(i, a)| (a.id.as_ref(), i))
             .collect();
-        let claims = super::ClaimIndex::new(&report.claims);
         let mut page = Page {
             report,
             texts,
@@ -364,6 +363,12 @@ impl<'a> Page<'a> {
                 }
             }
         }
+        // Each finding's words asked of an article are one use of a span
+        // there: where each article's uses start in one list.
+        let mut starts = vec![0usize; report.articles.len() + 1];
+        for (k, w) in wants.iter().enumerate() {
+            starts[k + 1] = starts[k] + w.len();
+        }
         let room = |text: &str, span: Range<usize>| {
             let (a, b) = clamp(text, (span.start, span.end));
             2 * CONTEXT + super::columns_of(&text[a..b])
@@ -396,36 +401,25 @@ impl<'a> Page<'a> {
         page.excerpts = Excerpts::from_kept(kept);
         // Every span marked is in `spans`, sorted (the claims', their
         // anchors', the findings' words); the findings on each are noted
-        // by its place there: (place, finding), counted per article first
-        // and then filled in, in one list (a large report has millions).
-        let uses = |page: &Page<'a>, see: &mut dyn FnMut(usize, (u32, u32), u32)| {
-            for (n, f) in (1..).zip(&report.findings) {
-                for item in page.items(f) {
-                    if let Some(&k) = page.art.get(item.ev.article.as_str()) {
-                        see(k, (item.ev.span.start, item.ev.span.end), n);
-                    }
-                }
-            }
-        };
-        let mut starts = vec![0usize; report.articles.len() + 1];
-        uses(&page, &mut |k, _, _| starts[k + 1] += 1);
-        for k in 1..starts.len() {
-            starts[k] += starts[k - 1];
-        }
+        // by its place there: (place, finding), filled into one list (a
+        // large report has millions), the uses in the order asked.
         let mut on = vec![(0u32, 0u32); starts[report.articles.len()]];
         let mut next = starts.clone();
-        let mut findings_of = vec![Vec::new(); report.articles.len()];
-        uses(&page, &mut |k, raw, n| {
-            // (Every span is there; one that were not would mark nothing.)
-            let place = spans[k].binary_search(&raw).map_or(u32::MAX, |i| i as u32);
-            on[next[k]] = (place, n);
-            next[k] += 1;
-            let of: &mut Vec<u32> = &mut findings_of[k];
-            if of.last() != Some(&n) {
-                of.push(n);
+        for (n, f) in (1..).zip(&report.findings) {
+            for item in page.items(f) {
+                let Some(&k) = page.art.get(item.ev.article.as_str()) else {
+                    continue;
+                };
+                // (Every span is there; one that were not would mark nothing.)
+                let raw = (item.ev.span.start, item.ev.span.end);
+                let place = spans[k].binary_search(&raw).map_or(u32::MAX, |i| i as u32);
+                on[next[k]] = (place, n);
+                next[k] += 1;
+                if page.findings_of[k].last() != Some(&n) {
+                    page.findings_of[k].push(n);
+                }
             }
-        });
-        page.findings_of = findings_of;
+        }
         let mut each: Vec<&mut [(u32, u32)]> = Vec::with_capacity(report.articles.len());
         let mut rest = &mut on[..];
         for k in 0..report.articles.len() {
@@ -564,8 +558,9 @@ fn write_chunked(
 fn page(report: &Report, texts: &dyn ArticleTexts, sink: &mut Sink) {
     // The graph's claims are picked first: the whole claim graph is large,
     // and is dropped before the page's own tables are built.
-    let pick = pick(report);
-    let page = Page::new(report, texts);
+    let claims = ClaimIndex::new(&report.claims);
+    let pick = pick(report, &claims);
+    let page = Page::new(report, texts, claims);
     let lang = page.lang;
     let mut o = String::with_capacity(64 * 1024);
     let (code, dir) = match lang {
@@ -1298,13 +1293,12 @@ struct Pick {
     between: BTreeSet<(usize, usize)>,
 }
 
-fn pick(r: &Report) -> Pick {
+fn pick(r: &Report, claim_index: &ClaimIndex) -> Pick {
     let g = graph::build(r);
     // Claim pairs that agree and that contradict; a pair in both (two equal
     // values inside a contradiction) is drawn as agreeing.
     let mut agree: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut contra: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let claim_index = super::ClaimIndex::new(&r.claims);
     let claim_of = |n| match &g[n] {
         Node::Claim(c) => claim_index.position(c),
         _ => None,

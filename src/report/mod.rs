@@ -348,8 +348,6 @@ pub(crate) fn line_of(text: &str, span: std::ops::Range<usize>) -> std::ops::Ran
     start..end
 }
 
-pub(crate) use crate::check::ClaimIndex;
-
 #[cfg(test)]
 mod tests {
     use super::*;

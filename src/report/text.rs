@@ -170,14 +170,14 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
 
 /// The report's claims and article paths by id, looked up once per run.
 struct Index<'r> {
-    claims: super::ClaimIndex<'r>,
+    claims: crate::check::ClaimIndex<'r>,
     paths: HashMap<&'r str, &'r str>,
 }
 
 impl<'r> Index<'r> {
     fn new(report: &'r Report) -> Index<'r> {
         Index {
-            claims: super::ClaimIndex::new(&report.claims),
+            claims: crate::check::ClaimIndex::new(&report.claims),
             paths: report
                 .articles
                 .iter()
