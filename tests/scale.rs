@@ -163,12 +163,16 @@ fn a_text_report_of_many_windows_quotes_in_the_findings_order() {
         width: 100,
     };
     let out = render(&report, Format::Text, opts, &texts);
-    // A quote's title stands over the frame of its words (a finding of
+    // A quote's title stands over the frame of its words, or over the
+    // line that names the words its finding drew already (a finding of
     // advice, an agreement, has a title of the same look, but no frame).
     let lines: Vec<&str> = out.lines().collect();
     let quoted: Vec<String> = lines
         .windows(2)
-        .filter(|w| w[1].trim_start().starts_with("╭─["))
+        .filter(|w| {
+            let next = w[1].trim_start();
+            next.starts_with("╭─[") || next.starts_with("╰─[")
+        })
         .filter_map(|w| w[0].strip_prefix("  ☞ "))
         .map(|t| t.split(':').next().unwrap_or(t).to_string())
         .collect();

@@ -104,26 +104,53 @@ impl Drawer {
         true
     }
 
-    fn draw_line(&self, f: &mut String, s: &Shape, style: owo_colors::Style) -> std::fmt::Result {
+    /// Draws, in `out`, a snippet whose words the report has shown
+    /// already: its title as `draw` draws it, then one line that closes
+    /// its frame on its name and says `note` (which words, where).
+    pub(super) fn draw_repeat(
+        &self,
+        out: &mut String,
+        title: &str,
+        name: &str,
+        line: usize,
+        note: &str,
+    ) {
         let chars = &self.theme.characters;
-        let styles = &self.theme.styles;
-        // The title, wrapped as miette wraps a diagnostic's message.
-        if !s.title.contains(char::is_control)
-            && textwrap::core::display_width(s.title) <= self.fits
-        {
+        // Writing into a string cannot fail.
+        let _ = self.draw_title(out, title);
+        repeat(out, ' ', line.checked_ilog10().unwrap_or(0) as usize + 3);
+        out.push(chars.lbot);
+        out.push(chars.hbar);
+        out.push('[');
+        styled(out, self.theme.styles.link, |f| f.push_str(name));
+        out.push_str("] ");
+        out.push_str(note);
+        out.push('\n');
+    }
+
+    /// The title, wrapped as miette wraps a diagnostic's message.
+    fn draw_title(&self, f: &mut String, title: &str) -> std::fmt::Result {
+        if !title.contains(char::is_control) && textwrap::core::display_width(title) <= self.fits {
             // What fits on the first line is put there whole, less the
             // spaces it ends with (and without finding where it could
             // break, which takes longer than the rest of the snippet).
             f.push_str(&self.first);
-            f.push_str(s.title.trim_end_matches(' '));
+            f.push_str(title.trim_end_matches(' '));
             f.push('\n');
         } else {
             let opts = textwrap::Options::new(self.width.saturating_sub(2))
                 .initial_indent(&self.first)
                 .subsequent_indent(&self.rest)
                 .break_words(true);
-            writeln!(f, "{}", textwrap::fill(s.title, opts))?;
+            writeln!(f, "{}", textwrap::fill(title, opts))?;
         }
+        Ok(())
+    }
+
+    fn draw_line(&self, f: &mut String, s: &Shape, style: owo_colors::Style) -> std::fmt::Result {
+        let chars = &self.theme.characters;
+        let styles = &self.theme.styles;
+        self.draw_title(f, s.title)?;
         // The frame's top, with the name.
         let linum_width = s.line.checked_ilog10().unwrap_or(0) as usize + 1;
         repeat(f, ' ', linum_width + 2);

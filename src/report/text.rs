@@ -115,18 +115,21 @@ fn marked(c: super::Cut) -> (String, std::ops::Range<usize>) {
     (w, m0..m1)
 }
 
-/// The words `part` quotes, as a diagnostic of their own.
+/// The words `part` quotes, as a diagnostic of their own, and whether
+/// there are any (none when the article could not be read again).
 fn snippet(
     paths: &HashMap<&str, &str>,
     texts: &Excerpts,
     part: Part,
     label: String,
     title: String,
-) -> Option<Snippet> {
+) -> Option<(Snippet, bool)> {
     let (article, span, sentence) = part.quotes()?;
-    let (w, marked) = marked(texts.cut(article, Want::new(span, sentence)));
+    let cut = texts.cut(article, Want::new(span, sentence));
+    let words = !cut.words.is_empty();
+    let (w, marked) = marked(cut);
     let path = paths.get(article).copied().unwrap_or(article);
-    Some(Snippet {
+    let s = Snippet {
         title,
         src: Window {
             name: format!("{path}:{}:{}", span.line, span.column),
@@ -135,7 +138,8 @@ fn snippet(
         },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
         label,
-    })
+    };
+    Some((s, words))
 }
 
 /// A label short enough to stand under the words (quotes can be long).
@@ -270,58 +274,129 @@ fn parts<'i, 'r: 'i>(index: &'i Index<'r>, f: &'r Finding) -> impl Iterator<Item
         .chain(std::iter::once(Part::End))
 }
 
-/// Lays out one part; `f` is the finding it belongs to.
-fn lay_out(
-    report: &Report,
-    index: &Index,
+/// A part on its way to the page: its words found (`ready`, in
+/// parallel), then, in the report's order, whether its finding showed the
+/// same words already (`Seen`), then drawn (`draw`, in parallel).
+enum Ready<'r> {
+    /// A finding's heading, drawn.
+    Heading(String),
+    /// Drawn already, or nothing to draw.
+    Drawn(String),
+    /// Words of an article, to draw (`Some` when they can be shown as a
+    /// repeat: there are words, cut from the article).
+    Quote(Snippet, Option<&'r str>),
+    /// Words the finding showed already for the article named.
+    Repeat(Snippet, &'r str),
+}
+
+/// Finds what `part` quotes, or lays it out when it quotes nothing.
+fn ready<'r>(
+    report: &'r Report,
+    index: &Index<'r>,
     texts: &Excerpts,
-    (handler, drawer): (&GraphicalReportHandler, &Drawer),
-    (f, part): (&Finding, Part),
-) -> String {
-    // A part's words under their label, with their title above: drawn
-    // directly in the usual shape, else by miette.
-    let quote = |out: &mut String, label: String, title: String| match snippet(
-        &index.paths,
-        texts,
-        part,
-        label,
-        title,
-    ) {
-        Some(s) if drawer.draw(out, &s.shape()) => Ok(()),
-        Some(s) => handler.render_report(out, &s),
-        None => Ok(()),
+    handler: &GraphicalReportHandler,
+    part: Part<'r>,
+) -> Ready<'r> {
+    let quote = |label: String, title: String| {
+        let (article, _, _) = part.quotes()?;
+        let (s, words) = snippet(&index.paths, texts, part, label, title)?;
+        Some(Ready::Quote(s, words.then_some(article)))
     };
-    let mut out = String::new();
-    let written = match part {
-        Part::End => return "\n".to_string(),
+    let quoted = match part {
+        Part::End => return Ready::Drawn("\n".to_string()),
         Part::Heading(f) => {
             let d = FindingDiag {
                 title: f.message.clone(),
                 code: format!("{} {}", f.label(), f.key),
                 severity: f.severity,
             };
-            handler.render_report(&mut out, &d)
+            let mut out = String::new();
+            if handler.render_report(&mut out, &d).is_err() {
+                out = format!("{}\n", f.message);
+            }
+            return Ready::Heading(out);
         }
-        Part::Claim(c) => quote(
-            &mut out,
-            short(&c.value.describe()),
-            claim_title(c, report.lang),
-        ),
+        Part::Claim(c) => quote(short(&c.value.describe()), claim_title(c, report.lang)),
         Part::Anchor(a) => match report.lang {
             Lang::En => quote(
-                &mut out,
                 "the day it was read against".into(),
                 format!("{}: read against this day", a.article),
             ),
             Lang::Ar => quote(
-                &mut out,
                 "اليوم الذي قُرئ بالنسبة إليه".into(),
                 format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
             ),
         },
-        Part::Evidence(ev) => quote(&mut out, short(&ev.text), ev.article.to_string()),
+        Part::Evidence(ev) => quote(short(&ev.text), ev.article.to_string()),
     };
-    if written.is_err() {
+    quoted.unwrap_or(Ready::Drawn(String::new()))
+}
+
+/// The words of each article a finding has shown so far, with the label
+/// under them, and the article: a finding that rests on a thousand copies
+/// of one wire story draws its words once, and names the other copies.
+#[derive(Default)]
+struct Seen<'r>(hashbrown::HashTable<(Box<str>, usize, usize, Box<str>, &'r str)>);
+
+impl<'r> Seen<'r> {
+    /// `part` as the finding shows it: a repeat when its words were shown
+    /// already (the same marked window and label), else as it is.
+    fn mark(&mut self, part: Ready<'r>) -> Ready<'r> {
+        use std::hash::BuildHasher;
+        let s = match part {
+            Ready::Heading(h) => {
+                self.0.clear();
+                return Ready::Heading(h);
+            }
+            Ready::Quote(s, Some(article)) => (s, article),
+            other => return other,
+        };
+        let (snippet, article) = s;
+        let key = (
+            snippet.src.text.as_str(),
+            snippet.span.offset(),
+            snippet.span.len(),
+            snippet.label.as_str(),
+        );
+        let hash = |k: (&str, usize, usize, &str)| rustc_hash::FxBuildHasher.hash_one(k);
+        let h = hash(key);
+        let same = |e: &(Box<str>, usize, usize, Box<str>, &str)| (&*e.0, e.1, e.2, &*e.3) == key;
+        if let Some(e) = self.0.find(h, same) {
+            return Ready::Repeat(snippet, e.4);
+        }
+        self.0.insert_unique(
+            h,
+            (key.0.into(), key.1, key.2, key.3.into(), article),
+            |e| hash((&e.0, e.1, e.2, &e.3)),
+        );
+        Ready::Quote(snippet, Some(article))
+    }
+}
+
+/// Draws part `ready` of finding `f`.
+fn draw(
+    lang: Lang,
+    (handler, drawer): (&GraphicalReportHandler, &Drawer),
+    f: &Finding,
+    ready: Ready,
+) -> String {
+    let s = match ready {
+        Ready::Heading(out) | Ready::Drawn(out) => return out,
+        Ready::Repeat(s, first) => {
+            let note = match lang {
+                Lang::En => format!("the same words as {first}, above"),
+                Lang::Ar => format!("الكلمات نفسها كما في {first} أعلاه"),
+            };
+            let mut out = String::new();
+            drawer.draw_repeat(&mut out, &s.title, &s.src.name, s.src.line + 1, &note);
+            return out;
+        }
+        Ready::Quote(s, _) => s,
+    };
+    // The words under their label, with their title above: drawn
+    // directly in the usual shape, else by miette.
+    let mut out = String::new();
+    if !drawer.draw(&mut out, &s.shape()) && handler.render_report(&mut out, &s).is_err() {
         // Never with a string as the writer; the finding is still named.
         out.clear();
         out.push_str(&f.message);
@@ -347,6 +422,18 @@ pub(crate) fn write(
     texts: &dyn super::ArticleTexts,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_with(report, opts, texts, w, true)
+}
+
+/// `write`, with words a finding showed already drawn again in full
+/// rather than named (`collapse` false), for the tests to compare.
+fn write_with<'r>(
+    report: &'r Report,
+    opts: TextOptions,
+    texts: &dyn super::ArticleTexts,
+    w: &mut dyn std::io::Write,
+    collapse: bool,
+) -> std::io::Result<()> {
     let index = Index::new(report);
     let columns = opts.width.saturating_sub(GUTTER);
     let quoted = Excerpts::read(wanted(report, &index), texts, &|_, _| columns);
@@ -368,20 +455,30 @@ pub(crate) fn write(
         .findings
         .iter()
         .flat_map(|f| parts(&index, f).map(move |p| (f, p)));
-    let lay = |window: &[(&Finding, Part)]| -> Vec<String> {
+    let lay = |window: &[(&'r Finding, Part<'r>)], seen: &mut Seen<'r>| -> Vec<String> {
         use rayon::prelude::*;
+        let ready: Vec<Ready> = window
+            .par_iter()
+            .map(|&(_, p)| ready(report, &index, &quoted, &handler, p))
+            .collect();
+        let ready: Vec<Ready> = ready
+            .into_iter()
+            .map(|r| if collapse { seen.mark(r) } else { r })
+            .collect();
         window
             .par_iter()
-            .map(|&p| lay_out(report, &index, &quoted, (&handler, &drawer), p))
+            .zip(ready)
+            .map(|(&(f, _), r)| draw(report.lang, (&handler, &drawer), f, r))
             .collect()
     };
+    let mut seen = Seen::default();
     let mut window: Vec<_> = all.by_ref().take(WINDOW).collect();
     let mut laid: Vec<String> = Vec::new();
     while !window.is_empty() || !laid.is_empty() {
         let (mut next, mut laying) = (Vec::with_capacity(WINDOW), Vec::new());
         let mut written = Ok(());
         rayon::in_place_scope(|s| {
-            s.spawn(|_| laying = lay(&window));
+            s.spawn(|_| laying = lay(&window, &mut seen));
             written = laid.iter().try_for_each(|t| w.write_all(t.as_bytes()));
             next.extend(all.by_ref().take(WINDOW));
         });
@@ -441,4 +538,234 @@ pub fn summary(report: &Report) -> String {
             "uncorroborated claims"
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn rules() -> &'static crate::rules::Rules {
+        static RULES: OnceLock<crate::rules::Rules> = OnceLock::new();
+        RULES.get_or_init(|| {
+            crate::rules::Rules::from_dir(std::path::Path::new("rules")).expect("rules")
+        })
+    }
+
+    fn articles(texts: &[(String, String)]) -> Vec<crate::load::Article> {
+        texts
+            .iter()
+            .filter_map(|(name, text)| crate::load::from_bytes(name, text.clone().into_bytes()).0)
+            .collect()
+    }
+
+    /// The text report of `articles`, as written, and with every snippet
+    /// drawn in full.
+    fn both(report: &Report, texts: &HashMap<&str, &str>) -> (String, String) {
+        let opts = TextOptions {
+            color: false,
+            width: 100,
+        };
+        let write = |collapse| {
+            let mut out = Vec::new();
+            write_with(report, opts, texts, &mut out, collapse).expect("written");
+            String::from_utf8(out).expect("UTF-8")
+        };
+        (write(true), write(false))
+    }
+
+    /// The report with every snippet drawn in full, with each snippet whose
+    /// words (line, underline and label: every line of its frame but the
+    /// line's number) its finding drew already given as the report gives a
+    /// repeat: its title, then its frame closed on its name, naming the
+    /// first article drawn with those words.
+    fn collapsed(full: &str, lang: Lang) -> String {
+        let lines: Vec<&str> = full.split_inclusive('\n').collect();
+        let (mut out, mut seen) = (String::new(), HashMap::<Vec<String>, String>::new());
+        let mut k = 0;
+        while k < lines.len() {
+            let line = lines[k];
+            if !line.starts_with(' ') && line.trim() != "" {
+                seen.clear();
+            }
+            let framed = lines
+                .get(k + 1)
+                .is_some_and(|l| l.trim_start().starts_with("╭─["));
+            if !(line.starts_with("  ☞ ") && framed) {
+                out.push_str(line);
+                k += 1;
+                continue;
+            }
+            let end = (k + 2..lines.len())
+                .find(|&j| lines[j].trim_start().starts_with("╰"))
+                .expect("a frame ends");
+            let body: Vec<String> = lines[k + 2..=end]
+                .iter()
+                .map(|l| {
+                    l.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit())
+                        .to_string()
+                })
+                .collect();
+            let article = line["  ☞ ".len()..]
+                .split([':', '\n'])
+                .next()
+                .unwrap_or_default();
+            out.push_str(line);
+            match seen.get(&body) {
+                Some(first) => {
+                    let top = lines[k + 1].trim_end_matches('\n').replacen('╭', "╰", 1);
+                    let note = match lang {
+                        Lang::En => format!("the same words as {first}, above"),
+                        Lang::Ar => format!("الكلمات نفسها كما في {first} أعلاه"),
+                    };
+                    out.push_str(&format!("{top} {note}\n"));
+                }
+                None => {
+                    seen.insert(body, article.to_string());
+                    lines[k + 1..=end].iter().for_each(|l| out.push_str(l));
+                }
+            }
+            k = end + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn a_finding_draws_the_same_words_once_and_names_each_article_that_has_them() {
+        // Four copies of one wire sentence (one a line lower), one in other
+        // words, one with another figure.
+        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.";
+        let texts: Vec<(String, String)> = [
+            ("a.md", format!("وصلت القوة صباح اليوم.\n{wire}\n")),
+            ("b.md", format!("وصلت القوة صباح اليوم.\n{wire}\n")),
+            (
+                "c.md",
+                format!("وصلت القوة صباح اليوم.\nسطر آخر.\n{wire}\n"),
+            ),
+            ("d.md", format!("وصلت القوة صباح اليوم.\n{wire}\n")),
+            (
+                "e.md",
+                "وأكد مسؤول أن قوة قوامها 2030 جندياً انتشرت.\n".to_string(),
+            ),
+            ("f.md", format!("{}\n", wire.replace("2030", "2500"))),
+            // The same length of words, the same place: other words.
+            (
+                "g.md",
+                format!(
+                    "وصلت القوة صباح اليوم.\n{}\n",
+                    wire.replace("عدة دول", "دول عدة")
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t))
+        .collect();
+        let articles = articles(&texts);
+        let report = crate::check::check(&articles, rules());
+        let texts: HashMap<&str, &str> = articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str()))
+            .collect();
+        let (short, full) = both(&report, &texts);
+        let repeats: Vec<&str> = short
+            .lines()
+            .filter(|l| l.contains("the same words as"))
+            .collect();
+        // In each finding on the figure, b, c and d repeat a (a finding
+        // with the three of them, and one with f, if any).
+        assert!(!repeats.is_empty(), "{short}");
+        for r in &repeats {
+            assert!(r.ends_with("the same words as a, above"), "{r}");
+            assert!(r.starts_with("   ╰─["), "{r}");
+        }
+        for (name, line) in [("b", 2), ("c", 3), ("d", 2)] {
+            let at = format!("╰─[{name}.md:{line}:");
+            assert!(repeats.iter().any(|r| r.contains(&at)), "{at} in {short}");
+        }
+        // The words are drawn once for a, e and f in each finding; the
+        // repeats are all that changed.
+        assert!(short.len() < full.len());
+        assert_eq!(short, collapsed(&full, Lang::En));
+        for (article, drawn) in [
+            ("a", true),
+            ("b", false),
+            ("e", true),
+            ("f", true),
+            ("g", true),
+        ] {
+            let frame = format!("╭─[{article}.md:");
+            assert_eq!(short.contains(&frame), drawn, "{article}: {short}");
+        }
+    }
+
+    #[test]
+    fn an_article_that_cannot_be_read_again_is_never_said_to_repeat_another() {
+        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.\n";
+        let texts: Vec<(String, String)> = ["a.md", "b.md", "c.md"]
+            .iter()
+            .map(|n| (n.to_string(), wire.to_string()))
+            .collect();
+        let articles = articles(&texts);
+        let mut report = crate::check::check(&articles, rules());
+        // Only a can be read again: b and c show no words, and are drawn.
+        let texts: HashMap<&str, &str> = HashMap::from_iter([("a", wire)]);
+        let (short, full) = both(&report, &texts);
+        assert_eq!(short, full);
+        assert!(
+            short.contains("╭─[b.md:") && short.contains("╭─[c.md:"),
+            "{short}"
+        );
+        // With every article read, b and c repeat a, in Arabic too.
+        let texts: HashMap<&str, &str> =
+            HashMap::from_iter([("a", wire), ("b", wire), ("c", wire)]);
+        report.lang = Lang::Ar;
+        let (short, full) = both(&report, &texts);
+        assert!(short.contains("╰─[c.md:1:"), "{short}");
+        assert!(short.contains("الكلمات نفسها كما في a أعلاه"), "{short}");
+        assert_eq!(short, collapsed(&full, Lang::Ar));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whatever the articles, the report is the one with every snippet
+        /// drawn in full, less the words each finding drew already: a
+        /// repeat is never said of words that differ, and words drawn
+        /// again are always given as a repeat.
+        #[test]
+        fn a_repeat_stands_for_exactly_the_words_drawn_above(
+            picks in proptest::collection::vec(
+                (0usize..3, 0usize..3, 0usize..2, any::<bool>()), 2..9),
+            arabic in any::<bool>(),
+        ) {
+            let figures = ["2030", "2500", "13"];
+            let sentences = [
+                "وقال المتحدث إن القوة تضم {n} جندياً من عدة دول.",
+                "وأكد مسؤول أن قوة قوامها {n} جندياً انتشرت في البلاد.",
+                "وقالت الوزارة إن {n} شخصاً قتلوا في الاشتباكات.",
+            ];
+            let texts: Vec<(String, String)> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, n, lines, tail))| {
+                    let mut t = "سطر أول.\n".repeat(lines);
+                    // The words after the figure differ, not where it stands.
+                    let tail = if tail { " أمس." } else { " ليلا." };
+                    t.push_str(&sentences[s].replace("{n}", figures[n]).replace('.', tail));
+                    t.push('\n');
+                    (format!("w{i}.md"), t)
+                })
+                .collect();
+            let articles = articles(&texts);
+            let mut report = crate::check::check(&articles, rules());
+            let lang = if arabic { Lang::Ar } else { Lang::En };
+            report.lang = lang;
+            let texts: HashMap<&str, &str> = articles
+                .iter()
+                .map(|a| (a.id.as_str(), a.text.as_str()))
+                .collect();
+            let (short, full) = both(&report, &texts);
+            prop_assert_eq!(short, collapsed(&full, lang));
+        }
+    }
 }
