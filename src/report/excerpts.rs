@@ -1,10 +1,10 @@
-//! The words the text report and the HTML cards quote, and only those: for
-//! each article, the windows of the sentences (or lines) its findings stand
-//! in that the snippets show, cut when the article is read, not the whole
-//! text. A day's wire is hundreds of megabytes of text; what a report quotes
-//! of it is a part, and the rest is never held. A wire also repeats its
-//! copy word for word: a window met in a thousand articles is kept once
-//! (`Windows`).
+//! The words the text report and the HTML cards quote, and only those,
+//! cut when each article is read, not the whole text: for the cards, each
+//! article's windows of the sentences (or lines) its findings stand in
+//! (`Excerpts`); for the text report, each snippet (`Quotes`). A day's wire
+//! is hundreds of megabytes of text; what a report quotes of it is a part,
+//! and the rest is never held. A wire also repeats its copy word for word:
+//! a window or a snippet met in a thousand articles is kept once.
 use super::{ArticleTexts, Bounds, Cut};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -87,6 +87,56 @@ impl Words {
     }
 }
 
+/// `text` in Windows-1256, none when that encoding lacks one of its
+/// characters: what `encoding_rs` gives, a character at a time from a
+/// table (its encoder searches for each letter outside ASCII, and the words
+/// a report quotes are mostly Arabic: that search was a tenth of a large
+/// text report's time).
+fn single_byte(text: &str) -> Option<Vec<u8>> {
+    /// Each character Windows-1256 has beyond ASCII, with its byte: those
+    /// of the Arabic block by their place in it, the others sorted.
+    struct Table {
+        arabic: [u8; 256],
+        others: Vec<(char, u8)>,
+    }
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = Table {
+            arabic: [0; 256],
+            others: Vec::new(),
+        };
+        for byte in 0x80..=0xFFu8 {
+            let bytes = [byte];
+            let (decoded, _) = encoding_rs::WINDOWS_1256.decode_without_bom_handling(&bytes);
+            let mut chars = decoded.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                match (c as u32).checked_sub(0x600) {
+                    Some(i @ 0..=0xFF) => t.arabic[i as usize] = byte,
+                    _ => t.others.push((c, byte)),
+                }
+            }
+        }
+        t.others.sort_unstable();
+        t
+    });
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let byte = match (c as u32).checked_sub(0x600) {
+            _ if c.is_ascii() => c as u8,
+            Some(i @ 0..=0xFF) => table.arabic[i as usize],
+            _ => match table.others.binary_search_by_key(&c, |&(c, _)| c) {
+                Ok(k) => table.others[k].1,
+                Err(_) => 0,
+            },
+        };
+        if byte == 0 && c != '\0' {
+            return None;
+        }
+        out.push(byte);
+    }
+    Some(out)
+}
+
 /// Hands out one `Words` per distinct window, to any thread: a day's wire
 /// repeats its sentences word for word (at 100,000 articles of the
 /// generated corpus, a million windows are 79,000 distinct ones).
@@ -131,24 +181,6 @@ struct Cut32 {
 }
 
 impl Excerpts {
-    /// Reads what `wanted` asks of each article from `texts` (in parallel),
-    /// keeping the windows that snippets `room` wide show.
-    pub(crate) fn read(
-        wanted: Vec<(&str, Vec<Want>)>,
-        texts: &dyn ArticleTexts,
-        room: Room,
-    ) -> Excerpts {
-        let windows = Windows::default();
-        let by_article = wanted
-            .into_par_iter()
-            .filter_map(|(id, wants)| {
-                let text = texts.text(id)?;
-                Some((id.to_string(), keep(&text, wants, room, &windows)?))
-            })
-            .collect();
-        Excerpts { by_article }
-    }
-
     /// What is kept of each article, by id (`keep`), as excerpts.
     pub(crate) fn from_kept(by_article: ByArticle) -> Excerpts {
         Excerpts { by_article }
@@ -178,6 +210,135 @@ impl Excerpts {
             more_after: c.more_after,
         }
         .cut(&piece, c.start as usize)
+    }
+}
+
+/// The snippets the text report draws, each cut once, when its article is
+/// read, and kept once however many parts of the report show it: a wire
+/// story copied into a thousand articles is one snippet. Part `k` of the
+/// report (its parts counted in order) shows snippet `snippet_of(k)`, and
+/// two parts show the same words exactly when they show the same snippet.
+#[derive(Debug, Default)]
+pub(crate) struct Quotes {
+    of_part: Vec<u32>,
+    snippets: Vec<Snippet>,
+}
+
+/// A snippet's words, before, marked and after, in one `Words`: the
+/// marked ones run from `a` to `b` (in the units `Words` keeps them in).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Snippet {
+    words: Words,
+    a: u32,
+    b: u32,
+}
+
+/// What the text report asks of each article, by id: each range, with a
+/// part of the report that shows it, sorted.
+pub(crate) type Asked<'a> = Vec<(&'a str, Vec<(Want, u32)>)>;
+
+/// `Quotes::of_part` for a part with no words (it quotes none, or its
+/// article could not be read again).
+const NO_WORDS: u32 = u32::MAX;
+
+impl Quotes {
+    /// Cuts what `wanted` asks of each article from `texts` (in parallel):
+    /// for each article, each range asked, `room` wide, with the parts
+    /// (of `parts` in all) that show it.
+    pub(crate) fn read(
+        wanted: Asked,
+        parts: usize,
+        texts: &dyn ArticleTexts,
+        room: Room,
+    ) -> Quotes {
+        use std::hash::BuildHasher;
+        let hash = |s: &Snippet| rustc_hash::FxBuildHasher.hash_one(s);
+        let table = std::sync::Mutex::new((hashbrown::HashTable::<u32>::new(), Vec::new()));
+        let intern = |s: Snippet| -> u32 {
+            let h = hash(&s);
+            let mut guard = table.lock().unwrap_or_else(|e| e.into_inner());
+            let (index, snippets) = &mut *guard;
+            if let Some(&k) = index.find(h, |&k| snippets[k as usize] == s) {
+                return k;
+            }
+            let k = snippets.len() as u32;
+            snippets.push(s);
+            index.insert_unique(h, k, |&k| hash(&snippets[k as usize]));
+            k
+        };
+        let shown: Vec<Vec<(u32, u32)>> = wanted
+            .into_par_iter()
+            .filter_map(|(id, wants)| {
+                let text = texts.text(id)?;
+                let mut shown = Vec::with_capacity(wants.len());
+                for run in wants.chunk_by(|x, y| x.0 == y.0) {
+                    let w = run[0].0;
+                    let sentence = w
+                        .sentence()
+                        .unwrap_or_else(|| super::line_of(&text, w.span()));
+                    let cut = super::bounds(&text, sentence, w.span(), room(&text, w.span()))
+                        .cut(&text, 0);
+                    if cut.words.is_empty() {
+                        continue;
+                    }
+                    let snippet = intern(Snippet::new(cut));
+                    shown.extend(run.iter().map(|&(_, part)| (part, snippet)));
+                }
+                Some(shown)
+            })
+            .collect();
+        let mut of_part = vec![NO_WORDS; parts];
+        for (part, snippet) in shown.into_iter().flatten() {
+            if let Some(slot) = of_part.get_mut(part as usize) {
+                *slot = snippet;
+            }
+        }
+        let (_, snippets) = table.into_inner().unwrap_or_else(|e| e.into_inner());
+        Quotes { of_part, snippets }
+    }
+
+    /// The snippet part `part` shows: none when it shows no words.
+    pub(crate) fn snippet_of(&self, part: usize) -> Option<u32> {
+        self.of_part.get(part).copied().filter(|&k| k != NO_WORDS)
+    }
+
+    /// The words of snippet `k` (none for a snippet not kept).
+    pub(crate) fn cut(&self, k: u32) -> Cut {
+        let Some(s) = self.snippets.get(k as usize) else {
+            return Cut::default();
+        };
+        let (a, b, end) = (s.a as usize, s.b as usize, s.words.bytes.len());
+        Cut {
+            before: s.words.piece(0..a).into_owned(),
+            words: s.words.piece(a..b).into_owned(),
+            after: s.words.piece(b..end).into_owned(),
+        }
+    }
+}
+
+impl Snippet {
+    /// `cut`, in one byte a character where Windows-1256 has them all.
+    fn new(cut: Cut) -> Snippet {
+        let chars = |s: &str| s.chars().count() as u32;
+        let whole = [cut.before.as_str(), &cut.words, &cut.after].concat();
+        match single_byte(&whole) {
+            Some(bytes) => Snippet {
+                words: Words {
+                    single_byte: true,
+                    bytes: bytes.into(),
+                },
+                a: chars(&cut.before),
+                b: chars(&cut.before) + chars(&cut.words),
+            },
+            _ => Snippet {
+                a: cut.before.len() as u32,
+                b: (cut.before.len() + cut.words.len()) as u32,
+                words: Words {
+                    single_byte: false,
+                    bytes: whole.into_bytes().into(),
+                },
+            },
+        }
     }
 }
 
@@ -228,9 +389,9 @@ pub(crate) fn keep(
         .iter()
         .map(|r| {
             let words = &text[r.clone()];
-            match encoding_rs::WINDOWS_1256.encode(words) {
-                (bytes, _, false) => windows.get(true, &bytes),
-                _ => windows.get(false, words.as_bytes()),
+            match single_byte(words) {
+                Some(bytes) => windows.get(true, &bytes),
+                None => windows.get(false, words.as_bytes()),
             }
         })
         .collect();
@@ -437,6 +598,21 @@ mod tests {
 
     use proptest::prelude::*;
 
+    #[test]
+    fn every_character_is_in_windows_1256_as_encoding_rs_has_it() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let theirs = match encoding_rs::WINDOWS_1256.encode(&s) {
+                (bytes, _, false) => Some(bytes.into_owned()),
+                _ => None,
+            };
+            assert_eq!(single_byte(&s), theirs, "{c:?}");
+        }
+        let words = "قال الوزير: «13 قتيلاً» … (Reuters) é";
+        let theirs = encoding_rs::WINDOWS_1256.encode(words).0.into_owned();
+        assert_eq!(single_byte(words), Some(theirs));
+    }
+
     /// Texts of short lines and sentences, Arabic and Latin, with
     /// multi-byte letters where a range may fall inside one, tashkeel (no
     /// column) and wide letters (two).
@@ -499,6 +675,44 @@ mod tests {
                 };
                 let cut = excerpts.cut("a", *w);
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
+            }
+            // The text report's snippets, each asked by a part of its own
+            // (with a part that asks nothing between each two), and once
+            // more of a copy of the article: each is that cut, and two
+            // parts show one snippet exactly when they show the same words.
+            let copy = text.clone();
+            let texts: std::collections::HashMap<&str, &str> =
+                [("a", text.as_str()), ("b", copy.as_str())].into();
+            let asked = |n: usize| {
+                let mut asked: Vec<(Want, u32)> =
+                    wants.iter().enumerate().map(|(k, w)| (*w, (2 * k + n) as u32)).collect();
+                asked.sort_unstable();
+                asked
+            };
+            let parts = 2 * wants.len() + 1;
+            let quotes = Quotes::read(vec![("a", asked(0)), ("b", asked(1))], parts, &texts, &room);
+            let mut shown = Vec::new();
+            for (k, w) in wants.iter().enumerate() {
+                let whole = {
+                    let sentence = w.sentence().unwrap_or_else(|| super::super::line_of(&text, w.span()));
+                    super::super::cut(&text, sentence, w.span(), room(&text, w.span()))
+                };
+                let snippet = quotes.snippet_of(2 * k);
+                prop_assert_eq!(snippet, quotes.snippet_of(2 * k + 1));
+                match snippet {
+                    None => prop_assert!(whole.words.is_empty()),
+                    Some(s) => {
+                        let cut = quotes.cut(s);
+                        prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
+                    }
+                }
+                shown.push((snippet, (whole.before, whole.words, whole.after)));
+            }
+            prop_assert_eq!(quotes.snippet_of(parts - 1), None);
+            for (s, words) in &shown {
+                for (t, other) in &shown {
+                    prop_assert_eq!(s.is_some() && s == t, s.is_some() && words == other);
+                }
             }
         }
     }

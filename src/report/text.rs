@@ -7,7 +7,7 @@
 //! characters. So each snippet is a window of the sentence around the claim,
 //! with the claim marked inline ⟦like this⟧; the underline is kept for the
 //! terminals that draw it right.
-use super::excerpts::{Excerpts, Want};
+use super::excerpts::{Asked, Quotes, Want};
 use super::snippet::{Drawer, Shape, Window};
 use super::TextOptions;
 use crate::check::Report;
@@ -115,31 +115,54 @@ fn marked(c: super::Cut) -> (String, std::ops::Range<usize>) {
     (w, m0..m1)
 }
 
-/// The words `part` quotes, as a diagnostic of their own, and whether
-/// there are any (none when the article could not be read again).
-fn snippet(
+/// What a part quotes but its words: whose they are, where, under which
+/// label, and which of `Quotes`' snippets they are (none when there are no
+/// words: the article could not be read again).
+struct Quoted<'r> {
+    article: &'r str,
+    title: String,
+    /// `path:line:col`.
+    name: String,
+    /// The line before the words', counted from 0.
+    line: usize,
+    label: String,
+    words: Option<u32>,
+}
+
+/// The words `part` quotes, under `label`, with `title` above them.
+fn quoted<'r>(
     paths: &HashMap<&str, &str>,
-    texts: &Excerpts,
-    part: Part,
+    quotes: &Quotes,
+    (k, part): (usize, Part<'r>),
     label: String,
     title: String,
-) -> Option<(Snippet, bool)> {
-    let (article, span, sentence) = part.quotes()?;
-    let cut = texts.cut(article, Want::new(span, sentence));
-    let words = !cut.words.is_empty();
-    let (w, marked) = marked(cut);
+) -> Option<Quoted<'r>> {
+    let (article, span, _) = part.quotes()?;
     let path = paths.get(article).copied().unwrap_or(article);
-    let s = Snippet {
+    Some(Quoted {
+        article,
         title,
+        name: format!("{path}:{}:{}", span.line, span.column),
+        line: (span.line as usize).saturating_sub(1),
+        label,
+        words: quotes.snippet_of(k),
+    })
+}
+
+/// The words `q` quotes, from `quotes`, as a diagnostic of their own.
+fn snippet(quotes: &Quotes, q: Quoted) -> Snippet {
+    let cut = q.words.map(|k| quotes.cut(k)).unwrap_or_default();
+    let (w, marked) = marked(cut);
+    Snippet {
+        title: q.title,
         src: Window {
-            name: format!("{path}:{}:{}", span.line, span.column),
+            name: q.name,
             text: w,
-            line: (span.line as usize).saturating_sub(1),
+            line: q.line,
         },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
-        label,
-    };
-    Some((s, words))
+        label: q.label,
+    }
 }
 
 /// A label short enough to stand under the words (quotes can be long).
@@ -228,10 +251,10 @@ impl<'r> Part<'r> {
     }
 }
 
-/// What the text report of `report` quotes, by article: the pieces
-/// `Excerpts` keeps, each once (a claim in several findings is quoted the
-/// same way in each).
-fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> Vec<(&'r str, Vec<Want>)> {
+/// What the text report of `report` quotes, by article: each range, with
+/// the parts that show it (counted over the whole report, in order), and
+/// how many parts the report has.
+fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> (Asked<'r>, usize) {
     use rayon::prelude::*;
     let articles: rustc_hash::FxHashMap<&str, u32> = report
         .articles
@@ -239,26 +262,42 @@ fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> Vec<(&'r str, Vec<Want>)
         .zip(0..)
         .map(|(a, k)| (a.id.as_ref(), k))
         .collect();
-    // Every piece by the article's place: found in parallel, then sorted
-    // (a claim of no article in the report has no words).
-    let mut all: Vec<(u32, Want)> = report
+    // Each finding's pieces (found in parallel), by the article's place
+    // and the part's within the finding; then counted over the report,
+    // and sorted (a claim of no article in the report has no words).
+    type Pieces = Vec<(u32, Want, u32)>;
+    let by_finding: Vec<(Pieces, u32)> = report
         .findings
         .par_iter()
-        .flat_map_iter(|f| {
-            parts(index, f).filter_map(|part| {
-                let (article, span, sentence) = part.quotes()?;
-                Some((*articles.get(article)?, Want::new(span, sentence)))
-            })
+        .map(|f| {
+            let mut n = 0u32;
+            let mut pieces = Vec::new();
+            for part in parts(index, f) {
+                if let Some((article, span, sentence)) = part.quotes() {
+                    if let Some(&a) = articles.get(article) {
+                        pieces.push((a, Want::new(span, sentence), n));
+                    }
+                }
+                n += 1;
+            }
+            (pieces, n)
         })
         .collect();
+    let mut all = Vec::with_capacity(by_finding.iter().map(|(p, _)| p.len()).sum());
+    let mut count = 0u32;
+    for (pieces, n) in by_finding {
+        all.extend(pieces.into_iter().map(|(a, w, k)| (a, w, count + k)));
+        count += n;
+    }
     all.par_sort_unstable();
-    all.dedup();
-    all.chunk_by(|x, y| x.0 == y.0)
+    let by_article = all
+        .chunk_by(|x, y| x.0 == y.0)
         .map(|run| {
             let article = report.articles[run[0].0 as usize].id.as_ref();
-            (article, run.iter().map(|(_, w)| *w).collect())
+            (article, run.iter().map(|&(_, w, k)| (w, k)).collect())
         })
-        .collect()
+        .collect();
+    (by_article, count as usize)
 }
 
 /// The parts of finding `f`, in the order they are written.
@@ -282,26 +321,23 @@ enum Ready<'r> {
     Heading(String),
     /// Drawn already, or nothing to draw.
     Drawn(String),
-    /// Words of an article, to draw (`Some` when they can be shown as a
-    /// repeat: there are words, cut from the article).
-    Quote(Snippet, Option<&'r str>),
+    /// Words of an article, to draw.
+    Quote(Quoted<'r>),
     /// Words the finding showed already for the article named.
-    Repeat(Snippet, &'r str),
+    Repeat(Quoted<'r>, &'r str),
 }
 
-/// Finds what `part` quotes, or lays it out when it quotes nothing.
+/// Finds what part `k` of the report, `part`, quotes, or lays it out
+/// when it quotes nothing.
 fn ready<'r>(
     report: &'r Report,
     index: &Index<'r>,
-    texts: &Excerpts,
+    quotes: &Quotes,
     handler: &GraphicalReportHandler,
-    part: Part<'r>,
+    (k, part): (usize, Part<'r>),
 ) -> Ready<'r> {
-    let quote = |label: String, title: String| {
-        let (article, _, _) = part.quotes()?;
-        let (s, words) = snippet(&index.paths, texts, part, label, title)?;
-        Some(Ready::Quote(s, words.then_some(article)))
-    };
+    let quote =
+        |label: String, title: String| quoted(&index.paths, quotes, (k, part), label, title);
     let quoted = match part {
         Part::End => return Ready::Drawn("\n".to_string()),
         Part::Heading(f) => {
@@ -329,72 +365,68 @@ fn ready<'r>(
         },
         Part::Evidence(ev) => quote(short(&ev.text), ev.article.to_string()),
     };
-    quoted.unwrap_or(Ready::Drawn(String::new()))
+    quoted.map_or(Ready::Drawn(String::new()), Ready::Quote)
 }
 
 /// The words of each article a finding has shown so far, with the label
 /// under them, and the article: a finding that rests on a thousand copies
 /// of one wire story draws its words once, and names the other copies.
 #[derive(Default)]
-struct Seen<'r>(hashbrown::HashTable<(Box<str>, usize, usize, Box<str>, &'r str)>);
+struct Seen<'r>(hashbrown::HashTable<(u32, Box<str>, &'r str)>);
 
 impl<'r> Seen<'r> {
     /// `part` as the finding shows it: a repeat when its words were shown
-    /// already (the same marked window and label), else as it is.
+    /// already (the same snippet under the same label), else as it is.
     fn mark(&mut self, part: Ready<'r>) -> Ready<'r> {
         use std::hash::BuildHasher;
-        let s = match part {
+        let (q, words) = match part {
             Ready::Heading(h) => {
                 self.0.clear();
                 return Ready::Heading(h);
             }
-            Ready::Quote(s, Some(article)) => (s, article),
+            Ready::Quote(q) => match q.words {
+                Some(words) => (q, words),
+                None => return Ready::Quote(q),
+            },
             other => return other,
         };
-        let (snippet, article) = s;
-        let key = (
-            snippet.src.text.as_str(),
-            snippet.span.offset(),
-            snippet.span.len(),
-            snippet.label.as_str(),
-        );
-        let hash = |k: (&str, usize, usize, &str)| rustc_hash::FxBuildHasher.hash_one(k);
+        let hash = |k: (u32, &str)| rustc_hash::FxBuildHasher.hash_one(k);
+        let key = (words, q.label.as_str());
         let h = hash(key);
-        let same = |e: &(Box<str>, usize, usize, Box<str>, &str)| (&*e.0, e.1, e.2, &*e.3) == key;
-        if let Some(e) = self.0.find(h, same) {
-            return Ready::Repeat(snippet, e.4);
+        if let Some(e) = self.0.find(h, |e| (e.0, &*e.1) == key) {
+            let first = e.2;
+            return Ready::Repeat(q, first);
         }
-        self.0.insert_unique(
-            h,
-            (key.0.into(), key.1, key.2, key.3.into(), article),
-            |e| hash((&e.0, e.1, e.2, &e.3)),
-        );
-        Ready::Quote(snippet, Some(article))
+        self.0
+            .insert_unique(h, (words, key.1.into(), q.article), |e| hash((e.0, &e.1)));
+        Ready::Quote(q)
     }
 }
 
-/// Draws part `ready` of finding `f`.
+/// Draws part `ready` of finding `f`, with the words `quotes` keeps.
 fn draw(
     lang: Lang,
     (handler, drawer): (&GraphicalReportHandler, &Drawer),
+    quotes: &Quotes,
     f: &Finding,
     ready: Ready,
 ) -> String {
-    let s = match ready {
+    let q = match ready {
         Ready::Heading(out) | Ready::Drawn(out) => return out,
-        Ready::Repeat(s, first) => {
+        Ready::Repeat(q, first) => {
             let note = match lang {
                 Lang::En => format!("the same words as {first}, above"),
                 Lang::Ar => format!("الكلمات نفسها كما في {first} أعلاه"),
             };
             let mut out = String::new();
-            drawer.draw_repeat(&mut out, &s.title, &s.src.name, s.src.line + 1, &note);
+            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, &note);
             return out;
         }
-        Ready::Quote(s, _) => s,
+        Ready::Quote(q) => q,
     };
     // The words under their label, with their title above: drawn
     // directly in the usual shape, else by miette.
+    let s = snippet(quotes, q);
     let mut out = String::new();
     if !drawer.draw(&mut out, &s.shape()) && handler.render_report(&mut out, &s).is_err() {
         // Never with a string as the writer; the finding is still named.
@@ -436,7 +468,8 @@ fn write_with<'r>(
 ) -> std::io::Result<()> {
     let index = Index::new(report);
     let columns = opts.width.saturating_sub(GUTTER);
-    let quoted = Excerpts::read(wanted(report, &index), texts, &|_, _| columns);
+    let (wanted, count) = wanted(report, &index);
+    let quotes = Quotes::read(wanted, count, texts, &|_, _| columns);
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -454,12 +487,13 @@ fn write_with<'r>(
     let mut all = report
         .findings
         .iter()
-        .flat_map(|f| parts(&index, f).map(move |p| (f, p)));
-    let lay = |window: &[(&'r Finding, Part<'r>)], seen: &mut Seen<'r>| -> Vec<String> {
+        .flat_map(|f| parts(&index, f).map(move |p| (f, p)))
+        .enumerate();
+    let lay = |window: &[(usize, (&'r Finding, Part<'r>))], seen: &mut Seen<'r>| -> Vec<String> {
         use rayon::prelude::*;
         let ready: Vec<Ready> = window
             .par_iter()
-            .map(|&(_, p)| ready(report, &index, &quoted, &handler, p))
+            .map(|&(k, (_, p))| ready(report, &index, &quotes, &handler, (k, p)))
             .collect();
         let ready: Vec<Ready> = ready
             .into_iter()
@@ -468,7 +502,7 @@ fn write_with<'r>(
         window
             .par_iter()
             .zip(ready)
-            .map(|(&(f, _), r)| draw(report.lang, (&handler, &drawer), f, r))
+            .map(|(&(_, (f, _)), r)| draw(report.lang, (&handler, &drawer), &quotes, f, r))
             .collect()
     };
     let mut seen = Seen::default();
