@@ -18,7 +18,7 @@ pub(crate) type Room<'a> = &'a (dyn Fn(&str, Range<usize>) -> usize + Sync);
 /// only a span, of which the whole line is quoted. (Offsets as the report
 /// keeps them, 32 bits, and no sentence as `LINE` rather than an Option:
 /// 16 bytes, where a report at scale asks millions.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Want {
     span: (u32, u32),
     sentence: (u32, u32),
@@ -220,7 +220,7 @@ impl Excerpts {
 /// two parts show the same words exactly when they show the same snippet.
 #[derive(Debug, Default)]
 pub(crate) struct Quotes {
-    of_part: Vec<u32>,
+    of_part: Vec<std::sync::atomic::AtomicU32>,
     snippets: Vec<Snippet>,
 }
 
@@ -233,25 +233,32 @@ struct Snippet {
     b: u32,
 }
 
-/// What the text report asks of each article, by id: each range, with a
-/// part of the report that shows it, sorted.
-pub(crate) type Asked<'a> = Vec<(&'a str, Vec<(Want, u32)>)>;
+/// A range the text report asks of an article (by its place in the
+/// report), with a part of the report that shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Ask {
+    pub article: u32,
+    pub want: Want,
+    pub part: u32,
+}
 
 /// `Quotes::of_part` for a part with no words (it quotes none, or its
 /// article could not be read again).
 const NO_WORDS: u32 = u32::MAX;
 
 impl Quotes {
-    /// Cuts what `wanted` asks of each article from `texts` (in parallel):
-    /// for each article, each range asked, `room` wide, with the parts
-    /// (of `parts` in all) that show it.
+    /// Cuts what `asks` (sorted) asks of each article, `ids[article]`, from
+    /// `texts` (in parallel): each range, `room` wide, for the parts (of
+    /// `parts` in all) that show it.
     pub(crate) fn read(
-        wanted: Asked,
+        asks: &[Ask],
+        ids: &[&str],
         parts: usize,
         texts: &dyn ArticleTexts,
         room: Room,
     ) -> Quotes {
         use std::hash::BuildHasher;
+        use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let hash = |s: &Snippet| rustc_hash::FxBuildHasher.hash_one(s);
         let table = std::sync::Mutex::new((hashbrown::HashTable::<u32>::new(), Vec::new()));
         let intern = |s: Snippet| -> u32 {
@@ -266,13 +273,17 @@ impl Quotes {
             index.insert_unique(h, k, |&k| hash(&snippets[k as usize]));
             k
         };
-        let shown: Vec<Vec<(u32, u32)>> = wanted
-            .into_par_iter()
-            .filter_map(|(id, wants)| {
-                let text = texts.text(id)?;
-                let mut shown = Vec::with_capacity(wants.len());
-                for run in wants.chunk_by(|x, y| x.0 == y.0) {
-                    let w = run[0].0;
+        let of_part: Vec<AtomicU32> = (0..parts).map(|_| AtomicU32::new(NO_WORDS)).collect();
+        asks.par_chunk_by(|x, y| x.article == y.article)
+            .for_each(|asks| {
+                let Some(text) = ids
+                    .get(asks[0].article as usize)
+                    .and_then(|id| texts.text(id))
+                else {
+                    return;
+                };
+                for run in asks.chunk_by(|x, y| x.want == y.want) {
+                    let w = run[0].want;
                     let sentence = w
                         .sentence()
                         .unwrap_or_else(|| super::line_of(&text, w.span()));
@@ -282,24 +293,21 @@ impl Quotes {
                         continue;
                     }
                     let snippet = intern(Snippet::new(cut));
-                    shown.extend(run.iter().map(|&(_, part)| (part, snippet)));
+                    for ask in run {
+                        if let Some(slot) = of_part.get(ask.part as usize) {
+                            slot.store(snippet, Relaxed);
+                        }
+                    }
                 }
-                Some(shown)
-            })
-            .collect();
-        let mut of_part = vec![NO_WORDS; parts];
-        for (part, snippet) in shown.into_iter().flatten() {
-            if let Some(slot) = of_part.get_mut(part as usize) {
-                *slot = snippet;
-            }
-        }
+            });
         let (_, snippets) = table.into_inner().unwrap_or_else(|e| e.into_inner());
         Quotes { of_part, snippets }
     }
 
     /// The snippet part `part` shows: none when it shows no words.
     pub(crate) fn snippet_of(&self, part: usize) -> Option<u32> {
-        self.of_part.get(part).copied().filter(|&k| k != NO_WORDS)
+        let k = self.of_part.get(part)?;
+        Some(k.load(std::sync::atomic::Ordering::Relaxed)).filter(|&k| k != NO_WORDS)
     }
 
     /// The words of snippet `k` (none for a snippet not kept).
@@ -683,14 +691,16 @@ mod tests {
             let copy = text.clone();
             let texts: std::collections::HashMap<&str, &str> =
                 [("a", text.as_str()), ("b", copy.as_str())].into();
-            let asked = |n: usize| {
-                let mut asked: Vec<(Want, u32)> =
-                    wants.iter().enumerate().map(|(k, w)| (*w, (2 * k + n) as u32)).collect();
-                asked.sort_unstable();
-                asked
-            };
+            let mut asks: Vec<Ask> = (0..2)
+                .flat_map(|article| wants.iter().enumerate().map(move |(k, w)| Ask {
+                    article,
+                    want: *w,
+                    part: (2 * k) as u32 + article,
+                }))
+                .collect();
+            asks.sort_unstable();
             let parts = 2 * wants.len() + 1;
-            let quotes = Quotes::read(vec![("a", asked(0)), ("b", asked(1))], parts, &texts, &room);
+            let quotes = Quotes::read(&asks, &["a", "b"], parts, &texts, &room);
             let mut shown = Vec::new();
             for (k, w) in wants.iter().enumerate() {
                 let whole = {

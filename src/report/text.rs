@@ -7,7 +7,7 @@
 //! characters. So each snippet is a window of the sentence around the claim,
 //! with the claim marked inline ⟦like this⟧; the underline is kept for the
 //! terminals that draw it right.
-use super::excerpts::{Asked, Quotes, Want};
+use super::excerpts::{Ask, Quotes, Want};
 use super::snippet::{Drawer, Shape, Window};
 use super::TextOptions;
 use crate::check::Report;
@@ -251,10 +251,12 @@ impl<'r> Part<'r> {
     }
 }
 
-/// What the text report of `report` quotes, by article: each range, with
-/// the parts that show it (counted over the whole report, in order), and
-/// how many parts the report has.
-fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> (Asked<'r>, usize) {
+/// What the text report of `report` quotes: each range of each article
+/// (by its place in the report), with the part that shows it (the parts
+/// counted over the whole report, in order), sorted; and how many parts
+/// the report has. (Counted first, then filled in place, in parallel: a
+/// report at scale asks millions.)
+fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
     use rayon::prelude::*;
     let articles: rustc_hash::FxHashMap<&str, u32> = report
         .articles
@@ -262,42 +264,50 @@ fn wanted<'r>(report: &'r Report, index: &Index<'r>) -> (Asked<'r>, usize) {
         .zip(0..)
         .map(|(a, k)| (a.id.as_ref(), k))
         .collect();
-    // Each finding's pieces (found in parallel), by the article's place
-    // and the part's within the finding; then counted over the report,
-    // and sorted (a claim of no article in the report has no words).
-    type Pieces = Vec<(u32, Want, u32)>;
-    let by_finding: Vec<(Pieces, u32)> = report
+    // What part `part` asks, if anything (a claim of no article in the
+    // report has no words).
+    let ask = |part: Part| {
+        let (article, span, sentence) = part.quotes()?;
+        Some((*articles.get(article)?, Want::new(span, sentence)))
+    };
+    let counts: Vec<(usize, usize)> = report
         .findings
         .par_iter()
         .map(|f| {
-            let mut n = 0u32;
-            let mut pieces = Vec::new();
-            for part in parts(index, f) {
-                if let Some((article, span, sentence)) = part.quotes() {
-                    if let Some(&a) = articles.get(article) {
-                        pieces.push((a, Want::new(span, sentence), n));
-                    }
-                }
-                n += 1;
-            }
-            (pieces, n)
+            parts(index, f).fold((0, 0), |(n, asks), p| {
+                (n + 1, asks + usize::from(ask(p).is_some()))
+            })
         })
         .collect();
-    let mut all = Vec::with_capacity(by_finding.iter().map(|(p, _)| p.len()).sum());
-    let mut count = 0u32;
-    for (pieces, n) in by_finding {
-        all.extend(pieces.into_iter().map(|(a, w, k)| (a, w, count + k)));
-        count += n;
-    }
+    let mut all = vec![Ask::default(); counts.iter().map(|c| c.1).sum()];
+    let mut rest = all.as_mut_slice();
+    let mut first = 0;
+    let slices: Vec<(&mut [Ask], usize)> = counts
+        .iter()
+        .map(|&(parts, asks)| {
+            let (slice, after) = std::mem::take(&mut rest).split_at_mut(asks);
+            rest = after;
+            first += parts;
+            (slice, first - parts)
+        })
+        .collect();
+    report
+        .findings
+        .par_iter()
+        .zip(slices)
+        .for_each(|(f, (slice, first))| {
+            let asks = parts(index, f).zip(first..).filter_map(|(p, k)| {
+                let (article, want) = ask(p)?;
+                Some(Ask {
+                    article,
+                    want,
+                    part: k as u32,
+                })
+            });
+            slice.iter_mut().zip(asks).for_each(|(slot, a)| *slot = a);
+        });
     all.par_sort_unstable();
-    let by_article = all
-        .chunk_by(|x, y| x.0 == y.0)
-        .map(|run| {
-            let article = report.articles[run[0].0 as usize].id.as_ref();
-            (article, run.iter().map(|&(_, w, k)| (w, k)).collect())
-        })
-        .collect();
-    (by_article, count as usize)
+    (all, first)
 }
 
 /// The parts of finding `f`, in the order they are written.
@@ -468,8 +478,10 @@ fn write_with<'r>(
 ) -> std::io::Result<()> {
     let index = Index::new(report);
     let columns = opts.width.saturating_sub(GUTTER);
-    let (wanted, count) = wanted(report, &index);
-    let quotes = Quotes::read(wanted, count, texts, &|_, _| columns);
+    let (asks, count) = asked(report, &index);
+    let ids: Vec<&str> = report.articles.iter().map(|a| a.id.as_ref()).collect();
+    let quotes = Quotes::read(&asks, &ids, count, texts, &|_, _| columns);
+    drop(asks);
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
