@@ -15,7 +15,6 @@ use crate::claim::{Claim, Evidence};
 use crate::compare::{Finding, Kind, Severity};
 use crate::explain::{self, Lang};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
-use std::collections::HashMap;
 use std::fmt;
 
 const OPEN: &str = "⟦";
@@ -131,7 +130,7 @@ struct Quoted<'r> {
 
 /// The words `part` quotes, under `label`, with `title` above them.
 fn quoted<'r>(
-    paths: &HashMap<&str, &str>,
+    paths: &rustc_hash::FxHashMap<&str, &str>,
     quotes: &Quotes,
     (k, part): (usize, Part<'r>),
     label: String,
@@ -198,7 +197,7 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
 /// The report's claims and article paths by id, looked up once per run.
 struct Index<'r> {
     claims: crate::check::ClaimIndex<'r>,
-    paths: HashMap<&'r str, &'r str>,
+    paths: rustc_hash::FxHashMap<&'r str, &'r str>,
 }
 
 impl<'r> Index<'r> {
@@ -589,6 +588,7 @@ pub fn summary(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
     use proptest::prelude::*;
     use std::sync::OnceLock;
 
