@@ -588,8 +588,8 @@ pub fn summary(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
     use proptest::prelude::*;
+    use std::collections::HashMap;
     use std::sync::OnceLock;
 
     fn rules() -> &'static crate::rules::Rules {
