@@ -911,9 +911,11 @@ fn card(o: &mut String, page: &Page, n: usize, f: &Finding, sink: &mut Sink) {
         message(&f.message, lang)
     );
     // A finding can rest on thousands of articles: its card is handed
-    // on as it is laid out.
+    // on as it is laid out. Words it has shown already (a wire story's
+    // copies) are named, not shown again, as in the text report.
+    let mut shown = Shown::default();
     for item in page.items(f) {
-        evidence(o, page, &item);
+        evidence(o, page, &item, &mut shown);
         spill(o, sink);
     }
     o.push_str("</div>\n</article>\n");
@@ -976,21 +978,33 @@ fn plain_part(out: &mut String, s: &str, lang: Lang) {
     let _ = write!(out, "{}", esc(&s[last..]));
 }
 
-fn evidence(o: &mut String, page: &Page, item: &Item) {
+/// The words a card has shown, each with the first article shown with
+/// them.
+type Shown = HashMap<super::Cut, String>;
+
+fn evidence(o: &mut String, page: &Page, item: &Item, shown: &mut Shown) {
     let lang = page.lang;
     let ev = &item.ev;
     let k = page.art.get(ev.article.as_str()).copied();
     let span = k.map_or((0, 0), |k| page.clamp(k, &ev.span));
     let sentence = item.sentence.clone().map(|r| r.start as u32..r.end as u32);
-    let super::Cut {
-        before: pre,
-        words,
-        after: post,
-    } = match k {
+    let cut = match k {
         Some(_) => page
             .excerpts
             .cut(&ev.article, Want::new(&ev.span, sentence)),
         None => super::Cut::default(),
+    };
+    // Words from an article that could not be read are none: never "the
+    // same" as another's.
+    let first = match cut.words.is_empty() {
+        true => None,
+        false => match shown.get(&cut) {
+            Some(first) => Some(first.clone()),
+            None => {
+                shown.insert(cut.clone(), ev.article.to_string());
+                None
+            }
+        },
     };
     let role = match item.role {
         Role::Claim => "claim",
@@ -1031,13 +1045,28 @@ fn evidence(o: &mut String, page: &Page, item: &Item) {
             )
         );
     }
-    let _ = write!(
-        o,
-        "</figcaption>\n<blockquote class=\"snippet\" dir=\"rtl\" lang=\"ar\">{}<mark>{}</mark>{}</blockquote>\n",
-        esc(&pre),
-        esc(&words),
-        esc(&post)
-    );
+    match first {
+        Some(first) => {
+            let (said, above) = match lang {
+                Lang::En => ("the same words as", ", above"),
+                Lang::Ar => ("الكلمات نفسها كما في", " أعلاه"),
+            };
+            let _ = write!(
+                o,
+                "</figcaption>\n<p class=\"same\">{said} <code dir=\"ltr\">{}</code>{above}</p>\n",
+                esc(&first)
+            );
+        }
+        None => {
+            let _ = write!(
+                o,
+                "</figcaption>\n<blockquote class=\"snippet\" dir=\"rtl\" lang=\"ar\">{}<mark>{}</mark>{}</blockquote>\n",
+                esc(&cut.before),
+                esc(&cut.words),
+                esc(&cut.after)
+            );
+        }
+    }
     if let Some(c) = item.claim {
         let _ = write!(
             o,
@@ -1735,6 +1764,7 @@ thead th { white-space: nowrap; }
 .ev figcaption .loc code { color: var(--muted); }
 .role { font-size: 12px; color: var(--muted); font-style: italic; }
 .snippet { margin: 0; font-family: var(--arabic); font-size: 17px; line-height: 1.85; }
+.same { margin: 0; color: var(--muted); font-size: 14px; }
 .snippet mark, .article-text mark, .front-matter mark { background: var(--mark); color: inherit; border-radius: 3px;
   padding: 0 1px; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
 .sev-error .snippet mark { background: var(--mark-error); }
@@ -1850,6 +1880,61 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_card_shows_the_same_words_once_and_names_each_other_article_with_them() {
+        let rules = crate::rules::Rules::from_dir(std::path::Path::new("rules")).expect("rules");
+        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.";
+        let texts = [
+            ("a.md", format!("{wire}\n")),
+            ("b.md", format!("{wire}\n")),
+            ("c.md", format!("سطر أول.\n{wire}\n")),
+            ("d.md", format!("{}\n", wire.replace("عدة دول", "دول عدة"))),
+            ("e.md", format!("{wire}\n")),
+            ("f.md", format!("{wire}\n")),
+        ];
+        let articles: Vec<crate::load::Article> = texts
+            .iter()
+            .filter_map(|(name, text)| crate::load::from_bytes(name, text.clone().into_bytes()).0)
+            .collect();
+        let report = crate::check::check(&articles, &rules);
+        // e and f cannot be read again: they show no words, and are not
+        // "the same".
+        let texts: HashMap<&str, &str> = articles
+            .iter()
+            .filter(|a| a.id != "e" && a.id != "f")
+            .map(|a| (a.id.as_str(), a.text.as_str()))
+            .collect();
+        let page = render(&report, &texts);
+        let card = page
+            .split("<article class=\"card")
+            .skip(1)
+            .find(|c| c.contains("kind-agreement") && c.contains("a.md"))
+            .expect("the agreement's card");
+        let figures: Vec<&str> = card.split("<figure").skip(1).collect();
+        let of = |name: &str| {
+            figures
+                .iter()
+                .find(|f| f.contains(&format!(">{name}.md:")))
+                .unwrap_or_else(|| panic!("{name} in {card}"))
+        };
+        let same = "<p class=\"same\">the same words as <code dir=\"ltr\">a</code>, above</p>";
+        assert!(of("a").contains("<blockquote"), "{card}");
+        for name in ["b", "c"] {
+            assert!(of(name).contains(same), "{name}: {card}");
+            assert!(!of(name).contains("<blockquote"), "{name}: {card}");
+        }
+        assert!(of("d").contains("<blockquote"), "{card}");
+        for name in ["e", "f"] {
+            let f = of(name);
+            assert!(
+                f.contains("<blockquote") && !f.contains("class=\"same\""),
+                "{f}"
+            );
+        }
+        // Each figure still names its article and its place.
+        assert_eq!(figures.len(), 6, "{card}");
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub(crate) fn write_pretty_json(
 /// The words of a snippet: before the span (from a word's start, "…" where
 /// the sentence was cut), the span's own words, and after it; newlines as
 /// spaces.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Cut {
     pub before: String,
     pub words: String,
