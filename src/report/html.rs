@@ -996,15 +996,13 @@ fn evidence(o: &mut String, page: &Page, item: &Item, shown: &mut Shown) {
     };
     // Words from an article that could not be read are none: never "the
     // same" as another's.
-    let first = match cut.words.is_empty() {
-        true => None,
-        false => match shown.get(&cut) {
-            Some(first) => Some(first.clone()),
-            None => {
-                shown.insert(cut.clone(), ev.article.to_string());
-                None
-            }
-        },
+    let first = if cut.words.is_empty() {
+        None
+    } else if let Some(first) = shown.get(&cut) {
+        Some(first.clone())
+    } else {
+        shown.insert(cut.clone(), ev.article.to_string());
+        None
     };
     let role = match item.role {
         Role::Claim => "claim",
