@@ -44,6 +44,13 @@ impl Want {
         let (s, e) = self.sentence;
         (self.sentence != LINE).then_some(s as usize..e as usize)
     }
+
+    /// What its snippet is cut from in `text`: the sentence, or the span's
+    /// line.
+    fn window(&self, text: &str) -> Range<usize> {
+        self.sentence()
+            .unwrap_or_else(|| super::line_of(text, self.span()))
+    }
 }
 
 /// What is kept of each article, by its id.
@@ -284,11 +291,7 @@ impl Quotes {
                 };
                 for run in asks.chunk_by(|x, y| x.want == y.want) {
                     let w = run[0].want;
-                    let sentence = w
-                        .sentence()
-                        .unwrap_or_else(|| super::line_of(&text, w.span()));
-                    let cut = super::bounds(&text, sentence, w.span(), room(&text, w.span()))
-                        .cut(&text, 0);
+                    let cut = super::cut(&text, w.window(&text), w.span(), room(&text, w.span()));
                     if cut.words.is_empty() {
                         continue;
                     }
@@ -330,14 +333,17 @@ impl Snippet {
         let chars = |s: &str| s.chars().count() as u32;
         let whole = [cut.before.as_str(), &cut.words, &cut.after].concat();
         match single_byte(&whole) {
-            Some(bytes) => Snippet {
-                words: Words {
-                    single_byte: true,
-                    bytes: bytes.into(),
-                },
-                a: chars(&cut.before),
-                b: chars(&cut.before) + chars(&cut.words),
-            },
+            Some(bytes) => {
+                let a = chars(&cut.before);
+                Snippet {
+                    words: Words {
+                        single_byte: true,
+                        bytes: bytes.into(),
+                    },
+                    a,
+                    b: a + chars(&cut.words),
+                }
+            }
             _ => Snippet {
                 a: cut.before.len() as u32,
                 b: (cut.before.len() + cut.words.len()) as u32,
@@ -367,10 +373,7 @@ pub(crate) fn keep(
     let mut cuts = Vec::with_capacity(wants.len());
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(wants.len());
     for w in wants {
-        let sentence = w
-            .sentence()
-            .unwrap_or_else(|| super::line_of(text, w.span()));
-        let b = super::bounds(text, sentence, w.span(), room(text, w.span()));
+        let b = super::bounds(text, w.window(text), w.span(), room(text, w.span()));
         cuts.push((
             w,
             Cut32 {
@@ -678,8 +681,7 @@ mod tests {
             };
             for w in &wants {
                 let whole = {
-                    let sentence = w.sentence().unwrap_or_else(|| super::super::line_of(&text, w.span()));
-                    super::super::cut(&text, sentence, w.span(), room(&text, w.span()))
+                    super::super::cut(&text, w.window(&text), w.span(), room(&text, w.span()))
                 };
                 let cut = excerpts.cut("a", *w);
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
@@ -704,8 +706,7 @@ mod tests {
             let mut shown = Vec::new();
             for (k, w) in wants.iter().enumerate() {
                 let whole = {
-                    let sentence = w.sentence().unwrap_or_else(|| super::super::line_of(&text, w.span()));
-                    super::super::cut(&text, sentence, w.span(), room(&text, w.span()))
+                    super::super::cut(&text, w.window(&text), w.span(), room(&text, w.span()))
                 };
                 let snippet = quotes.snippet_of(2 * k);
                 prop_assert_eq!(snippet, quotes.snippet_of(2 * k + 1));

@@ -195,9 +195,9 @@ pub(crate) struct Bounds {
 /// A window of `text[sentence]` around `span` that fits in `columns`
 /// terminal columns where it can (the span is always whole; tashkeel takes
 /// no column); a side that needs less room leaves the rest to the other.
-/// (The reports cut their snippets from the windows `excerpts` keeps; this
-/// is what those must equal.)
-#[cfg(test)]
+/// (The text report cuts its snippets so when it reads an article again;
+/// the HTML cards cut theirs from the windows `excerpts` keeps, which must
+/// give the same.)
 pub(crate) fn cut(
     text: &str,
     sentence: std::ops::Range<usize>,
