@@ -264,22 +264,20 @@ impl Quotes {
         texts: &dyn ArticleTexts,
         room: Room,
     ) -> Quotes {
-        use std::hash::BuildHasher;
+        Quotes::read_filing(asks, ids, parts, texts, room, WHOLE_BYTES)
+    }
+
+    /// `read`, with windows of up to `whole_bytes` filed whole.
+    fn read_filing(
+        asks: &[Ask],
+        ids: &[&str],
+        parts: usize,
+        texts: &dyn ArticleTexts,
+        room: Room,
+        whole_bytes: usize,
+    ) -> Quotes {
         use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-        let hash = |s: &Snippet| rustc_hash::FxBuildHasher.hash_one(s);
-        let table = std::sync::Mutex::new((hashbrown::HashTable::<u32>::new(), Vec::new()));
-        let intern = |s: Snippet| -> u32 {
-            let h = hash(&s);
-            let mut guard = table.lock().unwrap_or_else(|e| e.into_inner());
-            let (index, snippets) = &mut *guard;
-            if let Some(&k) = index.find(h, |&k| snippets[k as usize] == s) {
-                return k;
-            }
-            let k = snippets.len() as u32;
-            snippets.push(s);
-            index.insert_unique(h, k, |&k| hash(&snippets[k as usize]));
-            k
-        };
+        let table = std::sync::Mutex::new(Table::default());
         let of_part: Vec<AtomicU32> = (0..parts).map(|_| AtomicU32::new(NO_WORDS)).collect();
         asks.par_chunk_by(|x, y| x.article == y.article)
             .for_each(|asks| {
@@ -291,11 +289,7 @@ impl Quotes {
                 };
                 for run in asks.chunk_by(|x, y| x.want == y.want) {
                     let w = run[0].want;
-                    let cut = super::cut(&text, w.window(&text), w.span(), room(&text, w.span()));
-                    if cut.words.is_empty() {
-                        continue;
-                    }
-                    let snippet = intern(Snippet::new(cut));
+                    let snippet = Window::cut(&text, w, room(&text, w.span()), whole_bytes, &table);
                     for ask in run {
                         if let Some(slot) = of_part.get(ask.part as usize) {
                             slot.store(snippet, Relaxed);
@@ -303,8 +297,11 @@ impl Quotes {
                     }
                 }
             });
-        let (_, snippets) = table.into_inner().unwrap_or_else(|e| e.into_inner());
-        Quotes { of_part, snippets }
+        let table = table.into_inner().unwrap_or_else(|e| e.into_inner());
+        Quotes {
+            of_part,
+            snippets: table.snippets,
+        }
     }
 
     /// The snippet part `part` shows: none when it shows no words.
@@ -324,6 +321,159 @@ impl Quotes {
             words: s.words.piece(a..b).into_owned(),
             after: s.words.piece(b..end).into_owned(),
         }
+    }
+}
+
+/// What a snippet is cut from, as `Table` files it: a short window
+/// (sentence or line) whole, with where the span lies in it and the
+/// columns it may take; of a long one, only the words `bounds` keeps of it
+/// and whether it goes on before and after them. Two windows alike are
+/// cut alike (`super::clamped`), and so are two bounds alike.
+struct Window<'t> {
+    words: &'t [u8],
+    span: [u32; 2],
+    columns: usize,
+    /// `WHOLE`, or the bounds' `more_before` and `more_after` (bits 0, 1).
+    more: u8,
+}
+
+/// `Window::more` for a window filed whole.
+const WHOLE: u8 = u8::MAX;
+
+/// The longest window filed whole: hashing a longer one (a paragraph
+/// quoted as a line) would cost more than finding its bounds.
+const WHOLE_BYTES: usize = 512;
+
+impl Window<'_> {
+    fn hash(&self) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one((self.words, self.span, self.columns, self.more))
+    }
+
+    /// The snippet (or `NO_WORDS`) `want` shows of `text`, `columns` wide:
+    /// cut from the text, or found in `table` when a window like its own
+    /// was cut before (a window of up to `whole_bytes` filed whole).
+    fn cut(
+        text: &str,
+        want: Want,
+        columns: usize,
+        whole_bytes: usize,
+        table: &std::sync::Mutex<Table>,
+    ) -> u32 {
+        let lock = || table.lock().unwrap_or_else(|e| e.into_inner());
+        let (window, span) = (want.window(text), want.span());
+        let [s0, a, b, s1] = super::clamped(text, window.clone(), span.clone());
+        let whole = s1 - s0 <= whole_bytes;
+        let (bounds, from, to, more) = if whole {
+            (None, s0, s1, WHOLE)
+        } else {
+            let bounds = super::bounds(text, window, span, columns);
+            let more = u8::from(bounds.more_before) | (u8::from(bounds.more_after) << 1);
+            (Some(bounds), bounds.start, bounds.end, more)
+        };
+        let key = Window {
+            words: &text.as_bytes()[from..to],
+            span: [a - from, b - from].map(|i| i as u32),
+            columns,
+            more,
+        };
+        let h = key.hash();
+        if let Some(k) = lock().cut_before(h, &key) {
+            return k;
+        }
+        let bounds =
+            bounds.unwrap_or_else(|| super::bounds(text, want.window(text), want.span(), columns));
+        let cut = bounds.cut(text, 0);
+        let snippet = (!cut.words.is_empty()).then(|| Snippet::new(cut));
+        lock().intern(h, &key, snippet)
+    }
+}
+
+/// What `Quotes::read` has cut so far: the snippets, each once, and the
+/// windows they were cut from, each once, so that a sentence a wire
+/// copies into a thousand articles is cut once. (The windows' words are
+/// kept up to `WINDOW_BYTES` in all; past that, a window met again is cut
+/// again, to the same snippet.)
+#[derive(Default)]
+struct Table {
+    snippets: Vec<Snippet>,
+    by_words: hashbrown::HashTable<u32>,
+    windows: hashbrown::HashTable<Filed>,
+    words: Vec<u8>,
+}
+
+/// A window `Table` files: where its words are in `Table::words`, their
+/// length, and the rest of it as `Window` has it, with its snippet (or
+/// `NO_WORDS`).
+struct Filed {
+    at: u32,
+    len: u32,
+    span: [u32; 2],
+    columns: usize,
+    more: u8,
+    snippet: u32,
+}
+
+/// The most bytes of windows' words `Table` keeps (a window cut from a
+/// sentence no other article has is never met again: on a corpus of such
+/// articles the table stops growing here).
+const WINDOW_BYTES: usize = 64 << 20;
+
+impl Table {
+    /// The snippet (or `NO_WORDS`) cut before from a window like `w`,
+    /// hashed `h`.
+    fn cut_before(&self, h: u64, w: &Window) -> Option<u32> {
+        let words = &self.words;
+        self.windows
+            .find(h, |f| {
+                (f.span, f.columns, f.more) == (w.span, w.columns, w.more)
+                    && words[f.at as usize..][..f.len as usize] == *w.words
+            })
+            .map(|f| f.snippet)
+    }
+
+    /// Files `snippet`, cut from window `w` hashed `h`, and returns its
+    /// number (`NO_WORDS` for none): a snippet like one filed before has
+    /// its number.
+    fn intern(&mut self, h: u64, w: &Window, snippet: Option<Snippet>) -> u32 {
+        use std::hash::BuildHasher;
+        let k = snippet.map_or(NO_WORDS, |s| {
+            let hash = |s: &Snippet| rustc_hash::FxBuildHasher.hash_one(s);
+            let snippets = &mut self.snippets;
+            let sh = hash(&s);
+            if let Some(&k) = self.by_words.find(sh, |&k| snippets[k as usize] == s) {
+                return k;
+            }
+            let k = snippets.len() as u32;
+            snippets.push(s);
+            self.by_words
+                .insert_unique(sh, k, |&k| hash(&snippets[k as usize]));
+            k
+        });
+        let room = self.words.len() + w.words.len() <= WINDOW_BYTES;
+        if room && self.cut_before(h, w).is_none() {
+            let at = self.words.len() as u32;
+            self.words.extend_from_slice(w.words);
+            let filed = Filed {
+                at,
+                len: w.words.len() as u32,
+                span: w.span,
+                columns: w.columns,
+                more: w.more,
+                snippet: k,
+            };
+            let words = &self.words;
+            self.windows.insert_unique(h, filed, |f| {
+                Window {
+                    words: &words[f.at as usize..][..f.len as usize],
+                    span: f.span,
+                    columns: f.columns,
+                    more: f.more,
+                }
+                .hash()
+            });
+        }
+        k
     }
 }
 
@@ -588,6 +738,81 @@ mod tests {
         );
     }
 
+    /// A window filed is found again by all it is (its words, where its
+    /// span lies, its columns, whether it goes on), never by its hash
+    /// alone: here every window has the same hash.
+    #[test]
+    fn a_window_is_found_again_only_by_all_it_is() {
+        let mut table = Table::default();
+        let w = |words: &'static str, span: [u32; 2], columns: usize, more: u8| Window {
+            words: words.as_bytes(),
+            span,
+            columns,
+            more,
+        };
+        let cut = |words: &str| Cut {
+            words: words.to_string(),
+            ..Cut::default()
+        };
+        let first = w("قال 13 قتيلا", [7, 9], 40, WHOLE);
+        let k = table.intern(0, &first, Some(Snippet::new(cut("13"))));
+        assert_eq!(table.cut_before(0, &first), Some(k));
+        for other in [
+            w("قال 14 قتيلا", [7, 9], 40, WHOLE),
+            w("قال 13 قتيلا", [6, 9], 40, WHOLE),
+            w("قال 13 قتيلا", [7, 8], 40, WHOLE),
+            w("قال 13 قتيلا", [7, 9], 41, WHOLE),
+            w("قال 13 قتيلا", [7, 9], 40, 1),
+            w("قال 13 قتيل", [7, 9], 40, WHOLE),
+        ] {
+            assert_eq!(table.cut_before(0, &other), None);
+        }
+        // A window with no words to show is filed as such; a snippet cut
+        // from another window, word for word one filed, is that one.
+        let none = w("قال", [3, 3], 40, WHOLE);
+        assert_eq!(table.intern(0, &none, None), NO_WORDS);
+        assert_eq!(table.cut_before(0, &none), Some(NO_WORDS));
+        let again = w("وقال 13 قتيلا", [9, 11], 40, WHOLE);
+        assert_eq!(table.intern(0, &again, Some(Snippet::new(cut("13")))), k);
+        assert_eq!(table.cut_before(0, &again), Some(k));
+        assert_eq!(table.snippets.len(), 1);
+        // A window cut twice at once (on two threads) is filed once.
+        assert_eq!(table.intern(0, &first, Some(Snippet::new(cut("13")))), k);
+        assert_eq!(table.windows.len(), 3);
+    }
+
+    /// A long sentence is filed by the words its snippet shows and by
+    /// whether it goes on past them: a sentence of just those words shows
+    /// them without "…".
+    #[test]
+    fn a_long_sentence_cut_short_is_not_the_short_one() {
+        let long = format!("{}13 قتيلا", "كلمة ".repeat(40));
+        let at = long.find("13").unwrap();
+        let b = super::super::bounds(&long, 0..long.len(), at..at + 2, 30);
+        assert!(b.more_before && !b.more_after);
+        let short = long[b.start..b.end].to_string();
+        let texts: std::collections::HashMap<&str, &str> =
+            [("a", long.as_str()), ("b", short.as_str())].into();
+        let (a_at, b_at) = (at as u32, (at - b.start) as u32);
+        let asks = [
+            Ask {
+                article: 0,
+                want: want(a_at as usize..a_at as usize + 2, Some(0..long.len())),
+                part: 0,
+            },
+            Ask {
+                article: 1,
+                want: want(b_at as usize..b_at as usize + 2, Some(0..short.len())),
+                part: 1,
+            },
+        ];
+        let quotes = Quotes::read_filing(&asks, &["a", "b"], 2, &texts, &|_, _| 30, 0);
+        let [a, b] = [0, 1].map(|k| quotes.cut(quotes.snippet_of(k).unwrap()));
+        assert!(a.before.starts_with('…'), "{a:?}");
+        assert_eq!(b.before, short[..b_at as usize].trim_start());
+        assert_eq!(a.words, b.words);
+    }
+
     #[test]
     fn a_window_met_in_several_articles_is_kept_once() {
         let windows = Windows::default();
@@ -662,6 +887,7 @@ mod tests {
             columns in 0usize..80,
             by_span in any::<bool>(),
             wide in any::<bool>(),
+            whole_bytes in prop_oneof![Just(0usize), Just(40), Just(WHOLE_BYTES)],
         ) {
             // Without the CJK letters, which Windows-1256 lacks, the windows
             // are kept in one byte a character.
@@ -687,29 +913,36 @@ mod tests {
                 prop_assert_eq!((&cut.before, &cut.words, &cut.after), (&whole.before, &whole.words, &whole.after));
             }
             // The text report's snippets, each asked by a part of its own
-            // (with a part that asks nothing between each two), and once
-            // more of a copy of the article: each is that cut, and two
-            // parts show one snippet exactly when they show the same words.
-            let copy = text.clone();
+            // (with a part that asks nothing after them), of the article, of
+            // a copy of it, and of the article after a line of its own (the
+            // same windows elsewhere, with another room when it depends on
+            // the span): each is its own cut, and two parts show one snippet
+            // exactly when they show the same words, however long a window
+            // `Table` files whole.
+            let (copy, after) = (text.clone(), format!("ab\n{text}"));
             let texts: std::collections::HashMap<&str, &str> =
-                [("a", text.as_str()), ("b", copy.as_str())].into();
-            let mut asks: Vec<Ask> = (0..2)
+                [("a", text.as_str()), ("b", copy.as_str()), ("c", after.as_str())].into();
+            let moved = |article: u32, w: &Want| {
+                let by = if article == 2 { 3 } else { 0 };
+                let span = w.span();
+                want(span.start + by..span.end + by, w.sentence().map(|s| s.start + by..s.end + by))
+            };
+            let mut asks: Vec<Ask> = (0..3)
                 .flat_map(|article| wants.iter().enumerate().map(move |(k, w)| Ask {
                     article,
-                    want: *w,
-                    part: (2 * k) as u32 + article,
+                    want: moved(article, w),
+                    part: (3 * k) as u32 + article,
                 }))
                 .collect();
             asks.sort_unstable();
-            let parts = 2 * wants.len() + 1;
-            let quotes = Quotes::read(&asks, &["a", "b"], parts, &texts, &room);
+            let parts = 3 * wants.len() + 1;
+            let quotes = Quotes::read_filing(&asks, &["a", "b", "c"], parts, &texts, &room, whole_bytes);
             let mut shown = Vec::new();
-            for (k, w) in wants.iter().enumerate() {
-                let whole = {
-                    super::super::cut(&text, w.window(&text), w.span(), room(&text, w.span()))
-                };
-                let snippet = quotes.snippet_of(2 * k);
-                prop_assert_eq!(snippet, quotes.snippet_of(2 * k + 1));
+            for a in &asks {
+                let text = texts[["a", "b", "c"][a.article as usize]];
+                let w = a.want;
+                let whole = super::super::cut(text, w.window(text), w.span(), room(text, w.span()));
+                let snippet = quotes.snippet_of(a.part as usize);
                 match snippet {
                     None => prop_assert!(whole.words.is_empty()),
                     Some(s) => {

@@ -195,9 +195,10 @@ pub(crate) struct Bounds {
 /// A window of `text[sentence]` around `span` that fits in `columns`
 /// terminal columns where it can (the span is always whole; tashkeel takes
 /// no column); a side that needs less room leaves the rest to the other.
-/// (The text report cuts its snippets so when it reads an article again;
-/// the HTML cards cut theirs from the windows `excerpts` keeps, which must
-/// give the same.)
+/// (The text report cuts its snippets so when it reads an article again,
+/// from `bounds`; the HTML cards cut theirs from the windows `excerpts`
+/// keeps, which must give the same. The tests cut with this.)
+#[cfg(test)]
 pub(crate) fn cut(
     text: &str,
     sentence: std::ops::Range<usize>,
@@ -218,6 +219,26 @@ pub(crate) fn bounds(
     bounds_counting(text, sentence, span, columns, columns_upto)
 }
 
+/// What `bounds` cuts from: the sentence `s0..s1` and the span `a..b` in
+/// it, cut back to the text and to whole characters. `bounds` reads
+/// nothing of the text outside `s0..s1`: two sentences of the same words,
+/// with their spans in the same places, are cut the same way.
+pub(crate) fn clamped(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    span: std::ops::Range<usize>,
+) -> [usize; 4] {
+    let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
+    // (A span that ends before it starts is taken as empty.)
+    let a = clamp(span.start);
+    let b = clamp(span.end).max(a);
+    let (s0, s1) = (
+        clamp(sentence.start.min(span.start)),
+        clamp(sentence.end.max(span.end)).max(b),
+    );
+    [s0, a, b, s1]
+}
+
 /// `bounds`, with the columns of a piece of text counted by `count` (as
 /// far as its second argument at least).
 fn bounds_counting(
@@ -227,14 +248,7 @@ fn bounds_counting(
     columns: usize,
     count: fn(&str, usize) -> usize,
 ) -> Bounds {
-    let clamp = |i: usize| crate::load::floor_char_boundary(text, i);
-    // (A span that ends before it starts is taken as empty.)
-    let a = clamp(span.start);
-    let b = clamp(span.end).max(a);
-    let (s0, s1) = (
-        clamp(sentence.start.min(span.start)),
-        clamp(sentence.end.max(span.end)).max(b),
-    );
+    let [s0, a, b, s1] = clamped(text, sentence, span);
     // What is left beside the span and its marks, shared by the two sides;
     // a side that needs less leaves the rest to the other.
     let room = columns
