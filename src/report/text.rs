@@ -194,27 +194,30 @@ fn claim_title(c: &Claim, lang: Lang) -> String {
     t
 }
 
-/// The report's claims and article paths by id, looked up once per run.
+/// The claims of each finding and the articles' paths by id, looked up
+/// once per run (a finding names its claims by id; the report is laid
+/// out in three passes over them).
 struct Index<'r> {
-    claims: crate::check::ClaimIndex<'r>,
+    claims: Vec<Box<[&'r Claim]>>,
     paths: rustc_hash::FxHashMap<&'r str, &'r str>,
 }
 
 impl<'r> Index<'r> {
     fn new(report: &'r Report) -> Index<'r> {
+        use rayon::prelude::*;
+        let by_id = crate::check::ClaimIndex::new(&report.claims);
         Index {
-            claims: crate::check::ClaimIndex::new(&report.claims),
+            claims: report
+                .findings
+                .par_iter()
+                .map(|f| f.claims.iter().filter_map(|id| by_id.get(id)).collect())
+                .collect(),
             paths: report
                 .articles
                 .iter()
                 .map(|a| (a.id.as_ref(), a.path.as_ref()))
                 .collect(),
         }
-    }
-
-    /// The claim with id `id`.
-    fn claim(&self, id: &str) -> Option<&'r Claim> {
-        self.claims.get(id)
     }
 }
 
@@ -272,6 +275,7 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
     let counts: Vec<(usize, usize)> = report
         .findings
         .par_iter()
+        .enumerate()
         .map(|f| {
             parts(index, f).fold((0, 0), |(n, asks), p| {
                 (n + 1, asks + usize::from(ask(p).is_some()))
@@ -293,6 +297,7 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
     report
         .findings
         .par_iter()
+        .enumerate()
         .zip(slices)
         .for_each(|(f, (slice, first))| {
             let asks = parts(index, f).zip(first..).filter_map(|(p, k)| {
@@ -309,13 +314,14 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
     (all, first)
 }
 
-/// The parts of finding `f`, in the order they are written.
-fn parts<'i, 'r: 'i>(index: &'i Index<'r>, f: &'r Finding) -> impl Iterator<Item = Part<'r>> + 'i {
-    let claims = f
-        .claims
+/// The parts of finding `k`, `f`, in the order they are written.
+fn parts<'i, 'r: 'i>(
+    index: &'i Index<'r>,
+    (k, f): (usize, &'r Finding),
+) -> impl Iterator<Item = Part<'r>> + 'i {
+    let claims = index.claims[k]
         .iter()
-        .filter_map(|id| index.claim(id))
-        .flat_map(|c| std::iter::once(Part::Claim(c)).chain(c.anchors.iter().map(Part::Anchor)));
+        .flat_map(|&c| std::iter::once(Part::Claim(c)).chain(c.anchors.iter().map(Part::Anchor)));
     std::iter::once(Part::Heading(f))
         .chain(claims)
         .chain(f.evidence.iter().map(Part::Evidence))
@@ -498,7 +504,8 @@ fn write_with<'r>(
     let mut all = report
         .findings
         .iter()
-        .flat_map(|f| parts(&index, f).map(move |p| (f, p)))
+        .enumerate()
+        .flat_map(|(k, f)| parts(&index, (k, f)).map(move |p| (f, p)))
         .enumerate();
     let lay = |window: &[(usize, (&'r Finding, Part<'r>))], seen: &mut Seen<'r>| -> Vec<String> {
         use rayon::prelude::*;
