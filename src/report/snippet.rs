@@ -106,14 +106,15 @@ impl Drawer {
 
     /// Draws, in `out`, a snippet whose words the report has shown
     /// already: its title as `draw` draws it, then one line that closes
-    /// its frame on its name and says `note` (which words, where).
+    /// its frame on its name and says `note`, in pieces (which words,
+    /// where).
     pub(super) fn draw_repeat(
         &self,
         out: &mut String,
         title: &str,
         name: &str,
         line: usize,
-        note: &str,
+        note: [&str; 3],
     ) {
         let chars = &self.theme.characters;
         // Writing into a string cannot fail.
@@ -124,13 +125,16 @@ impl Drawer {
         out.push('[');
         styled(out, self.theme.styles.link, |f| f.push_str(name));
         out.push_str("] ");
-        out.push_str(note);
+        note.iter().for_each(|n| out.push_str(n));
         out.push('\n');
     }
 
     /// The title, wrapped as miette wraps a diagnostic's message.
     fn draw_title(&self, f: &mut String, title: &str) -> std::fmt::Result {
-        if !title.contains(char::is_control) && textwrap::core::display_width(title) <= self.fits {
+        // (No character takes more columns than its UTF-8 bytes: a title
+        // of as many bytes as fit needs no counting.)
+        let fits = |t: &str| t.len() <= self.fits || textwrap::core::display_width(t) <= self.fits;
+        if !title.contains(char::is_control) && fits(title) {
             // What fits on the first line is put there whole, less the
             // spaces it ends with (and without finding where it could
             // break, which takes longer than the rest of the snippet).
@@ -309,6 +313,33 @@ mod tests {
             .then_some(out)
     }
 
+    /// A title of about the width it has room for, in letters of one
+    /// byte, two (Arabic) and three (CJK, two columns): on one line or
+    /// wrapped, as miette has it.
+    #[test]
+    fn a_title_near_its_width_is_wrapped_as_miette_wraps_it() {
+        for width in [20, 41, 80] {
+            for letter in ["a", "ق", "中"] {
+                for n in 0..(width / letter.len() + 12) {
+                    let title = format!("{} {}", letter.repeat(n), letter);
+                    let s = Shape {
+                        title: &title,
+                        name: "a.md:1:1",
+                        line: 1,
+                        text: "13",
+                        span: 0..2,
+                        label: "",
+                    };
+                    assert_eq!(
+                        drawn(&s, false, width),
+                        Some(by_miette(&s, false, width)),
+                        "{title}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn an_arabic_line_is_drawn_as_miette_draws_it() {
         let text = "…قال ⟦13 قتيلاً⟧ في\tالمدينة…";
@@ -397,6 +428,15 @@ mod tests {
                 label: &label,
             };
             prop_assert_eq!(drawn(&s, color, width), Some(by_miette(&s, color, width)));
+        }
+
+        /// No title takes more columns than its bytes (what `draw_title`
+        /// counts on before it counts columns).
+        #[test]
+        fn no_text_is_wider_than_its_bytes(s in any::<String>(), t in "\\PC{0,20}") {
+            for s in [s, t] {
+                prop_assert!(textwrap::core::display_width(&s) <= s.len(), "{:?}", s);
+            }
         }
     }
 }

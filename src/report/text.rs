@@ -165,31 +165,36 @@ fn snippet(quotes: &Quotes, q: Quoted) -> Snippet {
 }
 
 /// A label short enough to stand under the words (quotes can be long).
-fn short(s: &str) -> String {
+fn short(s: impl Into<String>) -> String {
     const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(MAX - 1).collect();
-        format!("{cut}…")
+    let mut s = s.into();
+    if s.char_indices().nth(MAX).is_some() {
+        if let Some((cut, _)) = s.char_indices().nth(MAX - 1) {
+            s.truncate(cut);
+        }
+        s.push('…');
     }
+    s
 }
 
-fn claim_title(c: &Claim, lang: Lang) -> String {
-    let mut t = c.article.to_string();
+/// "a-daily: 16 · said by tokayev · as of 2022-01-10", with `value` the
+/// claim's value as `short(explain::value(..))` gives it.
+fn claim_title(c: &Claim, lang: Lang, value: &str) -> String {
+    let (said_by, as_of) = match lang {
+        Lang::En => (" · said by ", " · as of "),
+        Lang::Ar => (" · على لسان ", " · بتاريخ "),
+    };
+    let mut t = String::with_capacity(c.article.len() + value.len() + 64);
+    t.push_str(&c.article);
     t.push_str(": ");
-    t.push_str(&short(&explain::value(&c.value, lang)));
+    t.push_str(value);
     if let Some(s) = &c.speaker {
-        t.push_str(&match lang {
-            Lang::En => format!(" · said by {s}"),
-            Lang::Ar => format!(" · على لسان {s}"),
-        });
+        t.push_str(said_by);
+        t.push_str(s);
     }
     if let Some(d) = &c.as_of {
-        t.push_str(&match lang {
-            Lang::En => format!(" · as of {d}"),
-            Lang::Ar => format!(" · بتاريخ {d}"),
-        });
+        t.push_str(as_of);
+        t.push_str(d);
     }
     t
 }
@@ -367,7 +372,15 @@ fn ready<'r>(
             }
             return Ready::Heading(out);
         }
-        Part::Claim(c) => quote(short(&c.value.describe()), claim_title(c, report.lang)),
+        Part::Claim(c) => {
+            // The label is the value as English has it, and so is the title's.
+            let label = short(c.value.describe());
+            let title = match report.lang {
+                Lang::En => claim_title(c, Lang::En, &label),
+                lang => claim_title(c, lang, &short(explain::value(&c.value, lang))),
+            };
+            quote(label, title)
+        }
         Part::Anchor(a) => match report.lang {
             Lang::En => quote(
                 "the day it was read against".into(),
@@ -378,7 +391,7 @@ fn ready<'r>(
                 format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
             ),
         },
-        Part::Evidence(ev) => quote(short(&ev.text), ev.article.to_string()),
+        Part::Evidence(ev) => quote(short(&*ev.text), ev.article.to_string()),
     };
     quoted.map_or(Ready::Drawn(String::new()), Ready::Quote)
 }
@@ -430,11 +443,11 @@ fn draw(
         Ready::Heading(out) | Ready::Drawn(out) => return out,
         Ready::Repeat(q, first) => {
             let note = match lang {
-                Lang::En => format!("the same words as {first}, above"),
-                Lang::Ar => format!("الكلمات نفسها كما في {first} أعلاه"),
+                Lang::En => ["the same words as ", first, ", above"],
+                Lang::Ar => ["الكلمات نفسها كما في ", first, " أعلاه"],
             };
-            let mut out = String::new();
-            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, &note);
+            let mut out = String::with_capacity(q.title.len() + q.name.len() + 80);
+            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, note);
             return out;
         }
         Ready::Quote(q) => q,
@@ -598,6 +611,14 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::HashMap;
     use std::sync::OnceLock;
+
+    #[test]
+    fn a_label_of_over_forty_letters_is_cut_to_forty() {
+        let (forty, more) = ("ق".repeat(40), "ق".repeat(41));
+        assert_eq!(short(forty.as_str()), forty);
+        assert_eq!(short(more), format!("{}…", "ق".repeat(39)));
+        assert_eq!(short(""), "");
+    }
 
     fn rules() -> &'static crate::rules::Rules {
         static RULES: OnceLock<crate::rules::Rules> = OnceLock::new();
