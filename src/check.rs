@@ -46,11 +46,19 @@ fn id_hash(id: &str) -> u64 {
 
 impl<'r> ClaimIndex<'r> {
     pub fn new(claims: &'r [Box<Claim>]) -> ClaimIndex<'r> {
+        use rayon::prelude::*;
         let mut by_id: hashbrown::HashTable<(u32, u32)> =
             hashbrown::HashTable::with_capacity(claims.len());
+        // The ids are hashed in parallel (reading each claim is most of
+        // the work), then filed in order.
+        let hashes: Vec<u64> = claims.par_iter().map(|c| id_hash(&c.id)).collect();
         // (A report of more than 4 billion claims is not indexed past that.)
-        for (k, c) in claims.iter().enumerate().take(u32::MAX as usize) {
-            let h = id_hash(&c.id);
+        for ((k, c), h) in claims
+            .iter()
+            .enumerate()
+            .take(u32::MAX as usize)
+            .zip(hashes)
+        {
             match by_id.find_mut(h, |&(f, _)| claims[f as usize].id == c.id) {
                 Some(e) => e.1 = k as u32,
                 None => {
