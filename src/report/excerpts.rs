@@ -289,7 +289,7 @@ impl Quotes {
                 };
                 for run in asks.chunk_by(|x, y| x.want == y.want) {
                     let w = run[0].want;
-                    let snippet = Window::cut(&text, w, room(&text, w.span()), whole_bytes, &table);
+                    let snippet = Origin::cut(&text, w, room(&text, w.span()), whole_bytes, &table);
                     for ask in run {
                         if let Some(slot) = of_part.get(ask.part as usize) {
                             slot.store(snippet, Relaxed);
@@ -329,7 +329,7 @@ impl Quotes {
 /// columns it may take; of a long one, only the words `bounds` keeps of it
 /// and whether it goes on before and after them. Two windows alike are
 /// cut alike (`super::clamped`), and so are two bounds alike.
-struct Window<'t> {
+struct Origin<'t> {
     words: &'t [u8],
     span: [u32; 2],
     columns: usize,
@@ -337,14 +337,14 @@ struct Window<'t> {
     more: u8,
 }
 
-/// `Window::more` for a window filed whole.
+/// `Origin::more` for a window filed whole.
 const WHOLE: u8 = u8::MAX;
 
 /// The longest window filed whole: hashing a longer one (a paragraph
 /// quoted as a line) would cost more than finding its bounds.
 const WHOLE_BYTES: usize = 512;
 
-impl Window<'_> {
+impl Origin<'_> {
     fn hash(&self) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one((self.words, self.span, self.columns, self.more))
@@ -367,11 +367,11 @@ impl Window<'_> {
         let (bounds, from, to, more) = if whole {
             (None, s0, s1, WHOLE)
         } else {
-            let bounds = super::bounds(text, window, span, columns);
+            let bounds = super::bounds(text, window.clone(), span.clone(), columns);
             let more = u8::from(bounds.more_before) | (u8::from(bounds.more_after) << 1);
             (Some(bounds), bounds.start, bounds.end, more)
         };
-        let key = Window {
+        let key = Origin {
             words: &text.as_bytes()[from..to],
             span: [a - from, b - from].map(|i| i as u32),
             columns,
@@ -381,8 +381,7 @@ impl Window<'_> {
         if let Some(k) = lock().cut_before(h, &key) {
             return k;
         }
-        let bounds =
-            bounds.unwrap_or_else(|| super::bounds(text, want.window(text), want.span(), columns));
+        let bounds = bounds.unwrap_or_else(|| super::bounds(text, window, span, columns));
         let cut = bounds.cut(text, 0);
         let snippet = (!cut.words.is_empty()).then(|| Snippet::new(cut));
         lock().intern(h, &key, snippet)
@@ -403,7 +402,7 @@ struct Table {
 }
 
 /// A window `Table` files: where its words are in `Table::words`, their
-/// length, and the rest of it as `Window` has it, with its snippet (or
+/// length, and the rest of it as `Origin` has it, with its snippet (or
 /// `NO_WORDS`).
 struct Filed {
     at: u32,
@@ -423,7 +422,7 @@ const WINDOW_BYTES: usize = 16 << 20;
 impl Table {
     /// The snippet (or `NO_WORDS`) cut before from a window like `w`,
     /// hashed `h`.
-    fn cut_before(&self, h: u64, w: &Window) -> Option<u32> {
+    fn cut_before(&self, h: u64, w: &Origin) -> Option<u32> {
         let words = &self.words;
         self.windows
             .find(h, |f| {
@@ -436,7 +435,7 @@ impl Table {
     /// Files `snippet`, cut from window `w` hashed `h`, and returns its
     /// number (`NO_WORDS` for none): a snippet like one filed before has
     /// its number.
-    fn intern(&mut self, h: u64, w: &Window, snippet: Option<Snippet>) -> u32 {
+    fn intern(&mut self, h: u64, w: &Origin, snippet: Option<Snippet>) -> u32 {
         use std::hash::BuildHasher;
         let k = snippet.map_or(NO_WORDS, |s| {
             let hash = |s: &Snippet| rustc_hash::FxBuildHasher.hash_one(s);
@@ -465,7 +464,7 @@ impl Table {
             };
             let words = &self.words;
             self.windows.insert_unique(h, filed, |f| {
-                Window {
+                Origin {
                     words: &words[f.at as usize..][..f.len as usize],
                     span: f.span,
                     columns: f.columns,
@@ -745,7 +744,7 @@ mod tests {
     #[test]
     fn a_window_is_found_again_only_by_all_it_is() {
         let mut table = Table::default();
-        let w = |words: &'static str, span: [u32; 2], columns: usize, more: u8| Window {
+        let w = |words: &'static str, span: [u32; 2], columns: usize, more: u8| Origin {
             words: words.as_bytes(),
             span,
             columns,
