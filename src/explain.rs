@@ -90,6 +90,16 @@ pub fn value(v: &Value, lang: Lang) -> String {
     }
 }
 
+/// What a report says where it names words it showed already, around the
+/// article shown with them: "the same words as a-daily, above" (the text
+/// report and the HTML cards say it alike).
+pub fn same_words(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => ("the same words as", ", above"),
+        Lang::Ar => ("الكلمات نفسها كما في", " أعلاه"),
+    }
+}
+
 /// "16 in 002, said by tokayev, as of 2022-01-10"
 pub fn side(
     v: &Value,

@@ -1045,10 +1045,7 @@ fn evidence(o: &mut String, page: &Page, item: &Item, shown: &mut Shown) {
     }
     match first {
         Some(first) => {
-            let (said, above) = match lang {
-                Lang::En => ("the same words as", ", above"),
-                Lang::Ar => ("الكلمات نفسها كما في", " أعلاه"),
-            };
+            let (said, above) = explain::same_words(lang);
             let _ = write!(
                 o,
                 "</figcaption>\n<p class=\"same\">{said} <code dir=\"ltr\">{}</code>{above}</p>\n",

@@ -114,7 +114,7 @@ impl Drawer {
         title: &str,
         name: &str,
         line: usize,
-        note: [&str; 3],
+        note: &[&str],
     ) {
         let chars = &self.theme.characters;
         // Writing into a string cannot fail.

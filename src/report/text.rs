@@ -442,12 +442,10 @@ fn draw(
     let q = match ready {
         Ready::Heading(out) | Ready::Drawn(out) => return out,
         Ready::Repeat(q, first) => {
-            let note = match lang {
-                Lang::En => ["the same words as ", first, ", above"],
-                Lang::Ar => ["الكلمات نفسها كما في ", first, " أعلاه"],
-            };
+            let (said, above) = explain::same_words(lang);
+            let note = [said, " ", first, above];
             let mut out = String::with_capacity(q.title.len() + q.name.len() + 80);
-            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, note);
+            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, &note);
             return out;
         }
         Ready::Quote(q) => q,
