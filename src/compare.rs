@@ -148,7 +148,7 @@ pub fn compare(
     mismatches: &[WeekdayMismatch],
     // The name uses, one list per article: `names[i]` are those of
     // `articles[i]` (never gathered into one list). Dropped once name
-    // variants are found, before the claims are compared.
+    // variants are found.
     names: Vec<Vec<NameUse>>,
     lang: Lang,
 ) -> Vec<Finding> {
@@ -162,11 +162,32 @@ pub fn compare(
             .map(|a| (a.id.as_ref(), a.shares_copy_with.as_slice()))
             .collect(),
     };
-    // Name variants first, so that the name uses (two per claim on a
-    // large corpus) are not held while the claims are compared.
-    let mut names_found = Vec::new();
-    name_variants(rules, articles, &names, lang, &mut names_found);
-    drop(names);
+    // Name variants beside the claims' comparison: the name uses are
+    // dropped as soon as the variants are found.
+    let (names_found, (per_group, mut rest)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            name_variants(rules, articles, &names, lang, &mut found);
+            drop(names);
+            found
+        },
+        || compare_claims(claims, mismatches, &wires, lang),
+    );
+    let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();
+    out.append(&mut rest);
+    out.extend(names_found);
+    sort(&mut out);
+    out
+}
+
+/// The findings of the claims compared like with like, each group's in
+/// the groups' order; and those of quotes' speakers and weekdays.
+fn compare_claims(
+    claims: &[Box<Claim>],
+    mismatches: &[WeekdayMismatch],
+    wires: &Sources,
+    lang: Lang,
+) -> (Vec<Vec<Finding>>, Vec<Finding>) {
     // Like with like: claims are compared within (key, subject, qualifiers),
     // the groups in that order, each group's claims in the claims' order.
     // The claims come sorted by key and subject (`assemble` sorts them;
@@ -201,16 +222,16 @@ pub fn compare(
         .collect();
     // The groups are compared in parallel; their findings are put together
     // in the groups' order, so the result does not depend on the threads.
-    let (per_group, mut rest) = rayon::join(
+    rayon::join(
         || {
             groups
                 .par_iter()
                 .map(|((key, subject, qualifiers), group)| {
                     let mut out = Vec::new();
                     if *key == "quote" {
-                        compare_quotes(key, *subject, group, &wires, lang, &mut out);
+                        compare_quotes(key, *subject, group, wires, lang, &mut out);
                     } else {
-                        compare_group(key, *subject, qualifiers, group, &wires, lang, &mut out);
+                        compare_group(key, *subject, qualifiers, group, wires, lang, &mut out);
                     }
                     out
                 })
@@ -222,12 +243,7 @@ pub fn compare(
             weekday_findings(mismatches, lang, &mut out);
             out
         },
-    );
-    let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();
-    out.append(&mut rest);
-    out.extend(names_found);
-    sort(&mut out);
-    out
+    )
 }
 
 /// Most severe first, then by kind, key, subject and message.

@@ -116,51 +116,83 @@ fn marked(c: super::Cut) -> (String, std::ops::Range<usize>) {
 
 /// What a part quotes but its words: whose they are, where, under which
 /// label, and which of `Quotes`' snippets they are (none when there are no
-/// words: the article could not be read again).
+/// words: the article could not be read again). Its title and name are
+/// written when it is drawn (`Quoted::title`, `Quoted::name`).
 struct Quoted<'r> {
     article: &'r str,
-    title: String,
-    /// `path:line:col`.
-    name: String,
-    /// The line before the words', counted from 0.
-    line: usize,
+    part: Part<'r>,
+    path: &'r str,
+    span: &'r crate::claim::Span,
     label: String,
     words: Option<u32>,
 }
 
-/// The words `part` quotes, under `label`, with `title` above them.
+impl Quoted<'_> {
+    /// The line before the words', counted from 0.
+    fn line(&self) -> usize {
+        (self.span.line as usize).saturating_sub(1)
+    }
+
+    /// Writes, in `out`, the title above the words: whose they are and
+    /// what they say ("a-daily: 16 · said by tokayev · as of 2022-01-10").
+    fn title(&self, lang: Lang, out: &mut String) {
+        match (self.part, lang) {
+            // The title's value is the label when it is English.
+            (Part::Claim(c), Lang::En) => claim_title(out, c, Lang::En, &self.label),
+            (Part::Claim(c), lang) => {
+                claim_title(out, c, lang, &short(explain::value(&c.value, lang)))
+            }
+            (Part::Anchor(a), lang) => {
+                out.push_str(&a.article);
+                out.push_str(match lang {
+                    Lang::En => ": read against this day",
+                    Lang::Ar => ": قُرئ بالنسبة إلى هذا اليوم",
+                });
+            }
+            (Part::Evidence(ev), _) => out.push_str(&ev.article),
+            (Part::Heading(_) | Part::End, _) => {}
+        }
+    }
+
+    /// Writes, in `out`, where the words are: `path:line:col`.
+    fn name(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(out, "{}:{}:{}", self.path, self.span.line, self.span.column);
+    }
+}
+
+/// The words `part` quotes, under `label`.
 fn quoted<'r>(
-    paths: &rustc_hash::FxHashMap<&str, &str>,
+    paths: &rustc_hash::FxHashMap<&str, &'r str>,
     quotes: &Quotes,
     (k, part): (usize, Part<'r>),
     label: String,
-    title: String,
 ) -> Option<Quoted<'r>> {
     let (article, span, _) = part.quotes()?;
-    let path = paths.get(article).copied().unwrap_or(article);
     Some(Quoted {
         article,
-        title,
-        name: format!("{path}:{}:{}", span.line, span.column),
-        line: (span.line as usize).saturating_sub(1),
+        part,
+        path: paths.get(article).copied().unwrap_or(article),
+        span,
         label,
         words: quotes.snippet_of(k),
     })
 }
 
-/// The words `q` quotes, from `quotes`, as a diagnostic of their own.
-fn snippet(quotes: &Quotes, q: Quoted) -> Snippet {
+/// The words `q` quotes, from `quotes`, as a diagnostic of their own, with
+/// the title and name written in `room` above them.
+fn snippet(quotes: &Quotes, q: &Quoted, room: Room) -> Snippet {
     let cut = q.words.map(|k| quotes.cut(k)).unwrap_or_default();
     let (w, marked) = marked(cut);
     Snippet {
-        title: q.title,
+        title: room.title,
         src: Window {
-            name: q.name,
+            name: room.name,
             text: w,
-            line: q.line,
+            line: q.line(),
         },
         span: SourceSpan::new(marked.start.into(), marked.end - marked.start),
-        label: q.label,
+        label: q.label.clone(),
     }
 }
 
@@ -177,14 +209,13 @@ fn short(s: impl Into<String>) -> String {
     s
 }
 
-/// "a-daily: 16 · said by tokayev · as of 2022-01-10", with `value` the
-/// claim's value as `short(explain::value(..))` gives it.
-fn claim_title(c: &Claim, lang: Lang, value: &str) -> String {
+/// Writes "a-daily: 16 · said by tokayev · as of 2022-01-10" in `t`, with
+/// `value` the claim's value as `short(explain::value(..))` gives it.
+fn claim_title(t: &mut String, c: &Claim, lang: Lang, value: &str) {
     let (said_by, as_of) = match lang {
         Lang::En => (" · said by ", " · as of "),
         Lang::Ar => (" · على لسان ", " · بتاريخ "),
     };
-    let mut t = String::with_capacity(c.article.len() + value.len() + 64);
     t.push_str(&c.article);
     t.push_str(": ");
     t.push_str(value);
@@ -196,7 +227,6 @@ fn claim_title(c: &Claim, lang: Lang, value: &str) -> String {
         t.push_str(as_of);
         t.push_str(d);
     }
-    t
 }
 
 /// The claims of each finding and the articles' paths by id, looked up
@@ -339,8 +369,8 @@ fn parts<'i, 'r: 'i>(
 enum Ready<'r> {
     /// A finding's heading, drawn.
     Heading(String),
-    /// Drawn already, or nothing to draw.
-    Drawn(String),
+    /// Nothing to draw but this (a finding's end).
+    Drawn(&'static str),
     /// Words of an article, to draw.
     Quote(Quoted<'r>),
     /// Words the finding showed already for the article named.
@@ -356,10 +386,8 @@ fn ready<'r>(
     handler: &GraphicalReportHandler,
     (k, part): (usize, Part<'r>),
 ) -> Ready<'r> {
-    let quote =
-        |label: String, title: String| quoted(&index.paths, quotes, (k, part), label, title);
-    let quoted = match part {
-        Part::End => return Ready::Drawn("\n".to_string()),
+    let label = match part {
+        Part::End => return Ready::Drawn("\n"),
         Part::Heading(f) => {
             let d = FindingDiag {
                 title: f.message.clone(),
@@ -372,28 +400,16 @@ fn ready<'r>(
             }
             return Ready::Heading(out);
         }
-        Part::Claim(c) => {
-            // The label is the value as English has it, and so is the title's.
-            let label = short(c.value.describe());
-            let title = match report.lang {
-                Lang::En => claim_title(c, Lang::En, &label),
-                lang => claim_title(c, lang, &short(explain::value(&c.value, lang))),
-            };
-            quote(label, title)
-        }
-        Part::Anchor(a) => match report.lang {
-            Lang::En => quote(
-                "the day it was read against".into(),
-                format!("{}: read against this day", a.article),
-            ),
-            Lang::Ar => quote(
-                "اليوم الذي قُرئ بالنسبة إليه".into(),
-                format!("{}: قُرئ بالنسبة إلى هذا اليوم", a.article),
-            ),
+        // The label is the value as English has it.
+        Part::Claim(c) => short(c.value.describe()),
+        Part::Anchor(_) => match report.lang {
+            Lang::En => "the day it was read against".into(),
+            Lang::Ar => "اليوم الذي قُرئ بالنسبة إليه".into(),
         },
-        Part::Evidence(ev) => quote(short(&*ev.text), ev.article.to_string()),
+        Part::Evidence(ev) => short(&*ev.text),
     };
-    quoted.map_or(Ready::Drawn(String::new()), Ready::Quote)
+    let quoted = quoted(&index.paths, quotes, (k, part), label);
+    quoted.map_or(Ready::Drawn(""), Ready::Quote)
 }
 
 /// The words of each article a finding has shown so far, with the label
@@ -431,36 +447,52 @@ impl<'r> Seen<'r> {
     }
 }
 
-/// Draws part `ready` of finding `f`, with the words `quotes` keeps.
+/// Draws part `ready` of finding `f` at the end of `out`, with the words
+/// `quotes` keeps; `room` is where its title and name are written first.
 fn draw(
     lang: Lang,
     (handler, drawer): (&GraphicalReportHandler, &Drawer),
     quotes: &Quotes,
     f: &Finding,
-    ready: Ready,
-) -> String {
+    ready: &Ready,
+    room: &mut Room,
+    out: &mut String,
+) {
     let q = match ready {
-        Ready::Heading(out) | Ready::Drawn(out) => return out,
-        Ready::Repeat(q, first) => {
-            let (said, above) = explain::same_words(lang);
-            let note = [said, " ", first, above];
-            let mut out = String::with_capacity(q.title.len() + q.name.len() + 80);
-            drawer.draw_repeat(&mut out, &q.title, &q.name, q.line + 1, &note);
-            return out;
-        }
-        Ready::Quote(q) => q,
+        Ready::Heading(drawn) => return out.push_str(drawn),
+        Ready::Drawn(drawn) => return out.push_str(drawn),
+        Ready::Repeat(q, _) | Ready::Quote(q) => q,
     };
+    room.title.clear();
+    q.title(lang, &mut room.title);
+    room.name.clear();
+    q.name(&mut room.name);
+    if let Ready::Repeat(_, first) = ready {
+        let (said, above) = explain::same_words(lang);
+        let note = [said, " ", first, above];
+        drawer.draw_repeat(out, &room.title, &room.name, q.line() + 1, &note);
+        return;
+    }
     // The words under their label, with their title above: drawn
     // directly in the usual shape, else by miette.
-    let s = snippet(quotes, q);
-    let mut out = String::new();
-    if !drawer.draw(&mut out, &s.shape()) && handler.render_report(&mut out, &s).is_err() {
+    let s = snippet(quotes, q, std::mem::take(room));
+    let start = out.len();
+    if !drawer.draw(out, &s.shape()) && handler.render_report(out, &s).is_err() {
         // Never with a string as the writer; the finding is still named.
-        out.clear();
+        out.truncate(start);
         out.push_str(&f.message);
         out.push('\n');
     }
-    out
+    // The room's strings back, to be written in again.
+    (room.title, room.name) = (s.title, s.src.name);
+}
+
+/// Where a part's title and name are written before it is drawn, kept
+/// from one part to the next.
+#[derive(Default)]
+struct Room {
+    title: String,
+    name: String,
 }
 
 /// What lays out the report's diagnostics, `width` columns wide.
@@ -511,7 +543,8 @@ fn write_with<'r>(
     // bytes as one by one, never the whole report in memory. While a window
     // is laid out (on rayon's threads), the one before it is written and
     // the one after it gathered.
-    const WINDOW: usize = 256;
+    const WINDOW: usize = 1024;
+    const DRAWN: usize = 32;
     let mut all = report
         .findings
         .iter()
@@ -528,10 +561,18 @@ fn write_with<'r>(
             .into_iter()
             .map(|r| if collapse { seen.mark(r) } else { r })
             .collect();
+        // Drawn a few parts at a time, each few into one string.
         window
-            .par_iter()
-            .zip(ready)
-            .map(|(&(_, (f, _)), r)| draw(report.lang, (&handler, &drawer), &quotes, f, r))
+            .par_chunks(DRAWN)
+            .zip(ready.par_chunks(DRAWN))
+            .map(|(parts, ready)| {
+                let (mut out, mut room) = (String::new(), Room::default());
+                for (&(_, (f, _)), r) in parts.iter().zip(ready) {
+                    let both = (&handler, &drawer);
+                    draw(report.lang, both, &quotes, f, r, &mut room, &mut out);
+                }
+                out
+            })
             .collect()
     };
     let mut seen = Seen::default();
