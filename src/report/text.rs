@@ -301,11 +301,13 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
         .zip(0..)
         .map(|(a, k)| (a.id.as_ref(), k))
         .collect();
-    // What part `part` asks, if anything (a claim of no article in the
-    // report has no words).
+    // What part `part` asks, if it quotes anything: of an article not in
+    // the report (a claim's, which has no words), `NO_ARTICLE`.
+    const NO_ARTICLE: u32 = u32::MAX;
     let ask = |part: Part| {
         let (article, span, sentence) = part.quotes()?;
-        Some((*articles.get(article)?, Want::new(span, sentence)))
+        let article = articles.get(article).copied().unwrap_or(NO_ARTICLE);
+        Some((article, Want::new(span, sentence)))
     };
     let counts: Vec<(usize, usize)> = report
         .findings
@@ -313,7 +315,7 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
         .enumerate()
         .map(|f| {
             parts(index, f).fold((0, 0), |(n, asks), p| {
-                (n + 1, asks + usize::from(ask(p).is_some()))
+                (n + 1, asks + usize::from(p.quotes().is_some()))
             })
         })
         .collect();
@@ -346,6 +348,9 @@ fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
             slice.iter_mut().zip(asks).for_each(|(slot, a)| *slot = a);
         });
     all.par_sort_unstable();
+    // Those of no article come last: nothing is read for them.
+    let asked = all.partition_point(|a| a.article != NO_ARTICLE);
+    all.truncate(asked);
     (all, first)
 }
 
@@ -837,6 +842,26 @@ mod tests {
         assert!(short.contains("╰─[c.md:1:"), "{short}");
         assert!(short.contains("الكلمات نفسها كما في a أعلاه"), "{short}");
         assert_eq!(short, collapsed(&full, Lang::Ar));
+    }
+
+    #[test]
+    fn a_claim_of_an_article_not_in_the_report_shows_no_words() {
+        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.\n";
+        let texts: Vec<(String, String)> = ["a.md", "b.md", "c.md"]
+            .iter()
+            .map(|n| (n.to_string(), wire.to_string()))
+            .collect();
+        let mut report = crate::check::check(&articles(&texts), rules());
+        report.articles.retain(|a| a.id.as_str() != "b");
+        let texts: HashMap<&str, &str> =
+            HashMap::from_iter([("a", wire), ("b", wire), ("c", wire)]);
+        let (short, full) = both(&report, &texts);
+        // b is named by its id, drawn without words, never as a repeat of
+        // another article's; c repeats a.
+        assert!(short.contains("╭─[b:1:"), "{short}");
+        assert!(!short.contains("╰─[b:1:"), "{short}");
+        assert!(short.contains("╰─[c.md:1:"), "{short}");
+        assert_eq!(short, collapsed(&full, Lang::En));
     }
 
     proptest! {
