@@ -207,28 +207,47 @@ impl Spill {
 
     /// Hands over the runs of several articles at once (one write per
     /// slice). Each whose runs were written is left `Spilled`; if a write
-    /// fails, all of them keep their runs, and so do later articles.
+    /// fails, all of them keep their runs, and so do later articles. The
+    /// articles' numbers are taken first and their records laid out
+    /// outside the lock, so threads wait for one another only to write.
     pub fn take(self: &Arc<Spill>, runs: &mut [&mut Runs]) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let first = state.next;
-        let Some(last) = u32::try_from(runs.len())
-            .ok()
-            .and_then(|n| first.checked_add(n))
-        else {
-            state.broken = true;
-            return;
+        let lock = || self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let first = {
+            let mut state = lock();
+            let first = state.next;
+            match u32::try_from(runs.len())
+                .ok()
+                .and_then(|n| first.checked_add(n))
+            {
+                _ if state.broken => return,
+                Some(last) => state.next = last,
+                None => {
+                    state.broken = true;
+                    return;
+                }
+            }
+            first
         };
+        // Each record is the hash, then the number, little-endian.
+        let kept = || {
+            (first..).zip(runs.iter()).flat_map(|(n, r)| {
+                let hashes: &[u32] = match &**r {
+                    Runs::Kept(hashes) => hashes,
+                    Runs::Spilled(..) => &[],
+                };
+                hashes.iter().map(move |&h| (h, n))
+            })
+        };
+        let mut count = [0usize; SLICES as usize];
+        kept().for_each(|(h, _)| count[(h % SLICES) as usize] += 8);
+        let mut bytes: Vec<Vec<u8>> = count.iter().map(|&c| Vec::with_capacity(c)).collect();
+        for (h, n) in kept() {
+            let record = (u64::from(n) << 32 | u64::from(h)).to_le_bytes();
+            bytes[(h % SLICES) as usize].extend_from_slice(&record);
+        }
+        let mut state = lock();
         if state.broken {
             return;
-        }
-        let mut bytes = vec![Vec::new(); SLICES as usize];
-        for (n, r) in (first..).zip(runs.iter()) {
-            let Runs::Kept(hashes) = &**r else { continue };
-            for h in hashes {
-                let b = &mut bytes[(h % SLICES) as usize];
-                b.extend(h.to_le_bytes());
-                b.extend(n.to_le_bytes());
-            }
         }
         let ok = self
             .slices
@@ -244,7 +263,6 @@ impl Spill {
         for (w, b) in state.written.iter_mut().zip(&bytes) {
             *w += b.len() as u64;
         }
-        state.next = last;
         drop(state);
         for (n, r) in (first..).zip(runs.iter_mut()) {
             if matches!(r, Runs::Kept(_)) {
