@@ -473,6 +473,26 @@ mod tests {
         assert_eq!(links(&twice)[0], vec![1, 2, 25]);
     }
 
+    /// Batches handed over from several threads at once each get numbers
+    /// of their own: the links and the runs read back are those kept.
+    #[test]
+    fn runs_handed_over_at_once_by_threads_read_back_as_kept() {
+        let kept: Vec<Runs> = corpus().into_iter().map(Runs::Kept).collect();
+        let mut spilled = kept.clone();
+        let spill = Spill::new().expect("a temporary folder");
+        std::thread::scope(|s| {
+            for batch in spilled.chunks_mut(4) {
+                let spill = &spill;
+                s.spawn(move || spill.take(&mut batch.iter_mut().collect::<Vec<_>>()));
+            }
+        });
+        assert!(spilled.iter().all(|r| r.kept() == 0));
+        assert_eq!(links(&spilled), links(&kept));
+        for (s, k) in spilled.iter().zip(&kept) {
+            assert_eq!(s.hashes().expect("read back"), k.hashes().expect("kept"));
+        }
+    }
+
     /// Runs that cannot be read back are an error, never no runs.
     #[test]
     fn runs_that_cannot_be_read_back_are_an_error() {
