@@ -985,16 +985,22 @@ fn entity_variants(
     // Each use's spelling as shown, worked out once per spelling (the
     // same words recur in thousands of articles); and what each group
     // holds, as a set, so that thousands of spellings stay linear.
-    let mut shown: FxHashMap<&str, String> = FxHashMap::default();
-    for (_, u) in names {
-        shown
-            .entry(&u.text)
-            .or_insert_with(|| display_form(&u.text));
-    }
-    let surfaces: Vec<&String> = names.iter().map(|(_, u)| &shown[&*u.text]).collect();
+    // (`shown` holds the spellings, `shown_as[i]` is use i's.)
+    let mut number: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut shown: Vec<String> = Vec::new();
+    let shown_as: Vec<u32> = names
+        .iter()
+        .map(|(_, u)| {
+            *number.entry(&u.text).or_insert_with(|| {
+                shown.push(display_form(&u.text));
+                shown.len() as u32 - 1
+            })
+        })
+        .collect();
+    let surfaces = || shown_as.iter().map(|&k| &shown[k as usize]);
     let mut members: Vec<rustc_hash::FxHashSet<String>> =
         groups.iter().map(|g| g.iter().cloned().collect()).collect();
-    for ((_, u), surface) in names.iter().zip(&surfaces) {
+    for ((_, u), surface) in names.iter().zip(surfaces()) {
         let Some(norm) = u.variant_of.as_deref() else {
             continue;
         };
@@ -1026,40 +1032,54 @@ fn entity_variants(
         for (f, s) in &forms {
             exact.entry(f.as_str()).or_insert(s);
         }
-        // spelling -> article -> first evidence
-        let mut used: BTreeMap<&String, BTreeMap<&Shared, Evidence>> = BTreeMap::new();
-        for ((article, u), surface) in names.iter().zip(&surfaces) {
-            let form = exact.get(surface.as_str()).copied().or_else(|| {
-                forms
-                    .iter()
-                    .find(|(f, _)| surface.contains(f.as_str()))
-                    .map(|(_, s)| *s)
-            });
-            if let Some(s) = form {
-                used.entry(s)
-                    .or_default()
-                    .entry(*article)
-                    .or_insert_with(|| u.evidence(article));
+        // What each spelling shown stands for in the group, if anything.
+        let form_of: Vec<Option<&String>> = shown
+            .iter()
+            .map(|surface| {
+                exact.get(surface.as_str()).copied().or_else(|| {
+                    forms
+                        .iter()
+                        .find(|(f, _)| surface.contains(f.as_str()))
+                        .map(|(_, s)| *s)
+                })
+            })
+            .collect();
+        // spelling -> each article's first use, by article
+        let mut used: BTreeMap<&String, Vec<(&Shared, &NameUse)>> = BTreeMap::new();
+        for ((article, u), &k) in names.iter().zip(&shown_as) {
+            if let Some(s) = form_of[k as usize] {
+                let uses = used.entry(s).or_default();
+                // An article's uses come one after another.
+                if uses.last().is_none_or(|(a, _)| a != article) {
+                    uses.push((article, u));
+                }
+            }
+        }
+        for uses in used.values_mut() {
+            if !uses.is_sorted_by(|a, b| a.0 < b.0) {
+                // Stable: an article's first use stays first.
+                uses.sort_by(|a, b| a.0.cmp(b.0));
+                uses.dedup_by(|a, b| a.0 == b.0);
             }
         }
         if used.len() < 2 {
             continue;
         }
-        let mut by_use: Vec<(&String, &BTreeMap<&Shared, Evidence>)> =
-            used.iter().map(|(s, m)| (*s, m)).collect();
+        let mut by_use: Vec<(&String, &[(&Shared, &NameUse)])> =
+            used.iter().map(|(s, m)| (*s, &m[..])).collect();
         // Most articles first; on a tie, the spelling the rules list first.
         let rank = |s: &String| group.iter().position(|g| g == s).unwrap_or(usize::MAX);
         by_use.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(rank(a.0).cmp(&rank(b.0))));
         let parts: Vec<String> = by_use
             .iter()
             .map(|(s, m)| {
-                let arts: Vec<&str> = m.keys().map(|a| a.as_ref()).collect();
+                let arts: Vec<&str> = m.iter().map(|(a, _)| a.as_str()).collect();
                 explain::spelling_in(s, &arts, lang)
             })
             .collect();
         let mut articles: Vec<Shared> = used
             .values()
-            .flat_map(|m| m.keys().map(|a| (*a).clone()))
+            .flat_map(|m| m.iter().map(|(a, _)| (*a).clone()))
             .collect();
         articles.sort();
         articles.dedup();
@@ -1067,7 +1087,11 @@ fn entity_variants(
         // named in every article has as many uses as articles).
         articles.shrink_to_fit();
         let mut evidence = Vec::with_capacity(by_use.iter().map(|(_, m)| m.len()).sum());
-        evidence.extend(by_use.iter().flat_map(|(_, m)| m.values().cloned()));
+        evidence.extend(
+            by_use
+                .iter()
+                .flat_map(|(_, m)| m.iter().map(|(a, u)| u.evidence(a))),
+        );
         out.push(Finding {
             kind: Kind::NameVariant,
             class: None,
@@ -1106,6 +1130,61 @@ mod tests {
             grows: false,
             level: Level::Info,
         }
+    }
+
+    /// Each spelling's articles are listed by id, each once, with its
+    /// first use of the spelling, whatever order the articles come in and
+    /// however often one is listed.
+    #[test]
+    fn a_spelling_names_each_article_once_by_its_first_use() {
+        let (long, short) = ("توكاييف", "توكايف");
+        let e = crate::rules::Entity {
+            id: "x".into(),
+            kind: "person".into(),
+            names: Vec::new(),
+            spellings: vec![vec![long.to_string(), short.to_string()]],
+        };
+        let text = "abcdefgh";
+        let uses: Vec<(Shared, NameUse)> = [("b", long), ("a", short), ("a", short)]
+            .into_iter()
+            .chain([("c", long), ("a", long), ("a", short)])
+            .enumerate()
+            .map(|(i, (article, words))| {
+                let u = NameUse {
+                    entity: 0,
+                    text: words.into(),
+                    span: crate::claim::Span::new(text, i..i + 1),
+                    variant_of: None,
+                };
+                (article.into(), u)
+            })
+            .collect();
+        let names: Vec<(&Shared, &NameUse)> = uses.iter().map(|(a, u)| (a, u)).collect();
+        let found = entity_variants(&e, &names, Lang::En);
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.articles, ["a", "b", "c"].map(Shared::from));
+        let shown: Vec<(&str, &str, usize)> = f
+            .evidence
+            .iter()
+            .map(|ev| (ev.article.as_str(), &*ev.text, ev.span.start as usize))
+            .collect();
+        let want = [
+            ("a", long, 4),
+            ("b", long, 0),
+            ("c", long, 3),
+            ("a", short, 1),
+        ];
+        assert_eq!(shown, want);
+        // Articles in order, an article's uses one after another.
+        let names = [names[4], names[4], names[1]];
+        let found = entity_variants(&e, &names, Lang::En);
+        let shown: Vec<(&str, usize)> = found[0]
+            .evidence
+            .iter()
+            .map(|ev| (ev.article.as_str(), ev.span.start as usize))
+            .collect();
+        assert_eq!(shown, [("a", 4), ("a", 1)]);
     }
 
     proptest! {
