@@ -147,7 +147,8 @@ struct State {
     /// Bytes of each slice that were written whole: only these are read,
     /// and they never change.
     written: Vec<u64>,
-    /// Articles handed over so far: the next one's number.
+    /// The next article's number. Numbers are taken before the runs are
+    /// written; those of a batch whose write failed are never read.
     next: u32,
     /// A write failed: later articles keep their runs.
     broken: bool,

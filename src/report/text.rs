@@ -374,7 +374,8 @@ fn parts<'i, 'r: 'i>(
 enum Ready<'r> {
     /// A finding's heading, drawn.
     Heading(String),
-    /// Nothing to draw but this (a finding's end).
+    /// Nothing to draw but this: a finding's end, or nothing at all for a
+    /// part that quotes no words.
     Drawn(&'static str),
     /// Words of an article, to draw.
     Quote(Quoted<'r>),
