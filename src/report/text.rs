@@ -818,15 +818,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_article_that_cannot_be_read_again_is_never_said_to_repeat_another() {
-        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.\n";
+    /// One wire sentence, the whole text of articles a, b and c.
+    const WIRE: &str = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.\n";
+
+    /// The report of articles a, b and c, each of `WIRE` alone.
+    fn three_copies() -> Report {
         let texts: Vec<(String, String)> = ["a.md", "b.md", "c.md"]
             .iter()
-            .map(|n| (n.to_string(), wire.to_string()))
+            .map(|n| (n.to_string(), WIRE.to_string()))
             .collect();
-        let articles = articles(&texts);
-        let mut report = crate::check::check(&articles, rules());
+        crate::check::check(&articles(&texts), rules())
+    }
+
+    #[test]
+    fn an_article_that_cannot_be_read_again_is_never_said_to_repeat_another() {
+        let wire = WIRE;
+        let mut report = three_copies();
         // Only a can be read again: b and c show no words, and are drawn.
         let texts: HashMap<&str, &str> = HashMap::from_iter([("a", wire)]);
         let (short, full) = both(&report, &texts);
@@ -847,12 +854,8 @@ mod tests {
 
     #[test]
     fn a_claim_of_an_article_not_in_the_report_shows_no_words() {
-        let wire = "وقال المتحدث إن القوة تضم 2030 جندياً من عدة دول.\n";
-        let texts: Vec<(String, String)> = ["a.md", "b.md", "c.md"]
-            .iter()
-            .map(|n| (n.to_string(), wire.to_string()))
-            .collect();
-        let mut report = crate::check::check(&articles(&texts), rules());
+        let wire = WIRE;
+        let mut report = three_copies();
         report.articles.retain(|a| a.id.as_str() != "b");
         let texts: HashMap<&str, &str> =
             HashMap::from_iter([("a", wire), ("b", wire), ("c", wire)]);
