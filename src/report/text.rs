@@ -138,8 +138,8 @@ impl Quoted<'_> {
     fn title(&self, lang: Lang, out: &mut String) {
         match (self.part, lang) {
             // The title's value is the label when it is English.
-            (Part::Claim(c), Lang::En) => claim_title(out, c, Lang::En, &self.label),
-            (Part::Claim(c), lang) => {
+            (Part::Claim(c, _), Lang::En) => claim_title(out, c, Lang::En, &self.label),
+            (Part::Claim(c, _), lang) => {
                 claim_title(out, c, lang, &short(explain::value(&c.value, lang)))
             }
             (Part::Anchor(a), lang) => {
@@ -163,7 +163,7 @@ impl Quoted<'_> {
 
 /// The words `part` quotes, under `label`.
 fn quoted<'r>(
-    paths: &rustc_hash::FxHashMap<&str, &'r str>,
+    index: &Index<'r>,
     quotes: &Quotes,
     (k, part): (usize, Part<'r>),
     label: String,
@@ -172,7 +172,7 @@ fn quoted<'r>(
     Some(Quoted {
         article,
         part,
-        path: paths.get(article).copied().unwrap_or(article),
+        path: index.path(part).unwrap_or(article),
         span,
         label,
         words: quotes.snippet_of(k),
@@ -229,30 +229,73 @@ fn claim_title(t: &mut String, c: &Claim, lang: Lang, value: &str) {
     }
 }
 
-/// The claims of each finding and the articles' paths by id, looked up
-/// once per run (a finding names its claims by id; the report is laid
-/// out in three passes over them).
+/// The claims of each finding, and the article of each claim, looked up
+/// once per run (a finding names its claims by id, a claim its article
+/// by id; the report is laid out in three passes over them).
 struct Index<'r> {
-    claims: Vec<Box<[&'r Claim]>>,
-    paths: rustc_hash::FxHashMap<&'r str, &'r str>,
+    report: &'r Report,
+    /// Each finding's claims, by their places in the report.
+    claims: Vec<Box<[u32]>>,
+    /// The article of each claim (by its place), as its place in the
+    /// report (`NO_ARTICLE` for an article not in it).
+    article_of: Vec<u32>,
+    /// The articles' places by id (the last article of an id).
+    articles: rustc_hash::FxHashMap<&'r str, u32>,
 }
+
+/// The article of a claim, anchor or evidence whose article is not in the
+/// report (a claim's, which has no words).
+const NO_ARTICLE: u32 = u32::MAX;
 
 impl<'r> Index<'r> {
     fn new(report: &'r Report) -> Index<'r> {
         use rayon::prelude::*;
         let by_id = crate::check::ClaimIndex::new(&report.claims);
+        let articles: rustc_hash::FxHashMap<&str, u32> = report
+            .articles
+            .iter()
+            .zip(0..)
+            .map(|(a, k)| (a.id.as_ref(), k))
+            .collect();
+        let place = |id: &str| articles.get(id).copied().unwrap_or(NO_ARTICLE);
         Index {
+            report,
             claims: report
                 .findings
                 .par_iter()
-                .map(|f| f.claims.iter().filter_map(|id| by_id.get(id)).collect())
+                .map(|f| {
+                    f.claims
+                        .iter()
+                        .filter_map(|id| Some(by_id.position(id)? as u32))
+                        .collect()
+                })
                 .collect(),
-            paths: report
-                .articles
-                .iter()
-                .map(|a| (a.id.as_ref(), a.path.as_ref()))
+            article_of: report
+                .claims
+                .par_iter()
+                .map(|c| place(&c.article))
                 .collect(),
+            articles,
         }
+    }
+
+    /// The place in the report of the article `part` quotes.
+    fn article(&self, part: Part) -> u32 {
+        match part {
+            Part::Claim(_, article) => article,
+            Part::Anchor(ev) | Part::Evidence(ev) => self
+                .articles
+                .get(ev.article.as_str())
+                .copied()
+                .unwrap_or(NO_ARTICLE),
+            Part::Heading(_) | Part::End => NO_ARTICLE,
+        }
+    }
+
+    /// The path of the article `part` quotes, if it is in the report.
+    fn path(&self, part: Part) -> Option<&'r str> {
+        let a = self.report.articles.get(self.article(part) as usize)?;
+        Some(a.path.as_str())
     }
 }
 
@@ -260,11 +303,12 @@ impl<'r> Index<'r> {
 /// then the words of each article it rests on (a claim's sentence, the
 /// day a date was read against, other evidence), then a blank line. A
 /// finding can rest on a hundred thousand articles: its parts are laid
-/// out a window at a time like everything else, never all at once.
+/// out a window at a time like everything else, never all at once. (A
+/// claim comes with its article's place in the report, see `Index`.)
 #[derive(Clone, Copy)]
 enum Part<'r> {
     Heading(&'r Finding),
-    Claim(&'r Claim),
+    Claim(&'r Claim, u32),
     Anchor(&'r Evidence),
     Evidence(&'r Evidence),
     End,
@@ -281,7 +325,7 @@ impl<'r> Part<'r> {
         Option<std::ops::Range<u32>>,
     )> {
         match self {
-            Part::Claim(c) => Some((c.article.as_str(), &c.span, Some(c.sentence.clone()))),
+            Part::Claim(c, _) => Some((c.article.as_str(), &c.span, Some(c.sentence.clone()))),
             Part::Anchor(ev) | Part::Evidence(ev) => Some((ev.article.as_str(), &ev.span, None)),
             Part::Heading(_) | Part::End => None,
         }
@@ -295,19 +339,11 @@ impl<'r> Part<'r> {
 /// report at scale asks millions.)
 fn asked(report: &Report, index: &Index) -> (Vec<Ask>, usize) {
     use rayon::prelude::*;
-    let articles: rustc_hash::FxHashMap<&str, u32> = report
-        .articles
-        .iter()
-        .zip(0..)
-        .map(|(a, k)| (a.id.as_ref(), k))
-        .collect();
     // What part `part` asks, if it quotes anything: of an article not in
-    // the report (a claim's, which has no words), `NO_ARTICLE`.
-    const NO_ARTICLE: u32 = u32::MAX;
+    // the report, `NO_ARTICLE`.
     let ask = |part: Part| {
-        let (article, span, sentence) = part.quotes()?;
-        let article = articles.get(article).copied().unwrap_or(NO_ARTICLE);
-        Some((article, Want::new(span, sentence)))
+        let (_, span, sentence) = part.quotes()?;
+        Some((index.article(part), Want::new(span, sentence)))
     };
     let counts: Vec<(usize, usize)> = report
         .findings
@@ -359,9 +395,11 @@ fn parts<'i, 'r: 'i>(
     index: &'i Index<'r>,
     (k, f): (usize, &'r Finding),
 ) -> impl Iterator<Item = Part<'r>> + 'i {
-    let claims = index.claims[k]
-        .iter()
-        .flat_map(|&c| std::iter::once(Part::Claim(c)).chain(c.anchors.iter().map(Part::Anchor)));
+    let claims = index.claims[k].iter().flat_map(|&p| {
+        let c: &'r Claim = &index.report.claims[p as usize];
+        let claim = Part::Claim(c, index.article_of[p as usize]);
+        std::iter::once(claim).chain(c.anchors.iter().map(Part::Anchor))
+    });
     std::iter::once(Part::Heading(f))
         .chain(claims)
         .chain(f.evidence.iter().map(Part::Evidence))
@@ -407,14 +445,14 @@ fn ready<'r>(
             return Ready::Heading(out);
         }
         // The label is the value as English has it.
-        Part::Claim(c) => short(c.value.describe()),
+        Part::Claim(c, _) => short(c.value.describe()),
         Part::Anchor(_) => match report.lang {
             Lang::En => "the day it was read against".into(),
             Lang::Ar => "اليوم الذي قُرئ بالنسبة إليه".into(),
         },
         Part::Evidence(ev) => short(&*ev.text),
     };
-    let quoted = quoted(&index.paths, quotes, (k, part), label);
+    let quoted = quoted(index, quotes, (k, part), label);
     quoted.map_or(Ready::Drawn(""), Ready::Quote)
 }
 
