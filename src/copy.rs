@@ -354,7 +354,7 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
                 }
             }
         }
-        all.sort_unstable();
+        let all = grouped(all);
         for group in all.chunk_by(|a, b| a >> 32 == b >> 32) {
             if !(2..=20).contains(&group.len()) {
                 continue;
@@ -389,9 +389,68 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
     Ok(out)
 }
 
+/// `(hash, article)` numbers, packed as `shared_copy` packs them, with
+/// those of each hash together and in ascending order: sorted within
+/// buckets of the hash's bits above the slice's, the buckets in the order
+/// of those bits. (One pass to count and one to place, then buckets of a
+/// few numbers each to sort: a third of the time a sort of them all took.)
+fn grouped(all: Vec<u64>) -> Vec<u64> {
+    /// The hash's bits that pick the bucket: those above the slice's.
+    const SHIFT: u32 = 32 + SLICES.trailing_zeros();
+    const BUCKETS: usize = 1 << 16;
+    let bucket = |k: u64| (k >> SHIFT) as usize % BUCKETS;
+    // (A slice of 4 billion runs would take 32 GB: counts fit in 32 bits.)
+    let mut starts = vec![0u32; BUCKETS + 1];
+    for &k in &all {
+        starts[bucket(k) + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut out = vec![0u64; all.len()];
+    for &k in &all {
+        let at = &mut next[bucket(k)];
+        out[*at as usize] = k;
+        *at += 1;
+    }
+    for b in starts.windows(2) {
+        out[b[0] as usize..b[1] as usize].sort_unstable();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Grouping keeps every number, puts each hash's numbers together,
+        /// once, in ascending order: what sorting them all gave.
+        #[test]
+        fn runs_grouped_by_hash_are_whole_and_in_order(
+            keys in proptest::collection::vec((0u32..64, 0u32..8, 0u32..5), 0..400),
+        ) {
+            // Few hashes (in a few buckets) and few articles: many alike.
+            let all: Vec<u64> = keys
+                .iter()
+                .map(|&(h, b, i)| u64::from(h << 21 | b << 5 | 7) << 32 | u64::from(i))
+                .collect();
+            let grouped = grouped(all.clone());
+            let mut sorted = all;
+            sorted.sort_unstable();
+            let mut again = grouped.clone();
+            again.sort_unstable();
+            prop_assert_eq!(&again, &sorted);
+            let groups: Vec<&[u64]> = grouped.chunk_by(|a, b| a >> 32 == b >> 32).collect();
+            let hashes: std::collections::HashSet<u64> = groups.iter().map(|g| g[0] >> 32).collect();
+            prop_assert_eq!(hashes.len(), groups.len());
+            for g in groups {
+                prop_assert!(g.windows(2).all(|w| w[0] <= w[1]));
+            }
+        }
+    }
 
     /// Shards carry these hashes: if this test has to change, so does
     /// `shard::FORMAT`, or old shards would be compared with hashes they
