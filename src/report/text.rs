@@ -587,7 +587,7 @@ fn write_with<'r>(
     // bytes as one by one, never the whole report in memory. While a window
     // is laid out (on rayon's threads), the one before it is written and
     // the one after it gathered.
-    const WINDOW: usize = 1024;
+    const WINDOW: usize = 4096;
     const DRAWN: usize = 32;
     let mut all = report
         .findings
