@@ -346,7 +346,9 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
             })
             .collect();
         for (spill, index) in &spills {
-            for (h, n) in spill.slice(slice)? {
+            let records = spill.slice(slice)?;
+            all.reserve(records.len());
+            for (h, n) in records {
                 let mut i = index.get(n as usize).copied().unwrap_or(NONE);
                 while i != NONE {
                     all.push(pack(h, i));
@@ -356,7 +358,7 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
         }
         let all = grouped(all);
         for group in all.chunk_by(|a, b| a >> 32 == b >> 32) {
-            if !(2..=20).contains(&group.len()) {
+            if !(2..=MOST_ARTICLES).contains(&group.len()) {
                 continue;
             }
             for x in 0..group.len() {
@@ -389,35 +391,70 @@ pub fn shared_copy(runs: &[&Runs]) -> std::io::Result<Vec<Vec<usize>>> {
     Ok(out)
 }
 
+/// The most articles a run is copy in: a run found in more is
+/// boilerplate.
+const MOST_ARTICLES: usize = 20;
+
 /// `(hash, article)` numbers, packed as `shared_copy` packs them, with
-/// those of each hash together and in ascending order: sorted within
-/// buckets of the hash's bits above the slice's, the buckets in the order
-/// of those bits. (One pass to count and one to place, then buckets of a
-/// few numbers each to sort: a third of the time a sort of them all took.)
+/// those of each hash together, and those of a hash found in at most
+/// `MOST_ARTICLES` numbers in ascending order (a hash in more is passed
+/// over). Placed in buckets by the hash's bits above the slice's, one pass
+/// to count and one to place; a bucket of a few numbers is then sorted,
+/// and a larger one (a run many articles share) placed again by the
+/// hash's last bits, so that each of its parts is one hash. (A sort of
+/// them all took three times as long, most of it on the runs passed over.)
 fn grouped(all: Vec<u64>) -> Vec<u64> {
-    /// The hash's bits that pick the bucket: those above the slice's.
+    const _: () = assert!(SLICES.is_power_of_two());
+    /// Where the hash's bits above the slice's start in a packed number.
     const SHIFT: u32 = 32 + SLICES.trailing_zeros();
-    const BUCKETS: usize = 1 << 16;
-    let bucket = |k: u64| (k >> SHIFT) as usize % BUCKETS;
-    // (A slice of 4 billion runs would take 32 GB: counts fit in 32 bits.)
-    let mut starts = vec![0u32; BUCKETS + 1];
-    for &k in &all {
-        starts[bucket(k) + 1] += 1;
+    /// The bits that pick a bucket; the hash's bits above them pick its
+    /// part in a large bucket.
+    const BUCKET_BITS: u32 = 16;
+    const LAST_SHIFT: u32 = SHIFT + BUCKET_BITS;
+    let (mut out, starts) = placed(&all, 1 << BUCKET_BITS, |k| {
+        (k >> SHIFT) as usize % (1 << BUCKET_BITS)
+    });
+    drop(all);
+    for b in starts.windows(2) {
+        let bucket = &mut out[b[0] as usize..b[1] as usize];
+        if bucket.len() <= 2 * MOST_ARTICLES {
+            bucket.sort_unstable();
+            continue;
+        }
+        let (parts, starts) = placed(bucket, 1 << (64 - LAST_SHIFT), |k| {
+            (k >> LAST_SHIFT) as usize
+        });
+        bucket.copy_from_slice(&parts);
+        for p in starts.windows(2) {
+            let part = &mut bucket[p[0] as usize..p[1] as usize];
+            if part.len() <= MOST_ARTICLES {
+                part.sort_unstable();
+            }
+        }
     }
-    for b in 0..BUCKETS {
-        starts[b + 1] += starts[b];
+    out
+}
+
+/// `keys` placed by `place` (below `places`) in the order of their places,
+/// each place's in the order they come, with where each place starts (and,
+/// last, where the last ends).
+fn placed(keys: &[u64], places: usize, place: impl Fn(u64) -> usize) -> (Vec<u64>, Vec<u32>) {
+    // (A slice of 4 billion runs would take 32 GB: counts fit in 32 bits.)
+    let mut starts = vec![0u32; places + 1];
+    for &k in keys {
+        starts[place(k) + 1] += 1;
+    }
+    for p in 0..places {
+        starts[p + 1] += starts[p];
     }
     let mut next = starts.clone();
-    let mut out = vec![0u64; all.len()];
-    for &k in &all {
-        let at = &mut next[bucket(k)];
+    let mut out = vec![0u64; keys.len()];
+    for &k in keys {
+        let at = &mut next[place(k)];
         out[*at as usize] = k;
         *at += 1;
     }
-    for b in starts.windows(2) {
-        out[b[0] as usize..b[1] as usize].sort_unstable();
-    }
-    out
+    (out, starts)
 }
 
 #[cfg(test)]
@@ -426,13 +463,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Grouping keeps every number, puts each hash's numbers together,
-        /// once, in ascending order: what sorting them all gave.
+        /// Grouping keeps every number and puts each hash's numbers
+        /// together, once, in ascending order when they are few enough
+        /// to be copy: what sorting them all gave.
         #[test]
         fn runs_grouped_by_hash_are_whole_and_in_order(
-            keys in proptest::collection::vec((0u32..64, 0u32..8, 0u32..5), 0..400),
+            keys in proptest::collection::vec((0u32..4, 0u32..6, 0u32..30), 0..400),
         ) {
-            // Few hashes (in a few buckets) and few articles: many alike.
+            // Few hashes (in a few buckets) and few articles: many alike,
+            // and buckets large enough to be placed again.
             let all: Vec<u64> = keys
                 .iter()
                 .map(|&(h, b, i)| u64::from(h << 21 | b << 5 | 7) << 32 | u64::from(i))
@@ -446,7 +485,7 @@ mod tests {
             let groups: Vec<&[u64]> = grouped.chunk_by(|a, b| a >> 32 == b >> 32).collect();
             let hashes: std::collections::HashSet<u64> = groups.iter().map(|g| g[0] >> 32).collect();
             prop_assert_eq!(hashes.len(), groups.len());
-            for g in groups {
+            for g in groups.into_iter().filter(|g| g.len() <= MOST_ARTICLES) {
                 prop_assert!(g.windows(2).all(|w| w[0] <= w[1]));
             }
         }
