@@ -5,7 +5,7 @@
 //! Grouping keeps it near-linear: claims are compared only within their
 //! group, and within a group only their distinct values are.
 use crate::check::ArticleInfo;
-use crate::claim::{Claim, Evidence, WeekdayMismatch};
+use crate::claim::{Claim, Evidence, Qualifiers, WeekdayMismatch};
 use crate::explain::{self, Lang};
 use crate::normalize::display_form;
 use crate::rules::{Level, Rules};
@@ -152,16 +152,7 @@ pub fn compare(
     names: Vec<Vec<NameUse>>,
     lang: Lang,
 ) -> Vec<Finding> {
-    let wires = Sources {
-        wires: articles
-            .iter()
-            .map(|a| (a.id.as_ref(), a.wire.as_slice()))
-            .collect(),
-        copies: articles
-            .iter()
-            .map(|a| (a.id.as_ref(), a.shares_copy_with.as_slice()))
-            .collect(),
-    };
+    let (wires, numbered) = Sources::new(articles, claims);
     // Name variants beside the claims' comparison: the name uses are
     // dropped as soon as the variants are found.
     let (names_found, (per_group, mut rest)) = rayon::join(
@@ -171,7 +162,7 @@ pub fn compare(
             drop(names);
             found
         },
-        || compare_claims(claims, mismatches, &wires, lang),
+        || compare_claims(&numbered, mismatches, &wires, lang),
     );
     let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();
     out.append(&mut rest);
@@ -183,7 +174,7 @@ pub fn compare(
 /// The findings of the claims compared like with like, each group's in
 /// the groups' order; and those of quotes' speakers and weekdays.
 fn compare_claims(
-    claims: &[Box<Claim>],
+    claims: &[Of],
     mismatches: &[WeekdayMismatch],
     wires: &Sources,
     lang: Lang,
@@ -194,28 +185,16 @@ fn compare_claims(
     // else they are sorted here, stably): the claims of each (key,
     // subject) are then side by side, and split by qualifiers in parallel.
     use rayon::prelude::*;
-    fn ks(c: &Claim) -> (&str, Option<&str>) {
-        (c.key.as_str(), c.subject.as_deref())
+    let mut refs: Vec<Of> = claims.to_vec();
+    if !refs.is_sorted_by(|a, b| ks_cmp(a, b).is_le()) {
+        refs.par_sort_by(|a, b| ks_cmp(a, b));
     }
-    let mut refs: Vec<&Claim> = claims.iter().map(|c| &**c).collect();
-    if !refs.is_sorted_by(|a, b| ks(a) <= ks(b)) {
-        refs.par_sort_by(|a, b| ks(a).cmp(&ks(b)));
-    }
-    let runs: Vec<&[&Claim]> = refs.chunk_by(|a, b| ks(a) == ks(b)).collect();
-    let groups: Vec<(GroupKey, Vec<&Claim>)> = runs
+    let runs: Vec<&[Of]> = refs.chunk_by(|a, b| ks_cmp(a, b).is_eq()).collect();
+    let groups: Vec<(GroupKey, Vec<Of>)> = runs
         .par_iter()
         .flat_map_iter(|run| {
-            let mut by_qualifiers: BTreeMap<String, Vec<&Claim>> = BTreeMap::new();
-            for &c in *run {
-                let q: Vec<String> = c
-                    .qualifiers
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect();
-                by_qualifiers.entry(q.join(", ")).or_default().push(c);
-            }
-            let (key, subject) = ks(run[0]);
-            by_qualifiers
+            let (key, subject) = ks(run[0].claim);
+            by_qualifiers(run)
                 .into_iter()
                 .map(move |(q, group)| ((key, subject, q), group))
         })
@@ -239,11 +218,83 @@ fn compare_claims(
         },
         || {
             let mut out = Vec::new();
-            quote_speakers(claims, lang, &mut out);
+            quote_speakers(claims, wires, lang, &mut out);
             weekday_findings(mismatches, lang, &mut out);
             out
         },
     )
+}
+
+/// A claim's key and subject: what its claims are compared within, with
+/// its qualifiers.
+fn ks(c: &Claim) -> (&str, Option<&str>) {
+    (c.key.as_str(), c.subject.as_deref())
+}
+
+/// `ks(a).cmp(&ks(b))`, without reading the strings when they are the
+/// same string (the claims of a run share their key and subject).
+fn ks_cmp(a: &Claim, b: &Claim) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let same = |x: &Shared, y: &Shared| Shared::ptr_eq(x, y);
+    let key = match same(&a.key, &b.key) {
+        true => Ordering::Equal,
+        false => a.key.as_str().cmp(b.key.as_str()),
+    };
+    key.then_with(|| match (&a.subject, &b.subject) {
+        (Some(x), Some(y)) if same(x, y) => Ordering::Equal,
+        (x, y) => x.as_deref().cmp(&y.as_deref()),
+    })
+}
+
+/// The claims of `run` split by their qualifiers written out ("place:
+/// almaty, speaker: x"), in the order of those words, each part's claims
+/// in the run's order. Each distinct set of qualifiers is found by its
+/// hash and written out once (not once a claim).
+fn by_qualifiers<'a>(run: &[Of<'a>]) -> Vec<(String, Vec<Of<'a>>)> {
+    use std::hash::{Hash, Hasher};
+    let mut distinct: Vec<&Qualifiers> = Vec::new();
+    let mut by_hash: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    let of: Vec<usize> = run
+        .iter()
+        .map(|c| {
+            let q = &c.claim.qualifiers;
+            let mut h = rustc_hash::FxHasher::default();
+            q.iter().for_each(|kv| kv.hash(&mut h));
+            let bucket = by_hash.entry(h.finish()).or_default();
+            match bucket.iter().find(|&&d| distinct[d] == q) {
+                Some(&d) => d,
+                None => {
+                    bucket.push(distinct.len());
+                    distinct.push(q);
+                    distinct.len() - 1
+                }
+            }
+        })
+        .collect();
+    let written: Vec<String> = distinct
+        .iter()
+        .map(|q| {
+            let q: Vec<String> = q.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            q.join(", ")
+        })
+        .collect();
+    // (Two sets written the same way are one part.)
+    let mut parts: BTreeMap<&str, usize> = BTreeMap::new();
+    let part: Vec<usize> = written
+        .iter()
+        .map(|w| {
+            let next = parts.len();
+            *parts.entry(w).or_insert(next)
+        })
+        .collect();
+    let mut claims: Vec<Vec<Of>> = vec![Vec::new(); parts.len()];
+    for (&c, d) in run.iter().zip(of) {
+        claims[part[d]].push(c);
+    }
+    parts
+        .into_iter()
+        .map(|(w, k)| (w.to_string(), std::mem::take(&mut claims[k])))
+        .collect()
 }
 
 /// Most severe first, then by kind, key, subject and message.
@@ -290,17 +341,62 @@ pub fn calendar_findings(
 }
 
 /// The articles of these claims, sorted, each once.
-fn articles_of(claims: &[&Claim]) -> Vec<Shared> {
-    let mut v: Vec<&Shared> = claims.iter().map(|c| &c.article).collect();
-    v.sort_unstable();
-    v.dedup();
-    v.into_iter().cloned().collect()
+/// The articles of `claims`, each once, in the order of their ids: by
+/// number (see `Sources`), and by id.
+fn articles_of(claims: &[Of], sources: &Sources) -> (Vec<u32>, Vec<Shared>) {
+    let mut ranks: Vec<u32> = claims
+        .iter()
+        .map(|c| sources.rank[c.number as usize])
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let numbers: Vec<u32> = ranks.iter().map(|&r| sources.ranked[r as usize]).collect();
+    let ids = numbers
+        .iter()
+        .map(|&a| sources.ids[a as usize].clone())
+        .collect();
+    (numbers, ids)
 }
 
-fn ids_of(claims: &[&Claim]) -> Vec<Shared> {
-    let mut v: Vec<Shared> = claims.iter().map(|c| c.id.clone()).collect();
-    v.sort();
-    v
+/// The ids of `claims`, sorted (by their places in the order of ids, see
+/// `Sources`).
+fn ids_of(claims: &[Of], sources: &Sources) -> Vec<Shared> {
+    let mut v: Vec<u32> = claims.iter().map(|c| c.id_rank).collect();
+    v.sort_unstable();
+    v.into_iter()
+        .map(|r| sources.claim_ids[r as usize].clone())
+        .collect()
+}
+
+/// Each of `strings`' place in their order (equal strings share one),
+/// and the first of the strings at each place. (Compared by their first
+/// 16 bytes as one number first, and whole only when those are the same:
+/// sorting a million claims' ids as strings took several times longer.)
+fn ranks(strings: &[&str]) -> (Vec<u32>, Vec<u32>) {
+    use rayon::prelude::*;
+    let head = |s: &str| {
+        let mut b = [0u8; 16];
+        let n = s.len().min(16);
+        b[..n].copy_from_slice(&s.as_bytes()[..n]);
+        u128::from_be_bytes(b)
+    };
+    let mut order: Vec<(u128, u32)> = strings
+        .par_iter()
+        .zip(0..u32::try_from(strings.len()).unwrap_or(u32::MAX))
+        .map(|(s, i)| (head(s), i))
+        .collect();
+    let of = |k: &(u128, u32)| strings[k.1 as usize];
+    order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| of(a).cmp(of(b))));
+    let mut rank = vec![0u32; strings.len()];
+    let mut first: Vec<u32> = Vec::new();
+    for (k, x) in order.iter().enumerate() {
+        let same = k > 0 && order[k - 1].0 == x.0 && of(&order[k - 1]) == of(x);
+        if !same {
+            first.push(x.1);
+        }
+        rank[x.1 as usize] = (first.len() - 1) as u32;
+    }
+    (rank, first)
 }
 
 /// "16 in 002_…, said by tokayev, as of 2022-01-10"
@@ -315,27 +411,30 @@ fn side(c: &Claim, lang: Lang) -> String {
 }
 
 /// How many independent sources an agreement rests on: articles that
-/// credit the same agency, or share wire copy, count once.
-fn agreement_class(arts: &[Shared], sources: &Sources, lang: Lang) -> (Class, String) {
-    let wire = |a: &Shared| sources.wires.get(a.as_str()).copied().unwrap_or(&[]);
-    let groups: Vec<Vec<&Shared>> = source_clusters(arts, sources)
+/// credit the same agency, or share wire copy, count once. (`arts`: the
+/// articles' numbers, each once.)
+fn agreement_class(arts: &[u32], sources: &Sources, lang: Lang) -> (Class, String) {
+    let groups: Vec<Vec<u32>> = source_clusters(arts, sources)
         .into_iter()
-        .map(|g| g.into_iter().map(|i| &arts[i]).collect())
+        .map(|g| g.into_iter().map(|i| arts[i]).collect())
         .collect();
     // A group's agencies, or how many articles share copy in it; none for
     // an article alone that credits no agency (those are counted).
-    let describe = |g: &Vec<&Shared>| {
-        let mut agencies: Vec<&str> = g
+    let describe = |g: &Vec<u32>| {
+        let mut agencies: Vec<u32> = g
             .iter()
-            .flat_map(|a| wire(a).iter())
-            .map(String::as_str)
+            .flat_map(|&a| sources.wires[a as usize].iter().copied())
             .collect();
-        agencies.sort();
+        agencies.sort_unstable();
         agencies.dedup();
-        match (agencies.is_empty(), g.len()) {
+        let names: Vec<&str> = agencies
+            .iter()
+            .map(|&w| sources.agencies[w as usize])
+            .collect();
+        match (names.is_empty(), g.len()) {
             (true, 1) => None,
             (true, k) => Some(explain::sharing_copy(k, lang)),
-            (false, _) => Some(agencies.join("/")),
+            (false, _) => Some(names.join("/")),
         }
     };
     let alone = explain::uncredited(1, lang);
@@ -402,25 +501,21 @@ impl Partition {
 /// The articles (sorted, distinct) joined, directly or through others, by
 /// crediting one agency or by sharing wire copy (`a` lists `b` among its
 /// copies, `a` before `b`), in the order of their first article.
-fn source_clusters(arts: &[Shared], sources: &Sources) -> Vec<Vec<usize>> {
+fn source_clusters(arts: &[u32], sources: &Sources) -> Vec<Vec<usize>> {
     let mut p = Partition::new(arts.len());
-    let mut by_agency: FxHashMap<&str, usize> = FxHashMap::default();
-    let position: FxHashMap<&str, usize> = arts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.as_ref(), i))
-        .collect();
-    for (i, a) in arts.iter().enumerate() {
-        for w in sources.wires.get(a.as_str()).copied().unwrap_or(&[]) {
-            match by_agency.get(w.as_str()) {
+    let mut by_agency: FxHashMap<u32, usize> = FxHashMap::default();
+    let position: FxHashMap<u32, usize> = arts.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    for (i, &a) in arts.iter().enumerate() {
+        for &w in &sources.wires[a as usize] {
+            match by_agency.get(&w) {
                 Some(&k) => p.join(k, i),
                 None => {
-                    by_agency.insert(w.as_str(), i);
+                    by_agency.insert(w, i);
                 }
             }
         }
-        for c in sources.copies.get(a.as_str()).copied().unwrap_or(&[]) {
-            if let Some(&j) = position.get(c.as_str()) {
+        for c in &sources.copies[a as usize] {
+            if let Some(&j) = position.get(c) {
                 if j > i {
                     p.join(i, j);
                 }
@@ -494,16 +589,125 @@ fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
 }
 
 /// What tells which articles are one source.
+/// The articles claims are compared across, by number: the articles of
+/// the report in its order (an id given to several stands for the last),
+/// then those of claims whose article is not in it. Claims name their
+/// article by id; each is looked up once, and what compares them works
+/// with numbers (looking ids up again for every finding took most of the
+/// time on a large corpus).
 struct Sources<'a> {
-    wires: FxHashMap<&'a str, &'a [String]>,
-    copies: FxHashMap<&'a str, &'a [Shared]>,
+    /// Each article's id, agencies (by number) and the articles it shares
+    /// copy with.
+    ids: Vec<&'a Shared>,
+    wires: Vec<Vec<u32>>,
+    copies: Vec<Vec<u32>>,
+    /// The agencies' names, sorted: an agency's number is its place.
+    agencies: Vec<&'a str>,
+    /// Each article's place in the order of the ids (articles of the same
+    /// id share it), and the article at each place.
+    rank: Vec<u32>,
+    ranked: Vec<u32>,
+    /// The claims' ids, sorted, each once (a claim's `Of::id_rank` is
+    /// its place here).
+    claim_ids: Vec<&'a Shared>,
+}
+
+impl<'a> Sources<'a> {
+    /// The articles, and the claims with their articles' numbers and
+    /// their ids' places.
+    fn new(articles: &'a [ArticleInfo], claims: &'a [Box<Claim>]) -> (Sources<'a>, Vec<Of<'a>>) {
+        use rayon::prelude::*;
+        let mut number: FxHashMap<&str, u32> = articles
+            .iter()
+            .zip(0..)
+            .map(|(a, k)| (a.id.as_str(), k))
+            .collect();
+        let mut ids: Vec<&Shared> = articles.iter().map(|a| &a.id).collect();
+        let mut agencies: Vec<&str> = articles
+            .iter()
+            .flat_map(|a| a.wire.iter().map(String::as_str))
+            .collect();
+        agencies.sort_unstable();
+        agencies.dedup();
+        let agency = |w: &String| agencies.binary_search(&w.as_str()).unwrap_or(0) as u32;
+        let mut wires: Vec<Vec<u32>> = articles
+            .iter()
+            .map(|a| a.wire.iter().map(agency).collect())
+            .collect();
+        const UNKNOWN: u32 = u32::MAX;
+        let mut numbers: Vec<u32> = claims
+            .par_iter()
+            .map(|c| number.get(c.article.as_str()).copied().unwrap_or(UNKNOWN))
+            .collect();
+        // Claims of articles not in the report (a shard can hold them):
+        // numbered after the report's.
+        for (n, c) in numbers.iter_mut().zip(claims) {
+            if *n == UNKNOWN {
+                *n = *number.entry(c.article.as_str()).or_insert_with(|| {
+                    ids.push(&c.article);
+                    wires.push(Vec::new());
+                    (ids.len() - 1) as u32
+                });
+            }
+        }
+        let copies = (0..ids.len())
+            .map(|k| {
+                let shares = articles.get(k).map_or(&[][..], |a| &a.shares_copy_with[..]);
+                shares
+                    .iter()
+                    .filter_map(|id| number.get(id.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let (rank, ranked) = ranks(&ids.iter().map(|a| a.as_str()).collect::<Vec<_>>());
+        let (id_ranks, firsts) =
+            ranks(&claims.par_iter().map(|c| c.id.as_str()).collect::<Vec<_>>());
+        let claim_ids = firsts.iter().map(|&k| &claims[k as usize].id).collect();
+        let numbered = claims
+            .iter()
+            .zip(numbers)
+            .zip(id_ranks)
+            .map(|((c, number), id_rank)| Of {
+                claim: c,
+                number,
+                id_rank,
+            })
+            .collect();
+        let sources = Sources {
+            ids,
+            wires,
+            copies,
+            agencies,
+            rank,
+            ranked,
+            claim_ids,
+        };
+        (sources, numbered)
+    }
+}
+
+/// A claim with its article's number (see `Sources`).
+#[derive(Clone, Copy)]
+struct Of<'a> {
+    claim: &'a Claim,
+    /// Its article's number (named apart from `Claim::article`, its id).
+    number: u32,
+    /// Its id's place in the order of the claims' ids.
+    id_rank: u32,
+}
+
+impl std::ops::Deref for Of<'_> {
+    type Target = Claim;
+    fn deref(&self) -> &Claim {
+        self.claim
+    }
 }
 
 fn compare_group(
     key: &str,
     subject: Option<&str>,
     qualifiers: &str,
-    group: &[&Claim],
+    group: &[Of],
     wires: &Sources,
     lang: Lang,
     out: &mut Vec<Finding>,
@@ -522,9 +726,9 @@ fn compare_group(
     }
     // Distinct values, in the order they come; equal values are found by
     // their hash, not by comparing with every value before.
-    let mut classes: Vec<(&Value, Vec<&Claim>)> = Vec::new();
+    let mut classes: Vec<(&Value, Vec<Of>)> = Vec::new();
     let mut by_hash: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    for c in group {
+    for &c in group {
         let mut h = rustc_hash::FxHasher::default();
         hash_value(&c.value, &mut h);
         let bucket = by_hash.entry(std::hash::Hasher::finish(&h)).or_default();
@@ -532,24 +736,24 @@ fn compare_group(
             Some(&k) => classes[k].1.push(c),
             None => {
                 bucket.push(classes.len());
-                classes.push((&c.value, vec![c]));
+                classes.push((&c.claim.value, vec![c]));
             }
         }
     }
     classes.truncate(24);
     let n = classes.len();
     // Each class's claims by article, and its one article if it has one.
-    let by_article: Vec<FxHashMap<&str, Vec<&Claim>>> = classes
+    let by_article: Vec<FxHashMap<u32, Vec<Of>>> = classes
         .iter()
         .map(|(_, cs)| {
-            let mut m: FxHashMap<&str, Vec<&Claim>> = FxHashMap::default();
-            for c in cs {
-                m.entry(c.article.as_ref()).or_default().push(c);
+            let mut m: FxHashMap<u32, Vec<Of>> = FxHashMap::default();
+            for &c in cs {
+                m.entry(c.number).or_default().push(c);
             }
             m
         })
         .collect();
-    let only_article = |i: usize| -> Option<&str> {
+    let only_article = |i: usize| -> Option<u32> {
         let m = &by_article[i];
         (m.len() == 1).then(|| m.keys().next().copied()).flatten()
     };
@@ -565,7 +769,7 @@ fn compare_group(
 
     // Contradictions across articles, inconsistencies inside one.
     let mut across: Vec<(usize, usize)> = Vec::new();
-    let mut within: BTreeMap<&str, Vec<&Claim>> = BTreeMap::new();
+    let mut within: BTreeMap<&str, Vec<Of>> = BTreeMap::new();
     for i in 0..n {
         for j in i + 1..n {
             if compat[i][j] {
@@ -577,15 +781,15 @@ fn compare_group(
             if one.is_none() || one != only_article(j) {
                 across.push((i, j));
             }
-            for x in a {
-                let Some(same_article) = by_article[j].get(x.article.as_str()) else {
+            for &x in a {
+                let Some(same_article) = by_article[j].get(&x.number) else {
                     continue;
                 };
                 // a growing count given twice on different days is an update
                 let same_day_or_flat =
-                    |y: &&&Claim| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
-                for y in same_article.iter().filter(same_day_or_flat) {
-                    let v = within.entry(x.article.as_ref()).or_default();
+                    |y: &&Of| !grows || x.as_of == y.as_of || x.speaker != y.speaker;
+                for &y in same_article.iter().filter(same_day_or_flat) {
+                    let v = within.entry(x.claim.article.as_ref()).or_default();
                     v.push(x);
                     v.push(y);
                 }
@@ -594,7 +798,7 @@ fn compare_group(
     }
     if !across.is_empty() {
         let involved: BTreeSet<usize> = across.iter().flat_map(|(i, j)| [*i, *j]).collect();
-        let cs: Vec<&Claim> = involved
+        let cs: Vec<Of> = involved
             .iter()
             .flat_map(|i| classes[*i].1.iter().copied())
             .collect();
@@ -604,7 +808,7 @@ fn compare_group(
                 .all(|(i, j)| is_update(&classes[*i].1, &classes[*j].1));
         let sides: Vec<String> = if update {
             // a timeline: "13 … as of 2022-01-07 → 16 … as of 2022-01-10"
-            let mut dated: Vec<&&Claim> = cs.iter().collect();
+            let mut dated: Vec<&Of> = cs.iter().collect();
             dated.sort_by(|a, b| (&a.as_of, &a.article).cmp(&(&b.as_of, &b.article)));
             let steps = dated.iter().map(|c| side(c, lang));
             vec![explain::listing_of(steps, " → ", lang)]
@@ -628,15 +832,15 @@ fn compare_group(
             key: key.into(),
             subject: subject.map(Shared::from),
             severity,
-            articles: articles_of(&cs),
-            claims: ids_of(&cs),
+            articles: articles_of(&cs, wires).1,
+            claims: ids_of(&cs, wires),
             message: explain::contradiction(&about, update, &sides, lang),
             evidence: Vec::new(),
         });
     }
     for (article, mut cs) in within {
         cs.sort_by_key(|c| c.span.start);
-        cs.dedup_by_key(|c| c.id.clone());
+        cs.dedup_by_key(|c| c.id_rank);
         // The article itself reports two speakers giving two figures (the
         // ministry says X, witnesses say Y): a dispute it reports, not an
         // editing error.
@@ -650,8 +854,8 @@ fn compare_group(
                 key: key.into(),
                 subject: subject.map(Shared::from),
                 severity: Severity::Warning,
-                articles: vec![cs[0].article.clone()],
-                claims: ids_of(&cs),
+                articles: vec![cs[0].claim.article.clone()],
+                claims: ids_of(&cs, wires),
                 message: explain::reported_dispute(&about, article, &sides, lang),
                 evidence: Vec::new(),
             });
@@ -664,8 +868,8 @@ fn compare_group(
             key: key.into(),
             subject: subject.map(Shared::from),
             severity: Severity::Error,
-            articles: vec![cs[0].article.clone()],
-            claims: ids_of(&cs),
+            articles: vec![cs[0].claim.article.clone()],
+            claims: ids_of(&cs, wires),
             message: explain::two_values(&about, article, &sides, lang),
             evidence: Vec::new(),
         });
@@ -673,22 +877,21 @@ fn compare_group(
 
     // Agreements: maximal sets of pairwise compatible values.
     let cliques = maximal_cliques(&compat);
-    let all_articles = articles_of(group);
     for clique in cliques {
-        let cs: Vec<&Claim> = clique
+        let cs: Vec<Of> = clique
             .iter()
             .flat_map(|i| classes[*i].1.iter().copied())
             .collect();
-        let arts = articles_of(&cs);
-        if arts.len() < 2 {
+        if cs.iter().all(|c| c.number == cs[0].number) {
             continue;
         }
+        let (numbers, arts) = articles_of(&cs, wires);
         let mut values: Vec<String> = clique
             .iter()
             .map(|i| explain::value(classes[*i].0, lang))
             .collect();
         values.dedup();
-        let (class, note) = agreement_class(&arts, wires, lang);
+        let (class, note) = agreement_class(&numbers, wires, lang);
         out.push(Finding {
             kind: Kind::Agreement,
             class: Some(class),
@@ -697,11 +900,14 @@ fn compare_group(
             severity: Severity::Info,
             message: explain::agreement(&about, &values, &arts, &note, lang),
             articles: arts,
-            claims: ids_of(&cs),
+            claims: ids_of(&cs, wires),
             evidence: Vec::new(),
         });
     }
-    if all_articles.len() == 1 {
+    // One article only.
+    let first = group.first();
+    if let Some(first) = first.filter(|f| group.iter().all(|c| c.number == f.number)) {
+        let all_articles = vec![first.claim.article.clone()];
         let mut values: Vec<String> = classes
             .iter()
             .map(|(v, _)| explain::value(v, lang))
@@ -715,7 +921,7 @@ fn compare_group(
             severity: Severity::Info,
             message: explain::uncorroborated(&about, &all_articles[0], &values, lang),
             articles: all_articles,
-            claims: ids_of(group),
+            claims: ids_of(group, wires),
             evidence: Vec::new(),
         });
     }
@@ -723,12 +929,12 @@ fn compare_group(
 
 /// True when every claim of one side is dated before every claim of the
 /// other, and the later side's figure is larger.
-fn is_update(a: &[&Claim], b: &[&Claim]) -> bool {
-    let dates = |cs: &[&Claim]| -> Option<(String, String)> {
+fn is_update(a: &[Of], b: &[Of]) -> bool {
+    let dates = |cs: &[Of]| -> Option<(String, String)> {
         let ds: Vec<&Shared> = cs.iter().map(|c| c.as_of.as_ref()).collect::<Option<_>>()?;
         Some((ds.iter().min()?.to_string(), ds.iter().max()?.to_string()))
     };
-    let lo = |cs: &[&Claim]| match &cs.first()?.value {
+    let lo = |cs: &[Of]| match &cs.first()?.value {
         Value::Quantity(q) => Some(q.lo.value),
         _ => None,
     };
@@ -801,17 +1007,17 @@ fn maximal_cliques(adj: &[Vec<bool>]) -> Vec<Vec<usize>> {
 fn compare_quotes(
     key: &str,
     subject: Option<&str>,
-    group: &[&Claim],
+    group: &[Of],
     wires: &Sources,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let found: Vec<Vec<&Claim>> = quote_claim_clusters(group)
+    let found: Vec<Vec<Of>> = quote_claim_clusters(group)
         .into_iter()
         .map(|g| g.into_iter().map(|i| group[i]).collect())
         .collect();
     for cs in found {
-        let arts = articles_of(&cs);
+        let (numbers, arts) = articles_of(&cs, wires);
         if arts.len() < 2 {
             continue;
         }
@@ -820,7 +1026,7 @@ fn compare_quotes(
             .map(|c| c.text.clone())
             .min_by_key(|t| (t.len(), t.clone()))
             .unwrap_or_default();
-        let (class, note) = agreement_class(&arts, wires, lang);
+        let (class, note) = agreement_class(&numbers, wires, lang);
         out.push(Finding {
             kind: Kind::Agreement,
             class: Some(class),
@@ -829,7 +1035,7 @@ fn compare_quotes(
             severity: Severity::Info,
             message: explain::quote_agreement(subject, &shortest, &arts, &note, lang),
             articles: arts,
-            claims: ids_of(&cs),
+            claims: ids_of(&cs, wires),
             evidence: Vec::new(),
         });
     }
@@ -839,7 +1045,7 @@ fn compare_quotes(
 /// another value), as indexes into `claims`. Each distinct quote is split
 /// and compared once, however many claims say it: a day's wire repeats
 /// quotes in many articles.
-fn quote_claim_clusters(claims: &[&Claim]) -> Vec<Vec<usize>> {
+fn quote_claim_clusters(claims: &[Of]) -> Vec<Vec<usize>> {
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut words: Vec<Vec<&str>> = Vec::new();
     let quote_of: Vec<usize> = claims
@@ -873,16 +1079,16 @@ fn quote_claim_clusters(claims: &[&Claim]) -> Vec<Vec<usize>> {
 
 /// The same words put in two different mouths by two articles: a
 /// contradiction on who said them (key `quote.speaker`).
-fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
-    let quotes: Vec<&Claim> = claims
+fn quote_speakers(claims: &[Of], sources: &Sources, lang: Lang, out: &mut Vec<Finding>) {
+    let quotes: Vec<Of> = claims
         .iter()
-        .map(|c| &**c)
+        .copied()
         .filter(|c| &*c.key == "quote" && c.speaker.is_some())
         .collect();
     for cluster in quote_claim_clusters(&quotes) {
-        let cs: Vec<&Claim> = cluster.iter().map(|k| quotes[*k]).collect();
+        let cs: Vec<Of> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
-        let arts = articles_of(&cs);
+        let arts = articles_of(&cs, sources).1;
         if speakers.len() < 2 || arts.len() < 2 {
             continue;
         }
@@ -901,7 +1107,7 @@ fn quote_speakers(claims: &[Box<Claim>], lang: Lang, out: &mut Vec<Finding>) {
             subject: None,
             severity: Severity::Error,
             articles: arts,
-            claims: ids_of(&cs),
+            claims: ids_of(&cs, sources),
             message: format!(
                 "«{shortest}» is put in different mouths: {}",
                 explain::values_against_of(sides, Lang::En)
@@ -1112,6 +1318,138 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    proptest! {
+        /// Strings ranked in their order: equal ranks for equal strings
+        /// only, in the strings' order, and each rank's first string one
+        /// of them; whatever their first 16 bytes share (NUL bytes, which
+        /// the first bytes are padded with, among them).
+        #[test]
+        fn strings_are_ranked_in_their_order(
+            picks in proptest::collection::vec((0usize..4, "[a\\x00@1-3]{0,4}"), 0..40),
+        ) {
+            let heads = ["", "0001", "a@", "0123456789abcdef"];
+            let strings: Vec<String> =
+                picks.iter().map(|(h, rest)| format!("{}{rest}", heads[*h])).collect();
+            let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+            let (rank, first) = ranks(&refs);
+            for i in 0..refs.len() {
+                for j in 0..refs.len() {
+                    prop_assert_eq!(rank[i].cmp(&rank[j]), refs[i].cmp(refs[j]));
+                }
+                prop_assert_eq!(refs[first[rank[i] as usize] as usize], refs[i]);
+            }
+            let distinct: BTreeSet<&str> = refs.iter().copied().collect();
+            prop_assert_eq!(first.len(), distinct.len());
+        }
+
+        /// Claims are split by their qualifiers as written, in that order,
+        /// each part's claims in the run's order: as when each claim's
+        /// qualifiers were written out and filed. Sets written the same
+        /// way are one part.
+        #[test]
+        fn claims_are_split_by_their_qualifiers_as_written(
+            picks in proptest::collection::vec(proptest::collection::vec(0usize..4, 0..3), 0..30),
+        ) {
+            let pairs = [("place", "almaty"), ("place", "almaty, speaker: x"), ("c", "d"), ("speaker", "x")];
+            let claims: Vec<Claim> = picks
+                .iter()
+                .map(|set| {
+                    let mut c = claim(Value::Statement("x".into()));
+                    for &k in set {
+                        let (name, value) = pairs[k];
+                        c.qualifiers.insert(name.into(), value.into());
+                    }
+                    c
+                })
+                .collect();
+            let run: Vec<Of> = claims
+                .iter()
+                .map(|claim| Of { claim, number: 0, id_rank: 0 })
+                .collect();
+            let mut expected: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, c) in claims.iter().enumerate() {
+                let q: Vec<String> = c.qualifiers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                expected.entry(q.join(", ")).or_default().push(i);
+            }
+            let place = |c: &Of| claims.iter().position(|x| std::ptr::eq(x, c.claim));
+            let found: Vec<(String, Vec<Option<usize>>)> = by_qualifiers(&run)
+                .into_iter()
+                .map(|(w, cs)| (w, cs.iter().map(place).collect()))
+                .collect();
+            let expected: Vec<(String, Vec<Option<usize>>)> = expected
+                .into_iter()
+                .map(|(w, cs)| (w, cs.into_iter().map(Some).collect()))
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+
+        /// Keys and subjects compare as their strings do, whether or not
+        /// two claims share the strings themselves.
+        #[test]
+        fn keys_and_subjects_compare_as_their_words(
+            a in (0usize..3, 0usize..3, any::<bool>()),
+            b in (0usize..3, 0usize..3, any::<bool>()),
+        ) {
+            let keys = ["k", "k.a", "quote"];
+            let subjects = [None, Some("s"), Some("t")];
+            let shared: Vec<Shared> = keys.iter().map(|&k| k.into()).collect();
+            let made = |(k, s, same): (usize, usize, bool)| {
+                let mut c = claim(Value::Statement("x".into()));
+                c.key = if same { shared[k].clone() } else { keys[k].into() };
+                c.subject = subjects[s].map(Shared::from);
+                c
+            };
+            let (x, y) = (made(a), made(b));
+            prop_assert_eq!(ks_cmp(&x, &y), ks(&x).cmp(&ks(&y)));
+        }
+    }
+
+    /// A claim whose article is not in the report (a shard can hold one)
+    /// is compared like the others: its article listed among the
+    /// finding's by id, as an uncredited source of its own, and claims
+    /// given the same id are each listed.
+    #[test]
+    fn a_claim_of_an_article_not_in_the_report_is_compared_by_its_id() {
+        let article = |id: &str, wire: &[&str]| ArticleInfo {
+            id: id.into(),
+            path: format!("{id}.md"),
+            date: None,
+            date_source: None,
+            wire: wire.iter().map(|w| w.to_string()).collect(),
+            shares_copy_with: Vec::new(),
+        };
+        let articles = [article("c", &["afp"]), article("b", &["afp"])];
+        let made = |id: &str, article: &str| {
+            let mut c = claim(Value::Statement("welcomed".into()));
+            (c.id, c.article, c.key) = (id.into(), article.into(), "statement.x".into());
+            Box::new(c)
+        };
+        let claims = vec![
+            made("c@5", "c"),
+            made("a@1", "a"),
+            made("b@7", "b"),
+            made("a@1", "a"),
+        ];
+        let rules = crate::rules::Rules::from_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
+        )
+        .expect("the project's rules load");
+        let found = compare(&rules, &articles, &claims, &[], Vec::new(), Lang::En);
+        let agreements: Vec<&Finding> =
+            found.iter().filter(|f| f.kind == Kind::Agreement).collect();
+        assert_eq!(agreements.len(), 1, "{found:#?}");
+        let f = agreements[0];
+        assert_eq!(f.articles, ["a", "b", "c"].map(Shared::from));
+        assert_eq!(f.claims, ["a@1", "a@1", "b@7", "c@5"].map(Shared::from));
+        assert_eq!(f.class, Some(Class::Independent));
+        assert!(
+            f.message
+                .contains("2 independent sources: afp, an uncredited article"),
+            "{}",
+            f.message
+        );
+    }
+
     fn claim(value: Value) -> Claim {
         Claim {
             id: "a@0".into(),
@@ -1209,7 +1547,14 @@ mod tests {
                     None => claim(Value::Statement("welcomed".into())),
                 })
                 .collect();
-            let refs: Vec<&Claim> = claims.iter().collect();
+            let refs: Vec<Of> = claims
+                .iter()
+                .map(|claim| Of {
+                    claim,
+                    number: 0,
+                    id_rank: 0,
+                })
+                .collect();
             let every: Vec<Vec<&str>> = refs
                 .iter()
                 .map(|c| match &c.value {
