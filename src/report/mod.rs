@@ -162,15 +162,49 @@ pub(crate) fn columns_of(s: &str) -> usize {
     s.chars().map(char_columns).sum()
 }
 
+/// The columns and the length of the character of `s` that starts at
+/// byte `i` (a boundary, before the end): read off its bytes for
+/// printable ASCII and an Arabic letter (`one_column`), most of what a
+/// report quotes, else decoded.
+#[inline(always)]
+fn char_at(s: &str, i: usize) -> (usize, usize) {
+    let b = s.as_bytes();
+    match (b[i], b.get(i + 1)) {
+        (b' '..=b'~', _) => (1, 1),
+        (0xd8, Some(0xa1..=0xba)) | (0xd9, Some(0x81..=0x8a)) => (1, 2),
+        _ => s[i..]
+            .chars()
+            .next()
+            .map_or((0, 1), |c| (char_columns(c), c.len_utf8())),
+    }
+}
+
+/// The columns of the character of `s` that ends at byte `end` (a
+/// boundary, after the start), and where it starts: as `char_at`.
+#[inline(always)]
+fn char_before(s: &str, end: usize) -> (usize, usize) {
+    let b = s.as_bytes();
+    match (end.checked_sub(2).map(|i| b[i]), b[end - 1]) {
+        (_, b' '..=b'~') => (1, end - 1),
+        (Some(0xd8), 0xa1..=0xba) | (Some(0xd9), 0x81..=0x8a) => (1, end - 2),
+        _ => s[..end]
+            .chars()
+            .next_back()
+            .map_or((0, end - 1), |c| (char_columns(c), end - c.len_utf8())),
+    }
+}
+
 /// The columns `s` takes, counted up to `cap` at most: `columns_of(s)`
 /// or `cap`, whichever is less, without reading past where `cap` is met.
 fn columns_upto(s: &str, cap: usize) -> usize {
-    let mut n = 0;
-    for c in s.chars() {
+    let (mut n, mut i) = (0, 0);
+    while i < s.len() {
         if n >= cap {
             return cap;
         }
-        n += char_columns(c);
+        let (w, len) = char_at(s, i);
+        n += w;
+        i += len;
     }
     n.min(cap)
 }
@@ -268,28 +302,28 @@ fn bounds_counting(
     };
     // The last `keep_before` columns before the span, from a word's start.
     let start = if need_before > keep_before {
-        let mut used = 0;
-        let mut cut = a;
-        for (i, c) in text[s0..a].char_indices().rev() {
-            used += char_columns(c);
+        let (mut used, mut cut) = (0, a);
+        while cut > s0 {
+            let (w, at) = char_before(text, cut);
+            used += w;
             if used > keep_before.saturating_sub(1) {
                 break;
             }
-            cut = s0 + i;
+            cut = at;
         }
         text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
     } else {
         s0
     };
     let end = if need_after > keep_after {
-        let mut used = 0;
-        let mut cut = b;
-        for (i, c) in text[b..s1].char_indices() {
-            used += char_columns(c);
+        let (mut used, mut cut) = (0, b);
+        while cut < s1 {
+            let (w, len) = char_at(text, cut);
+            used += w;
             if used > keep_after.saturating_sub(1) {
                 break;
             }
-            cut = b + i + c.len_utf8();
+            cut += len;
         }
         text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
     } else {
@@ -381,12 +415,14 @@ mod tests {
     #[test]
     fn the_columns_of_every_character_are_those_unicode_width_gives() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(
-                char_columns(c),
-                UnicodeWidthChar::width(c).unwrap_or(0),
-                "{:?}",
-                c
-            );
+            let width = UnicodeWidthChar::width(c).unwrap_or(0);
+            assert_eq!(char_columns(c), width, "{c:?}");
+            // Read off the bytes, between others and at either end.
+            let n = c.len_utf8();
+            for (s, at) in [(format!("ق{c}ق"), 2), (format!("{c}"), 0)] {
+                assert_eq!(char_at(&s, at), (width, n), "{c:?} in {s:?}");
+                assert_eq!(char_before(&s, at + n), (width, at), "{c:?} in {s:?}");
+            }
         }
     }
 
