@@ -162,7 +162,7 @@ pub fn compare(
             drop(names);
             found
         },
-        || compare_claims(&numbered, mismatches, &wires, lang),
+        || compare_claims(numbered, mismatches, &wires, lang),
     );
     let mut out: Vec<Finding> = per_group.into_iter().flatten().collect();
     out.append(&mut rest);
@@ -174,7 +174,7 @@ pub fn compare(
 /// The findings of the claims compared like with like, each group's in
 /// the groups' order; and those of quotes' speakers and weekdays.
 fn compare_claims(
-    claims: &[Of],
+    mut claims: Vec<Of>,
     mismatches: &[WeekdayMismatch],
     wires: &Sources,
     lang: Lang,
@@ -185,11 +185,17 @@ fn compare_claims(
     // else they are sorted here, stably): the claims of each (key,
     // subject) are then side by side, and split by qualifiers in parallel.
     use rayon::prelude::*;
-    let mut refs: Vec<Of> = claims.to_vec();
-    if !refs.is_sorted_by(|a, b| ks_cmp(a, b).is_le()) {
-        refs.par_sort_by(|a, b| ks_cmp(a, b));
+    // The quotes that name a speaker, in the claims' order (see
+    // `quote_speakers`).
+    let quotes: Vec<Of> = claims
+        .iter()
+        .copied()
+        .filter(|c| &*c.key == "quote" && c.speaker.is_some())
+        .collect();
+    if !claims.is_sorted_by(|a, b| ks_cmp(a, b).is_le()) {
+        claims.par_sort_by(|a, b| ks_cmp(a, b));
     }
-    let runs: Vec<&[Of]> = refs.chunk_by(|a, b| ks_cmp(a, b).is_eq()).collect();
+    let runs: Vec<&[Of]> = claims.chunk_by(|a, b| ks_cmp(a, b).is_eq()).collect();
     let groups: Vec<(GroupKey, Vec<Of>)> = runs
         .par_iter()
         .flat_map_iter(|run| {
@@ -199,6 +205,9 @@ fn compare_claims(
                 .map(move |(q, group)| ((key, subject, q), group))
         })
         .collect();
+    // The groups hold the claims now (a million claims are 16 MB).
+    drop(runs);
+    drop(claims);
     // The groups are compared in parallel; their findings are put together
     // in the groups' order, so the result does not depend on the threads.
     rayon::join(
@@ -218,7 +227,7 @@ fn compare_claims(
         },
         || {
             let mut out = Vec::new();
-            quote_speakers(claims, wires, lang, &mut out);
+            quote_speakers(&quotes, wires, lang, &mut out);
             weekday_findings(mismatches, lang, &mut out);
             out
         },
@@ -368,33 +377,42 @@ fn ids_of(claims: &[Of], sources: &Sources) -> Vec<Shared> {
         .collect()
 }
 
-/// Each of `strings`' place in their order (equal strings share one),
-/// and the first of the strings at each place. (Compared by their first
-/// 16 bytes as one number first, and whole only when those are the same:
-/// sorting a million claims' ids as strings took several times longer.)
-fn ranks(strings: &[&str]) -> (Vec<u32>, Vec<u32>) {
+/// Each of the `n` strings' place in their order (equal strings share
+/// one), and the first of the strings at each place; string `i` is
+/// `string(i)`. (Compared by their first 12 bytes as numbers first, and
+/// whole only when those are the same: sorting a million claims' ids as
+/// strings took several times longer. 16 bytes a string while sorted.)
+fn ranks<'s>(n: usize, string: impl Fn(usize) -> &'s str + Sync) -> (Vec<u32>, Vec<u32>) {
     use rayon::prelude::*;
     let head = |s: &str| {
-        let mut b = [0u8; 16];
-        let n = s.len().min(16);
+        let mut b = [0u8; 12];
+        let n = s.len().min(12);
         b[..n].copy_from_slice(&s.as_bytes()[..n]);
-        u128::from_be_bytes(b)
+        let [a, b] = [&b[..8], &b[8..]];
+        let u64_of = |x: &[u8]| u64::from_be_bytes(x.try_into().unwrap_or_default());
+        let u32_of = |x: &[u8]| u32::from_be_bytes(x.try_into().unwrap_or_default());
+        (u64_of(a), u32_of(b))
     };
-    let mut order: Vec<(u128, u32)> = strings
-        .par_iter()
-        .zip(0..u32::try_from(strings.len()).unwrap_or(u32::MAX))
-        .map(|(s, i)| (head(s), i))
+    let n = n.min(u32::MAX as usize);
+    let mut order: Vec<(u64, u32, u32)> = (0..n as u32)
+        .into_par_iter()
+        .map(|i| {
+            let (a, b) = head(string(i as usize));
+            (a, b, i)
+        })
         .collect();
-    let of = |k: &(u128, u32)| strings[k.1 as usize];
-    order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| of(a).cmp(of(b))));
-    let mut rank = vec![0u32; strings.len()];
+    let of = |k: &(u64, u32, u32)| string(k.2 as usize);
+    let heads = |k: &(u64, u32, u32)| (k.0, k.1);
+    order.par_sort_unstable_by(|a, b| heads(a).cmp(&heads(b)).then_with(|| of(a).cmp(of(b))));
+    let strings = order.len();
+    let mut rank = vec![0u32; strings];
     let mut first: Vec<u32> = Vec::new();
     for (k, x) in order.iter().enumerate() {
-        let same = k > 0 && order[k - 1].0 == x.0 && of(&order[k - 1]) == of(x);
+        let same = k > 0 && heads(&order[k - 1]) == heads(x) && of(&order[k - 1]) == of(x);
         if !same {
-            first.push(x.1);
+            first.push(x.2);
         }
-        rank[x.1 as usize] = (first.len() - 1) as u32;
+        rank[x.2 as usize] = (first.len() - 1) as u32;
     }
     (rank, first)
 }
@@ -659,9 +677,8 @@ impl<'a> Sources<'a> {
                     .collect()
             })
             .collect();
-        let (rank, ranked) = ranks(&ids.iter().map(|a| a.as_str()).collect::<Vec<_>>());
-        let (id_ranks, firsts) =
-            ranks(&claims.par_iter().map(|c| c.id.as_str()).collect::<Vec<_>>());
+        let (rank, ranked) = ranks(ids.len(), |k| ids[k].as_str());
+        let (id_ranks, firsts) = ranks(claims.len(), |k| claims[k].id.as_str());
         let claim_ids = firsts.iter().map(|&k| &claims[k as usize].id).collect();
         let numbered = claims
             .iter()
@@ -1079,12 +1096,8 @@ fn quote_claim_clusters(claims: &[Of]) -> Vec<Vec<usize>> {
 
 /// The same words put in two different mouths by two articles: a
 /// contradiction on who said them (key `quote.speaker`).
-fn quote_speakers(claims: &[Of], sources: &Sources, lang: Lang, out: &mut Vec<Finding>) {
-    let quotes: Vec<Of> = claims
-        .iter()
-        .copied()
-        .filter(|c| &*c.key == "quote" && c.speaker.is_some())
-        .collect();
+/// (`quotes`: the claims of key `quote` that name a speaker.)
+fn quote_speakers(quotes: &[Of], sources: &Sources, lang: Lang, out: &mut Vec<Finding>) {
     for cluster in quote_claim_clusters(&quotes) {
         let cs: Vec<Of> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
@@ -1331,7 +1344,7 @@ mod tests {
             let strings: Vec<String> =
                 picks.iter().map(|(h, rest)| format!("{}{rest}", heads[*h])).collect();
             let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
-            let (rank, first) = ranks(&refs);
+            let (rank, first) = ranks(refs.len(), |k| refs[k]);
             for i in 0..refs.len() {
                 for j in 0..refs.len() {
                     prop_assert_eq!(rank[i].cmp(&rank[j]), refs[i].cmp(refs[j]));
