@@ -1098,7 +1098,7 @@ fn quote_claim_clusters(claims: &[Of]) -> Vec<Vec<usize>> {
 /// contradiction on who said them (key `quote.speaker`).
 /// (`quotes`: the claims of key `quote` that name a speaker.)
 fn quote_speakers(quotes: &[Of], sources: &Sources, lang: Lang, out: &mut Vec<Finding>) {
-    for cluster in quote_claim_clusters(&quotes) {
+    for cluster in quote_claim_clusters(quotes) {
         let cs: Vec<Of> = cluster.iter().map(|k| quotes[*k]).collect();
         let speakers: BTreeSet<&str> = cs.iter().filter_map(|c| c.speaker.as_deref()).collect();
         let arts = articles_of(&cs, sources).1;
