@@ -677,7 +677,12 @@ impl<'a> Sources<'a> {
                     .collect()
             })
             .collect();
-        let (rank, ranked) = ranks(ids.len(), |k| ids[k].as_str());
+        let (rank, firsts) = ranks(ids.len(), |k| ids[k].as_str());
+        // The article an id stands for at each place (the last of that id).
+        let ranked = firsts
+            .iter()
+            .map(|&k| number.get(ids[k as usize].as_str()).copied().unwrap_or(k))
+            .collect();
         let (id_ranks, firsts) = ranks(claims.len(), |k| claims[k].id.as_str());
         let claim_ids = firsts.iter().map(|&k| &claims[k as usize].id).collect();
         let numbered = claims
@@ -1431,7 +1436,12 @@ mod tests {
             wire: wire.iter().map(|w| w.to_string()).collect(),
             shares_copy_with: Vec::new(),
         };
-        let articles = [article("c", &["afp"]), article("b", &["afp"])];
+        // An id given to two articles stands for the last of them.
+        let articles = [
+            article("b", &["reuters"]),
+            article("c", &["afp"]),
+            article("b", &["afp"]),
+        ];
         let made = |id: &str, article: &str| {
             let mut c = claim(Value::Statement("welcomed".into()));
             (c.id, c.article, c.key) = (id.into(), article.into(), "statement.x".into());
