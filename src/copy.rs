@@ -401,8 +401,9 @@ const MOST_ARTICLES: usize = 20;
 /// over). Placed in buckets by the hash's bits above the slice's, one pass
 /// to count and one to place; a bucket of a few numbers is then sorted,
 /// and a larger one (a run many articles share) placed again by the
-/// hash's last bits, so that each of its parts is one hash. (A sort of
-/// them all took three times as long, most of it on the runs passed over.)
+/// hash's last bits, so that each of its parts is one hash, and only the
+/// parts small enough to be copy are sorted. (A sort of them all spent
+/// most of its time ordering runs that are passed over.)
 fn grouped(all: Vec<u64>) -> Vec<u64> {
     const _: () = assert!(SLICES.is_power_of_two());
     /// Where the hash's bits above the slice's start in a packed number.
