@@ -250,7 +250,96 @@ pub(crate) fn bounds(
     span: std::ops::Range<usize>,
     columns: usize,
 ) -> Bounds {
-    bounds_counting(text, sentence, span, columns, columns_upto)
+    // As `bounds_counting` cuts, with each side read once: walked away
+    // from the span as far as the room and one column more, noting how far
+    // each count of columns reaches (counting a side, then walking it
+    // again to cut it, read it twice).
+    let [s0, a, b, s1] = clamped(text, sentence.clone(), span.clone());
+    let room = columns
+        .saturating_sub(columns_upto(&text[a..b], columns) + 4)
+        .max(2 * CONTEXT_MIN);
+    let cap = room + 1;
+    let far = u32::MAX as usize;
+    if cap > WALK || a - s0 > far || s1 - b > far {
+        return bounds_counting(text, sentence, span, columns, columns_upto);
+    }
+    let (mut before, mut after) = ([0u32; WALK], [0u32; WALK]);
+    let need_before = walk(cap, &mut before, |d| {
+        let (w, at) = (a - d > s0).then(|| char_before(text, a - d))?;
+        Some((w, a - d - at))
+    });
+    let need_after = walk(cap, &mut after, |d| {
+        (b + d < s1).then(|| char_at(text, b + d))
+    });
+    let (keep_before, keep_after) = kept(room, need_before, need_after);
+    // The last `keep_before` columns before the span, from a word's start.
+    let start = if need_before > keep_before {
+        let cut = a - before[keep_before.saturating_sub(1)] as usize;
+        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+    } else {
+        s0
+    };
+    let end = if need_after > keep_after {
+        let cut = b + after[keep_after.saturating_sub(1)] as usize;
+        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+    } else {
+        s1
+    };
+    Bounds {
+        start,
+        a,
+        b,
+        end,
+        more_before: start > s0,
+        more_after: end < s1,
+    }
+}
+
+/// The most columns `bounds` walks a side in one go (a room wider than
+/// a terminal ever is, is cut by `bounds_counting`).
+const WALK: usize = 256;
+
+/// Walks one side of a span away from it, a character at a time (`next`:
+/// the columns and bytes of the character `d` bytes away, none at the
+/// sentence's edge), as far as `cap` columns (at most `WALK`). Returns the
+/// columns met, up to `cap`, and notes in `far[t]`, for each `t` below
+/// the columns met, how many bytes away it reaches taking no more than `t`
+/// columns.
+#[inline(always)]
+fn walk(
+    cap: usize,
+    far: &mut [u32; WALK],
+    next: impl Fn(usize) -> Option<(usize, usize)>,
+) -> usize {
+    let (mut used, mut d) = (0, 0);
+    while used < cap {
+        let Some((w, len)) = next(d) else {
+            break;
+        };
+        // With fewer columns than this character takes on top, the side
+        // reaches no further than here.
+        for t in &mut far[used..(used + w).min(cap)] {
+            *t = d as u32;
+        }
+        used += w;
+        d += len;
+    }
+    // (A side that ends before `cap` columns is cut only to fewer columns
+    // than it has: `far` is noted as far as that.)
+    used.min(cap)
+}
+
+/// The columns each side keeps of `room`, from what each needs: a side
+/// that needs less than half leaves the rest to the other.
+fn kept(room: usize, need_before: usize, need_after: usize) -> (usize, usize) {
+    let half = room / 2;
+    if need_before < half {
+        (need_before, room - need_before)
+    } else if need_after < half {
+        (room - need_after, need_after)
+    } else {
+        (half, room - half)
+    }
 }
 
 /// What `bounds` cuts from: the sentence `s0..s1` and the span `a..b` in
@@ -292,14 +381,7 @@ fn bounds_counting(
     // side that needs more is cut the same way however much more it needs
     // (a sentence can run to thousands of columns).
     let (need_before, need_after) = (count(&text[s0..a], room + 1), count(&text[b..s1], room + 1));
-    let half = room / 2;
-    let (keep_before, keep_after) = if need_before < half {
-        (need_before, room - need_before)
-    } else if need_after < half {
-        (room - need_after, need_after)
-    } else {
-        (half, room - half)
-    };
+    let (keep_before, keep_after) = kept(room, need_before, need_after);
     // The last `keep_before` columns before the span, from a word's start.
     let start = if need_before > keep_before {
         let (mut used, mut cut) = (0, a);
@@ -436,7 +518,7 @@ mod tests {
                 0..200,
             ),
             cuts in prop::collection::vec(0usize..2000, 4),
-            columns in 0usize..120,
+            columns in prop_oneof![0usize..120, 500usize..600],
         ) {
             let text = words.concat();
             let mut at: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();
@@ -451,6 +533,21 @@ mod tests {
         #[test]
         fn columns_are_counted_up_to_the_cap(s in "\\PC{0,40}", cap in 0usize..50) {
             prop_assert_eq!(columns_upto(&s, cap), columns_of(&s).min(cap));
+        }
+    }
+
+    /// A room wider than `bounds` walks in one go (a terminal of 600
+    /// columns) is cut as counting all of each side cuts it.
+    #[test]
+    fn a_room_wider_than_a_walk_is_cut_the_same() {
+        let long = "كلمة ".repeat(400);
+        let text = format!("{long}13 قتيلا{long}");
+        let (a, b) = (long.len(), long.len() + "13 قتيلا".len());
+        for columns in [WALK - 30, WALK, WALK + 30, 600] {
+            let c = bounds(&text, 0..text.len(), a..b, columns);
+            let all = bounds_counting(&text, 0..text.len(), a..b, columns, |s, _| columns_of(s));
+            assert_eq!(c, all, "{columns}");
+            assert!(c.more_before && c.more_after, "{columns}");
         }
     }
 
