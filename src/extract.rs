@@ -471,7 +471,7 @@ impl<'r> Extractor<'r> {
         let mut facts: Vec<Vec<Option<Arc<Facts>>>> =
             docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
         // The sentences to read (document, sentence, memo key if it is to
-        // be kept: it was met before).
+        // be kept).
         let mut misses: Vec<Miss> = Vec::new();
         let mut key = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
@@ -489,8 +489,7 @@ impl<'r> Extractor<'r> {
                 };
                 match memo.get(k) {
                     Found::Kept(f) => facts[d][si] = Some(f),
-                    Found::Again => misses.push((d, si, Some(k.into()))),
-                    Found::New => misses.push((d, si, None)),
+                    Found::New => misses.push((d, si, Some(k.into()))),
                 }
             }
         }
