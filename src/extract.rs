@@ -224,8 +224,9 @@ fn append_moved<T: Placed>(
     moved(&mut out[from..], to, sentence);
 }
 
-/// The bytes the sentence memo may hold: plenty for a day's repeated copy,
-/// little beside the claims of a large run.
+/// The bytes the sentence memo may keep, and as many on trial (see
+/// `memo`): plenty for a day's repeated copy, little beside the claims of
+/// a large run.
 const MEMO_BYTES: usize = 64 << 20;
 
 /// A sentence to read: its document, its number there, and its key in the

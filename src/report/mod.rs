@@ -259,8 +259,8 @@ pub(crate) fn bounds(
         .saturating_sub(columns_upto(&text[a..b], columns) + 4)
         .max(2 * CONTEXT_MIN);
     let cap = room + 1;
-    let far = u32::MAX as usize;
-    if cap > WALK || a - s0 > far || s1 - b > far {
+    let most = u32::MAX as usize;
+    if cap > WALK || a - s0 > most || s1 - b > most {
         return bounds_counting(text, sentence, span, columns, columns_upto);
     }
     let (mut before, mut after) = ([0u32; WALK], [0u32; WALK]);
@@ -272,27 +272,13 @@ pub(crate) fn bounds(
         (b + d < s1).then(|| char_at(text, b + d))
     });
     let (keep_before, keep_after) = kept(room, need_before, need_after);
-    // The last `keep_before` columns before the span, from a word's start.
-    let start = if need_before > keep_before {
-        let cut = a - before[keep_before.saturating_sub(1)] as usize;
-        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
-    } else {
-        s0
-    };
-    let end = if need_after > keep_after {
-        let cut = b + after[keep_after.saturating_sub(1)] as usize;
-        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
-    } else {
-        s1
-    };
-    Bounds {
-        start,
-        a,
-        b,
-        end,
-        more_before: start > s0,
-        more_after: end < s1,
-    }
+    // Cut after the last `keep_before` columns before the span, and the
+    // first `keep_after` after it.
+    let cut_before =
+        (need_before > keep_before).then(|| a - before[keep_before.saturating_sub(1)] as usize);
+    let cut_after =
+        (need_after > keep_after).then(|| b + after[keep_after.saturating_sub(1)] as usize);
+    Bounds::at_words(text, [s0, a, b, s1], cut_before, cut_after)
 }
 
 /// The most columns `bounds` walks a side in one go (a room wider than
@@ -382,8 +368,9 @@ fn bounds_counting(
     // (a sentence can run to thousands of columns).
     let (need_before, need_after) = (count(&text[s0..a], room + 1), count(&text[b..s1], room + 1));
     let (keep_before, keep_after) = kept(room, need_before, need_after);
-    // The last `keep_before` columns before the span, from a word's start.
-    let start = if need_before > keep_before {
+    // The last `keep_before` columns before the span, and the first
+    // `keep_after` after it.
+    let cut_before = (need_before > keep_before).then(|| {
         let (mut used, mut cut) = (0, a);
         while cut > s0 {
             let (w, at) = char_before(text, cut);
@@ -393,11 +380,9 @@ fn bounds_counting(
             }
             cut = at;
         }
-        text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
-    } else {
-        s0
-    };
-    let end = if need_after > keep_after {
+        cut
+    });
+    let cut_after = (need_after > keep_after).then(|| {
         let (mut used, mut cut) = (0, b);
         while cut < s1 {
             let (w, len) = char_at(text, cut);
@@ -407,21 +392,37 @@ fn bounds_counting(
             }
             cut += len;
         }
-        text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
-    } else {
-        s1
-    };
-    Bounds {
-        start,
-        a,
-        b,
-        end,
-        more_before: start > s0,
-        more_after: end < s1,
-    }
+        cut
+    });
+    Bounds::at_words(text, [s0, a, b, s1], cut_before, cut_after)
 }
 
 impl Bounds {
+    /// The window of `s0..s1` around the span `a..b`, cut before the span
+    /// at `cut_before` and after it at `cut_after` (none: not cut), each
+    /// cut moved in to a word's edge.
+    fn at_words(
+        text: &str,
+        [s0, a, b, s1]: [usize; 4],
+        cut_before: Option<usize>,
+        cut_after: Option<usize>,
+    ) -> Bounds {
+        let start = cut_before.map_or(s0, |cut| {
+            text[cut..a].find(' ').map(|i| cut + i + 1).unwrap_or(cut)
+        });
+        let end = cut_after.map_or(s1, |cut| {
+            text[b..cut].rfind(' ').map(|i| b + i).unwrap_or(cut)
+        });
+        Bounds {
+            start,
+            a,
+            b,
+            end,
+            more_before: start > s0,
+            more_after: end < s1,
+        }
+    }
+
     /// The snippet's words, from `piece`: a part of the text that holds
     /// the window and starts at the text's byte `at` (words it lacks are
     /// left out, never a panic).
