@@ -272,7 +272,7 @@ pub(crate) fn bounds(
         (b + d < s1).then(|| char_at(text, b + d))
     });
     let (keep_before, keep_after) = kept(room, need_before, need_after);
-    // Cut after the last `keep_before` columns before the span, and the
+    // Cut to keep the last `keep_before` columns before the span, and the
     // first `keep_after` after it.
     let cut_before =
         (need_before > keep_before).then(|| a - before[keep_before.saturating_sub(1)] as usize);
