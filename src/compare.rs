@@ -349,7 +349,6 @@ pub fn calendar_findings(
         .collect()
 }
 
-/// The articles of these claims, sorted, each once.
 /// The articles of `claims`, each once, in the order of their ids: by
 /// number (see `Sources`), and by id.
 fn articles_of(claims: &[Of], sources: &Sources) -> (Vec<u32>, Vec<Shared>) {
@@ -607,10 +606,10 @@ fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
     p.groups()
 }
 
-/// What tells which articles are one source.
-/// The articles claims are compared across, by number: the articles of
-/// the report in its order (an id given to several stands for the last),
-/// then those of claims whose article is not in it. Claims name their
+/// What tells which articles are one source, and the articles claims are
+/// compared across, by number: the articles of the report in its order
+/// (an id given to several stands for the last), then those of claims
+/// whose article is not in it. Claims name their
 /// article by id; each is looked up once, and what compares them works
 /// with numbers (looking ids up again for every finding took most of the
 /// time on a large corpus).
@@ -905,7 +904,7 @@ fn compare_group(
             .iter()
             .flat_map(|i| classes[*i].1.iter().copied())
             .collect();
-        if cs.iter().all(|c| c.number == cs[0].number) {
+        if in_one_article(&cs) {
             continue;
         }
         let (numbers, arts) = articles_of(&cs, wires);
@@ -927,10 +926,8 @@ fn compare_group(
             evidence: Vec::new(),
         });
     }
-    // One article only.
-    let first = group.first();
-    if let Some(first) = first.filter(|f| group.iter().all(|c| c.number == f.number)) {
-        let all_articles = vec![first.claim.article.clone()];
+    if let Some(first) = group.first().filter(|_| in_one_article(group)) {
+        let article = first.claim.article.clone();
         let mut values: Vec<String> = classes
             .iter()
             .map(|(v, _)| explain::value(v, lang))
@@ -942,12 +939,17 @@ fn compare_group(
             key: key.into(),
             subject: subject.map(Shared::from),
             severity: Severity::Info,
-            message: explain::uncorroborated(&about, &all_articles[0], &values, lang),
-            articles: all_articles,
+            message: explain::uncorroborated(&about, &article, &values, lang),
+            articles: vec![article],
             claims: ids_of(group, wires),
             evidence: Vec::new(),
         });
     }
+}
+
+/// Whether `claims` are all of one article (as none are).
+fn in_one_article(claims: &[Of]) -> bool {
+    claims.iter().all(|c| c.number == claims[0].number)
 }
 
 /// True when every claim of one side is dated before every claim of the
