@@ -276,45 +276,66 @@ pub fn parts_from(
         calendar_of(Vec::new(), rules, opts)
     } else {
         // The window is read off the corpus: a first pass for its dates,
-        // one article at a time.
-        let mut dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)> = sources
-            .par_iter()
-            .filter_map(|s| s.read().0)
-            .map(|a| (full_date_years(&a, &ex), a.meta.published))
-            .collect();
+        // one article at a time (handed out in order, read ahead, and put
+        // back in order).
+        let mut dated: Vec<(usize, Vec<i16>, Option<jiff::civil::Date>)> =
+            crate::load::reading_ahead(sources, |begin| {
+                sources
+                    .iter()
+                    .enumerate()
+                    .inspect(|_| begin(1))
+                    .par_bridge()
+                    .filter_map(|(k, s)| Some((k, s.read().0?)))
+                    .map(|(k, a)| (k, full_date_years(&a, &ex), a.meta.published))
+                    .collect()
+            });
+        dated.sort_unstable_by_key(|d| d.0);
+        let mut dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)> =
+            dated.into_iter().map(|(_, y, p)| (y, p)).collect();
         dated.extend(stdin.map(|a| (full_date_years(a, &ex), a.meta.published)));
         calendar_of(dated, rules, opts)
     };
     let tell = opts.progress.counter(total);
     // Files are read a batch at a time, and each batch's texts dropped once
-    // analysed: memory holds the claims, not the texts. The runs wire copy
-    // is found by go to temporary files until the end.
+    // analysed: memory holds the claims, not the texts. The runs by which
+    // wire copy is found go to temporary files until the end.
     let spill = crate::copy::Spill::new();
-    let read: Vec<(Vec<Part>, Vec<crate::load::LoadError>)> = sources
-        .par_chunks(batch_size(sources.len()))
-        .map(|batch| {
-            let mut articles = Vec::with_capacity(batch.len());
-            let mut diagnostics = Vec::new();
-            for s in batch {
-                let (article, mut d) = s.read();
-                articles.extend(article);
-                diagnostics.append(&mut d);
-            }
-            let mut parts = analyse_many(&articles.iter().collect::<Vec<_>>(), &ex, rules, &cal);
-            if let Some(spill) = &spill {
-                spill.take(&mut parts.iter_mut().map(|p| &mut p.runs).collect::<Vec<_>>());
-            }
-            batch.iter().for_each(|_| tell());
-            (parts, diagnostics)
-        })
-        .collect();
+    /// A batch's parts and read errors, with the batch's place.
+    type Batch = (usize, (Vec<Part>, Vec<crate::load::LoadError>));
+    // The batches are handed out in order (`par_bridge`), so that the
+    // files can be read ahead of them, and put back in order after.
+    let mut read: Vec<Batch> = crate::load::reading_ahead(sources, |begin| {
+        sources
+            .chunks(batch_size(sources.len()))
+            .enumerate()
+            .inspect(|(_, batch)| begin(batch.len()))
+            .par_bridge()
+            .map(|(k, batch)| {
+                let mut articles = Vec::with_capacity(batch.len());
+                let mut diagnostics = Vec::new();
+                for s in batch {
+                    let (article, mut d) = s.read();
+                    articles.extend(article);
+                    diagnostics.append(&mut d);
+                }
+                let articles: Vec<&Article> = articles.iter().collect();
+                let mut parts = analyse_many(&articles, &ex, rules, &cal);
+                if let Some(spill) = &spill {
+                    spill.take(&mut parts.iter_mut().map(|p| &mut p.runs).collect::<Vec<_>>());
+                }
+                batch.iter().for_each(|_| tell());
+                (k, (parts, diagnostics))
+            })
+            .collect()
+    });
+    read.sort_unstable_by_key(|(k, _)| *k);
     let mut parts = Vec::with_capacity(total);
     if let Some(a) = stdin {
         parts.push(analyse(a, &ex, rules, &cal));
         tell();
     }
     let mut diagnostics = Vec::new();
-    for (mut part, mut d) in read {
+    for (_, (mut part, mut d)) in read {
         parts.append(&mut part);
         diagnostics.append(&mut d);
     }

@@ -12,6 +12,10 @@
 //! skipped; UTF-16 (with a byte order mark, or recognised by its NUL bytes)
 //! and Windows-1256 Arabic are decoded with a warning; symlink loops end with
 //! a diagnostic; FIFOs and devices in folders are not opened.
+//!
+//! A run reads its files in order while a thread of their own asks the
+//! system to read the next ones into its cache (`reading_ahead`): a corpus
+//! the system has not cached is read while the workers analyse.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -380,6 +384,88 @@ impl Source {
     }
 }
 
+/// How many files [`reading_ahead`] asks for ahead of the workers.
+const AHEAD_FILES: usize = 512;
+
+/// The most bytes of one file [`reading_ahead`] asks for (a larger file
+/// is read when its turn comes, as any file is).
+const AHEAD_BYTES: u64 = 256 * 1024;
+
+/// Runs `work` on `sources` while a thread of its own asks the system to
+/// read their files into its cache, in order, up to [`AHEAD_FILES`] files
+/// ahead of those `work` has begun (it says how many more with the function
+/// it is given). A corpus the system has not cached is then read while the
+/// workers analyse what came before, rather than one file at a time by
+/// workers waiting on the disk (at 100k articles, reading from a cold cache
+/// took longer than the analysis). Asking changes nothing of what is read:
+/// a file that cannot be opened is left to its worker to report.
+pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + Sync)) -> R) -> R {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    /// Tells the thread to stop however `work` ends.
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+    let (begun, done) = (AtomicUsize::new(0), AtomicBool::new(false));
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for (k, s) in sources.iter().enumerate() {
+                while k >= begun.load(Ordering::Acquire) + AHEAD_FILES {
+                    if done.load(Ordering::Acquire) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                if done.load(Ordering::Acquire) {
+                    return;
+                }
+                if s.cand.plain {
+                    ask_ahead(s.fs_path());
+                }
+            }
+        });
+        let _done = Done(&done);
+        work(&|n| {
+            begun.fetch_add(n, Ordering::AcqRel);
+        })
+    })
+}
+
+/// Asks the system to read (the start of) the file at `path`, a plain
+/// file when it was listed, into its cache, without waiting for it. (It is
+/// opened without waiting too: were it a FIFO by now, opening it would
+/// otherwise wait for a writer.)
+fn ask_ahead(path: &Path) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let opened = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path);
+        let Ok(file) = opened else {
+            return;
+        };
+        let Ok(meta) = file.metadata() else {
+            return;
+        };
+        if !meta.is_file() {
+            return;
+        }
+        let len = meta.len().min(AHEAD_BYTES) as libc::off_t;
+        // SAFETY: the descriptor is open for as long as the call; the call
+        // reads nothing into this process.
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, len, libc::POSIX_FADV_WILLNEED);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+}
+
 /// Lists what `paths` hold (files, or folders walked recursively; see
 /// `load`), reads standard input if asked, and gives each file its id.
 pub fn plan(paths: &[PathBuf]) -> Plan {
@@ -444,6 +530,9 @@ struct Candidate {
     rel: String,
     /// The canonical path, to read each file once.
     canonical: PathBuf,
+    /// A plain file when it was listed (not a FIFO or a device given by
+    /// name): only such a file is read ahead (`reading_ahead`).
+    plain: bool,
 }
 
 fn collect_input(
@@ -482,6 +571,7 @@ fn collect_input(
             rel: shown.clone(),
             shown,
             canonical,
+            plain: meta.is_file(),
         });
     }
 }
@@ -582,6 +672,7 @@ fn walk(
                         fs_path: path,
                         rel,
                         canonical,
+                        plain: true,
                     });
                 } else {
                     diagnostics.push(LoadError::NotAFile {

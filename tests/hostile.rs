@@ -923,3 +923,109 @@ fn huge_spans_of_time_do_not_panic() {
     let report = kzcheck::check::check(&article.into_iter().collect::<Vec<_>>(), &rules);
     assert_eq!(report.articles.len(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Reading ahead
+
+/// `f` on a thread of its own, given `secs` seconds to end: a hang fails
+/// the test rather than holding it for ever.
+fn ends_within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("still running after {secs} s"))
+}
+
+/// A run whose work ends before it has begun most of the files (an error,
+/// a panic) does not wait for the thread reading ahead: that thread stops
+/// with it, however far behind the workers are.
+#[test]
+fn reading_ahead_stops_when_the_work_ends() {
+    let dir = TempDir::new("ahead");
+    for k in 0..1200 {
+        dir.write(&format!("{k:04}.txt"), SENTENCE);
+    }
+    let plan = kzcheck::load::plan(&[dir.path().to_path_buf()]);
+    assert_eq!(plan.sources.len(), 1200);
+    let got = ends_within(60, move || {
+        let begun = kzcheck::load::reading_ahead(&plan.sources, |begin| {
+            begin(3);
+            3
+        });
+        let all = kzcheck::load::reading_ahead(&plan.sources, |begin| {
+            (0..plan.sources.len()).for_each(|_| begin(1));
+            plan.sources.len()
+        });
+        (begun, all)
+    });
+    assert_eq!(got, (3, 1200));
+}
+
+/// A FIFO given by name is never opened to be read ahead: opening it to
+/// read waits for a writer, and the run would hang before reading it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_by_name_is_not_read_ahead() {
+    let dir = TempDir::new("ahead-fifo");
+    let good = dir.write("good.txt", SENTENCE);
+    let fifo = dir.path().join("pipe.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let plan = kzcheck::load::plan(&[fifo, good]);
+    assert_eq!(plan.sources.len(), 2);
+    let n = ends_within(60, move || {
+        kzcheck::load::reading_ahead(&plan.sources, |begin| {
+            // What a worker does first: the thread reads ahead past both.
+            begin(plan.sources.len());
+            std::thread::sleep(Duration::from_millis(200));
+            plan.sources.len()
+        })
+    });
+    assert_eq!(n, 2);
+}
+
+/// The files are read ahead of batches handed out in order, and the parts
+/// and read errors still come in the files' order, however many threads
+/// analyse them and whichever batch ends first.
+#[test]
+fn parts_and_read_errors_come_in_the_files_order() {
+    let rules = Rules::from_dir(&Path::new(ROOT).join("rules")).expect("rules");
+    let dir = TempDir::new("ahead-order");
+    let mut expected_errors = Vec::new();
+    for k in 0..96 {
+        let name = format!("{k:03}.txt");
+        if k % 7 == 3 {
+            // Binary: a read error in its place.
+            dir.write(&name, b"\x00\x01\x02binary\x00".as_slice());
+            expected_errors.push(dir.shown(&name));
+        } else {
+            // Longer and shorter articles, so that batches end out of turn.
+            dir.write(&name, SENTENCE.repeat(1 + (k * 5) % 13));
+        }
+    }
+    let plan = kzcheck::load::plan(&[dir.path().to_path_buf()]);
+    let opts = kzcheck::check::Options {
+        today: Some(jiff::civil::date(2026, 1, 1)),
+        ..Default::default()
+    };
+    for threads in [1, 3, 8] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let (_, parts, errors) =
+            pool.install(|| kzcheck::check::parts_from(&plan.sources, None, &rules, &opts));
+        let ids: Vec<String> = parts.iter().map(|p| p.info.id.to_string()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "{threads} threads");
+        assert_eq!(ids.len(), 96 - expected_errors.len());
+        let paths: Vec<String> = errors.iter().map(|e| e.path().to_string()).collect();
+        assert_eq!(paths, expected_errors, "{threads} threads");
+    }
+}
