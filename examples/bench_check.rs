@@ -15,7 +15,9 @@
 //! into DIR as `000000.txt`, … and exit: a corpus to profile the binary
 //! on), `--save-report PREFIX` (write each size's report
 //! as JSON to `PREFIX.N.json`, to compare two builds), `--distinct` (no
-//! sentence comes twice, but the shared wire copy: see below).
+//! sentence comes twice, but the shared wire copy: see below), `--cold`
+//! (the end-to-end run reads a corpus the system has not cached: see
+//! below).
 //!
 //! **The corpus.** N articles built from the sentences of `seeds/*.txt`, read
 //! at run time and split into sentences. Every sentence is perturbed: its
@@ -52,7 +54,10 @@
 //! --fail-on never`), for a true end-to-end time with loading and the
 //! report; its peak memory comes from GNU `time` when present, else by
 //! polling /proc. The binary is looked for next to this example and built
-//! with `$CARGO build --release --bin kzcheck` when missing.
+//! with `$CARGO build --release --bin kzcheck` when missing. With `--cold`
+//! (Linux), the corpus is written out to the disk and dropped from the
+//! system's cache before the binary runs, as a corpus that has lain on the
+//! disk a while is: the binary then reads it from the disk.
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -74,10 +79,13 @@ struct Args {
     distinct: bool,
 }
 
+/// `--cold`: the end-to-end run reads a corpus dropped from the cache.
+static COLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn usage() -> ! {
     eprintln!(
         "usage: bench_check [--articles N,N,… (default 1000,10000)] [--seed N (default 1)] \
-         [--e2e N (default 10000 when listed, 0 to skip)] [--json] [--in-process] [--dump I] [--write-corpus N DIR] [--save-report PREFIX] [--distinct]"
+         [--e2e N (default 10000 when listed, 0 to skip)] [--json] [--in-process] [--dump I] [--write-corpus N DIR] [--save-report PREFIX] [--distinct] [--cold]"
     );
     std::process::exit(2)
 }
@@ -121,6 +129,7 @@ fn parse_args() -> Args {
             }
             "--json" => args.json = true,
             "--distinct" => args.distinct = true,
+            "--cold" => COLD.store(true, std::sync::atomic::Ordering::Relaxed),
             "--in-process" => args.in_process = true,
             "--child" => args.child = Some(num(it.next())),
             "--dump" => args.dump = Some(num(it.next())),
@@ -584,6 +593,10 @@ fn run_binary(articles: &[Article]) -> Value {
         let _ = std::fs::remove_dir_all(&dir);
         return Value::Null;
     }
+    let cold = COLD.load(std::sync::atomic::Ordering::Relaxed);
+    if cold {
+        drop_from_cache(&corpus);
+    }
     let out = dir.join("report.json");
     let gnu_time = Path::new("/usr/bin/time").is_file();
     let mut cmd = if gnu_time {
@@ -655,7 +668,33 @@ fn run_binary(articles: &[Article]) -> Value {
         "mb_per_s": mb / secs,
         "peak_mb": mb_of(peak_kb),
         "report_bytes": report_bytes,
+        "cold": cold,
     })
+}
+
+/// Writes the files of `dir` out to the disk and drops them from the
+/// system's cache (Linux; elsewhere, says it cannot).
+fn drop_from_cache(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: sync takes nothing and returns nothing.
+        unsafe { libc::sync() };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if let Ok(f) = std::fs::File::open(e.path()) {
+                // SAFETY: the descriptor is open for as long as the call.
+                unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    eprintln!(
+        "e2e: --cold drops a corpus from the cache on Linux only; {} is cached",
+        dir.display()
+    );
 }
 
 fn find_binary() -> Option<PathBuf> {
@@ -693,6 +732,9 @@ fn measure_in_child(n: usize, seed: u64, distinct: bool, e2e: bool, save: Option
     }
     if distinct {
         cmd.arg("--distinct");
+    }
+    if COLD.load(std::sync::atomic::Ordering::Relaxed) {
+        cmd.arg("--cold");
     }
     let out = cmd.output().expect("the bench runs itself");
     if !out.status.success() {
@@ -810,8 +852,9 @@ fn main() {
         let e = &v["e2e"];
         if !e.is_null() {
             eprintln!(
-                "end to end, {} articles: writing {:.2} s; kzcheck {:.2} s ({:.1} MB/s), peak {:.0} MB, report {} bytes{}",
+                "end to end, {} articles{}: writing {:.2} s; kzcheck {:.2} s ({:.1} MB/s), peak {:.0} MB, report {} bytes{}",
                 e["articles"],
+                if e["cold"].as_bool() == Some(true) { ", read from the disk" } else { "" },
                 f(e, "write_seconds"),
                 f(e, "binary_seconds"),
                 f(e, "mb_per_s"),
