@@ -593,10 +593,7 @@ fn run_binary(articles: &[Article]) -> Value {
         let _ = std::fs::remove_dir_all(&dir);
         return Value::Null;
     }
-    let cold = COLD.load(std::sync::atomic::Ordering::Relaxed);
-    if cold {
-        drop_from_cache(&corpus);
-    }
+    let cold = COLD.load(std::sync::atomic::Ordering::Relaxed) && drop_from_cache(&corpus);
     let out = dir.join("report.json");
     let gnu_time = Path::new("/usr/bin/time").is_file();
     let mut cmd = if gnu_time {
@@ -673,15 +670,32 @@ fn run_binary(articles: &[Article]) -> Value {
 }
 
 /// Writes the files of `dir` out to the disk and drops them from the
-/// system's cache (Linux; elsewhere, says it cannot).
-fn drop_from_cache(dir: &Path) {
+/// system's cache: whether it could (on Linux, and not in memory, a tmpfs;
+/// else it says why not).
+fn drop_from_cache(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        const TMPFS_MAGIC: i64 = 0x0102_1994;
+        let Ok(c_dir) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a NUL-terminated path and a zeroed struct for the call
+        // to fill.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(c_dir.as_ptr(), &mut fs) } != 0 || fs.f_type as i64 == TMPFS_MAGIC
+        {
+            eprintln!(
+                "e2e: {} is in memory (tmpfs) or unknown: --cold cannot drop it; point TMPDIR at a disk",
+                dir.display()
+            );
+            return false;
+        }
         // SAFETY: sync takes nothing and returns nothing.
         unsafe { libc::sync() };
         let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
+            return false;
         };
         for e in entries.flatten() {
             if let Ok(f) = std::fs::File::open(e.path()) {
@@ -689,12 +703,16 @@ fn drop_from_cache(dir: &Path) {
                 unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
             }
         }
+        true
     }
     #[cfg(not(target_os = "linux"))]
-    eprintln!(
-        "e2e: --cold drops a corpus from the cache on Linux only; {} is cached",
-        dir.display()
-    );
+    {
+        eprintln!(
+            "e2e: --cold drops a corpus from the cache on Linux only; {} is cached",
+            dir.display()
+        );
+        false
+    }
 }
 
 fn find_binary() -> Option<PathBuf> {

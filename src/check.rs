@@ -276,22 +276,18 @@ pub fn parts_from(
         calendar_of(Vec::new(), rules, opts)
     } else {
         // The window is read off the corpus: a first pass for its dates,
-        // one article at a time (handed out in order, read ahead, and put
-        // back in order).
-        let mut dated: Vec<(usize, Vec<i16>, Option<jiff::civil::Date>)> =
+        // one article at a time, handed out in order and read ahead (the
+        // window does not depend on the order they are read in).
+        let mut dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)> =
             crate::load::reading_ahead(sources, |begin| {
                 sources
                     .iter()
-                    .enumerate()
                     .inspect(|_| begin(1))
                     .par_bridge()
-                    .filter_map(|(k, s)| Some((k, s.read().0?)))
-                    .map(|(k, a)| (k, full_date_years(&a, &ex), a.meta.published))
+                    .filter_map(|s| s.read().0)
+                    .map(|a| (full_date_years(&a, &ex), a.meta.published))
                     .collect()
             });
-        dated.sort_unstable_by_key(|d| d.0);
-        let mut dated: Vec<(Vec<i16>, Option<jiff::civil::Date>)> =
-            dated.into_iter().map(|(_, y, p)| (y, p)).collect();
         dated.extend(stdin.map(|a| (full_date_years(a, &ex), a.meta.published)));
         calendar_of(dated, rules, opts)
     };

@@ -606,13 +606,14 @@ fn quote_clusters(quotes: &[Vec<&str>]) -> Vec<Vec<usize>> {
     p.groups()
 }
 
-/// What tells which articles are one source, and the articles claims are
-/// compared across, by number: the articles of the report in its order
-/// (an id given to several stands for the last), then those of claims
-/// whose article is not in it. Claims name their
-/// article by id; each is looked up once, and what compares them works
-/// with numbers (looking ids up again for every finding took most of the
-/// time on a large corpus).
+/// The articles that claims are compared across, each by a number: the
+/// articles of the report in its order (an id given to several stands for
+/// the last), then those of claims whose article is not in it; with what
+/// tells which of them are one source (their agencies, and the articles
+/// each shares copy with). Claims name their article by id; each id is
+/// looked up once, and what compares claims works with the numbers
+/// (looking ids up again for every finding took most of the time on a
+/// large corpus).
 struct Sources<'a> {
     /// Each article's id, agencies (by number) and the articles it shares
     /// copy with.
@@ -947,7 +948,7 @@ fn compare_group(
     }
 }
 
-/// Whether `claims` are all of one article (as none are).
+/// Whether `claims` are all of one article (true when there are none).
 fn in_one_article(claims: &[Of]) -> bool {
     claims.iter().all(|c| c.number == claims[0].number)
 }

@@ -13,9 +13,10 @@
 //! and Windows-1256 Arabic are decoded with a warning; symlink loops end with
 //! a diagnostic; FIFOs and devices in folders are not opened.
 //!
-//! A run reads its files in order while a thread of their own asks the
-//! system to read the next ones into its cache (`reading_ahead`): a corpus
-//! the system has not cached is read while the workers analyse.
+//! A run hands its files out to the workers in order while a thread of its
+//! own asks the system to read the next ones into its cache
+//! (`reading_ahead`, on Linux): a corpus the system has not cached is read
+//! while the workers analyse.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -389,16 +390,20 @@ const AHEAD_FILES: usize = 512;
 
 /// The most bytes of one file [`reading_ahead`] asks for (a larger file
 /// is read when its turn comes, as any file is).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const AHEAD_BYTES: u64 = 256 * 1024;
 
-/// Runs `work` on `sources` while a thread of its own asks the system to
-/// read their files into its cache, in order, up to [`AHEAD_FILES`] files
-/// ahead of those `work` has begun (it says how many more with the function
-/// it is given). A corpus the system has not cached is then read while the
-/// workers analyse what came before, rather than one file at a time by
-/// workers waiting on the disk (at 100k articles, reading from a cold cache
-/// took longer than the analysis). Asking changes nothing of what is read:
-/// a file that cannot be opened is left to its worker to report.
+/// Runs `work`, which reads the files of `sources` in their order and
+/// says, with the function it is given, each time it begins `n` more of
+/// them; meanwhile a thread of its own asks the system to read them into
+/// its cache, up to [`AHEAD_FILES`] files ahead of those begun. A corpus
+/// the system has not cached is then read while the workers analyse what
+/// came before, rather than one file at a time by workers waiting on the
+/// disk (at 100k articles, reading from a cold cache took longer than the
+/// analysis). Asking changes nothing of what is read: a file that cannot
+/// be opened is left to its worker to report. Work that stops early
+/// (returns, or panics) stops the thread too. On Linux only (elsewhere,
+/// and where no thread can be started, `work` runs alone).
 pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + Sync)) -> R) -> R {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     /// Tells the thread to stop however `work` ends.
@@ -408,9 +413,12 @@ pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + 
             self.0.store(true, Ordering::Release);
         }
     }
+    if !cfg!(target_os = "linux") {
+        return work(&|_| {});
+    }
     let (begun, done) = (AtomicUsize::new(0), AtomicBool::new(false));
     std::thread::scope(|scope| {
-        scope.spawn(|| {
+        let asking = std::thread::Builder::new().spawn_scoped(scope, || {
             for (k, s) in sources.iter().enumerate() {
                 while k >= begun.load(Ordering::Acquire) + AHEAD_FILES {
                     if done.load(Ordering::Acquire) {
@@ -421,11 +429,15 @@ pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + 
                 if done.load(Ordering::Acquire) {
                     return;
                 }
-                if s.cand.plain {
+                // A file the workers began already is read by now.
+                if s.cand.plain && k >= begun.load(Ordering::Acquire) {
                     ask_ahead(s.fs_path());
                 }
             }
         });
+        if asking.is_err() {
+            return work(&|_| {});
+        }
         let _done = Done(&done);
         work(&|n| {
             begun.fetch_add(n, Ordering::AcqRel);
@@ -434,9 +446,11 @@ pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + 
 }
 
 /// Asks the system to read (the start of) the file at `path`, a plain
-/// file when it was listed, into its cache, without waiting for it. (It is
-/// opened without waiting too: were it a FIFO by now, opening it would
-/// otherwise wait for a writer.)
+/// file when it was listed, into its cache, without waiting for it. It is
+/// opened without waiting too: had it become a FIFO, opening it to read
+/// would let through a writer waiting for a reader, or wait for one. An
+/// empty file, or one too large to be read (`MAX_ARTICLE_BYTES`), is not
+/// asked for.
 fn ask_ahead(path: &Path) {
     #[cfg(target_os = "linux")]
     {
@@ -452,9 +466,10 @@ fn ask_ahead(path: &Path) {
         let Ok(meta) = file.metadata() else {
             return;
         };
-        if !meta.is_file() {
+        if !meta.is_file() || meta.len() == 0 || meta.len() > MAX_ARTICLE_BYTES as u64 {
             return;
         }
+        // (At most 256 KiB: it fits any `off_t`.)
         let len = meta.len().min(AHEAD_BYTES) as libc::off_t;
         // SAFETY: the descriptor is open for as long as the call; the call
         // reads nothing into this process.

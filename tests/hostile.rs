@@ -938,9 +938,9 @@ fn ends_within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'sta
         .unwrap_or_else(|_| panic!("still running after {secs} s"))
 }
 
-/// A run whose work ends before it has begun most of the files (an error,
-/// a panic) does not wait for the thread reading ahead: that thread stops
-/// with it, however far behind the workers are.
+/// A run whose work ends before it has begun most of the files (it
+/// returns early, or panics) does not wait for the thread reading ahead:
+/// that thread stops with it, however far behind the workers are.
 #[test]
 fn reading_ahead_stops_when_the_work_ends() {
     let dir = TempDir::new("ahead");
@@ -954,20 +954,29 @@ fn reading_ahead_stops_when_the_work_ends() {
             begin(3);
             3
         });
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            kzcheck::load::reading_ahead(&plan.sources, |begin| {
+                begin(3);
+                panic!("a worker's panic");
+            })
+        }));
         let all = kzcheck::load::reading_ahead(&plan.sources, |begin| {
             (0..plan.sources.len()).for_each(|_| begin(1));
             plan.sources.len()
         });
-        (begun, all)
+        (begun, panicked.is_err(), all)
     });
-    assert_eq!(got, (3, 1200));
+    assert_eq!(got, (3, true, 1200));
 }
 
-/// A FIFO given by name is never opened to be read ahead: opening it to
-/// read waits for a writer, and the run would hang before reading it.
-#[cfg(unix)]
+/// A FIFO named on the command line is never opened to be read ahead: a
+/// writer waiting for a reader would be let through, to write to nobody
+/// (and opening it to read without letting one through would wait for
+/// one). Its writer still waits when the run has read ahead past it.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_fifo_given_by_name_is_not_read_ahead() {
+    use std::os::unix::fs::OpenOptionsExt;
     let dir = TempDir::new("ahead-fifo");
     let good = dir.write("good.txt", SENTENCE);
     let fifo = dir.path().join("pipe.txt");
@@ -976,17 +985,41 @@ fn a_fifo_given_by_name_is_not_read_ahead() {
         eprintln!("skipped: no mkfifo");
         return;
     }
-    let plan = kzcheck::load::plan(&[fifo, good]);
+    // A writer, waiting for a reader to open the FIFO.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut w = fs::OpenOptions::new().write(true).open(&fifo)?;
+            w.write_all(b"x")
+        })
+    };
+    // (Time for it to be waiting.)
+    std::thread::sleep(Duration::from_millis(300));
+    let plan = kzcheck::load::plan(&[fifo.clone(), good]);
     assert_eq!(plan.sources.len(), 2);
     let n = ends_within(60, move || {
-        kzcheck::load::reading_ahead(&plan.sources, |begin| {
-            // What a worker does first: the thread reads ahead past both.
-            begin(plan.sources.len());
-            std::thread::sleep(Duration::from_millis(200));
+        kzcheck::load::reading_ahead(&plan.sources, |_| {
+            // Workers slow to begin: the thread asks for both files.
+            std::thread::sleep(Duration::from_millis(300));
             plan.sources.len()
         })
     });
     assert_eq!(n, 2);
+    assert!(
+        !writer.is_finished(),
+        "the FIFO was opened to be read ahead"
+    );
+    // Let the writer through, and read what it writes.
+    let mut reader = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .expect("the FIFO opens");
+    writer.join().expect("the writer").expect("the write");
+    let mut got = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut got).expect("read");
+    assert_eq!(got, b"x");
 }
 
 /// The files are read ahead of batches handed out in order, and the parts
@@ -1009,11 +1042,13 @@ fn parts_and_read_errors_come_in_the_files_order() {
         }
     }
     let plan = kzcheck::load::plan(&[dir.path().to_path_buf()]);
-    let opts = kzcheck::check::Options {
-        today: Some(jiff::civil::date(2026, 1, 1)),
-        ..Default::default()
-    };
-    for threads in [1, 3, 8] {
+    // With a day given, the story's window is the rules'; with none, it is
+    // read off the articles first, in a pass that reads ahead too.
+    for (threads, today) in [(1, true), (3, true), (8, true), (3, false)] {
+        let opts = kzcheck::check::Options {
+            today: today.then(|| jiff::civil::date(2026, 1, 1)),
+            ..Default::default()
+        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
