@@ -429,7 +429,7 @@ pub fn reading_ahead<R>(sources: &[Source], work: impl FnOnce(&(dyn Fn(usize) + 
                 if done.load(Ordering::Acquire) {
                     return;
                 }
-                // A file the workers began already is read by now.
+                // A file the workers began is being read already.
                 if s.cand.plain && k >= begun.load(Ordering::Acquire) {
                     ask_ahead(s.fs_path());
                 }

@@ -115,7 +115,8 @@ impl<V> Memo<V> {
 
     /// Puts `value` on trial under `key`, a key met for the first time;
     /// `cost` is the bytes it holds besides the key. A value larger than a
-    /// shard's budget is not kept.
+    /// shard's budget is not kept, nor one kept already (two threads read
+    /// the same new sentence, and a third met it again in between).
     pub fn insert(&self, key: Box<[u8]>, value: Arc<V>, cost: usize) {
         // The key, the value, and the map's own slot and the Arc's counts.
         let cost = key.len() + cost + 48;
@@ -123,6 +124,9 @@ impl<V> Memo<V> {
             return;
         }
         let mut shard = self.shard(&key);
+        if shard.kept.map.contains_key(&key) {
+            return;
+        }
         shard.trial.file(key, value, cost, self.budget);
     }
 
@@ -171,6 +175,10 @@ mod tests {
         assert_eq!(kept(memo.get(b"abc")), Some(1));
         assert_eq!((memo.entries(), memo.on_trial()), (1, (0, 0)));
         assert_eq!(kept(memo.get(b"abc")), Some(1));
+        // Read again by a thread that met it new before it was kept: it
+        // stays kept, and nothing goes on trial.
+        memo.insert(b"abc".to_vec().into(), Arc::new(1), 10);
+        assert_eq!((memo.entries(), memo.on_trial()), (1, (0, 0)));
         // Only the same bytes.
         assert_eq!(kept(memo.get(b"ab")), None);
         assert_eq!(kept(memo.get(b"abcd")), None);
